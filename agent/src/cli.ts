@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * `lablog` command line: `lablog serve` runs the agent. Flags override environment variables
+ * (LABLOG_STORE, LABLOG_PORT, LABLOG_TOKEN), which override defaults.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isLoopback } from './http/security.js';
+import { createAgent } from './main.js';
+import { MlflowError } from './errors.js';
+
+const HELP = `lablog — experiment tracking for notebooks, MLflow-compatible
+
+Usage:
+  lablog serve [options]     run the agent
+
+Options of serve:
+  --host ADDR            address to bind (default 127.0.0.1; anything off loopback needs --token)
+  --port N               port (default 5454, env LABLOG_PORT; 0 picks a free one)
+  --store DIR            store folder (default ./.lablog, env LABLOG_STORE)
+  --token TOKEN          require "Authorization: Bearer TOKEN" (env LABLOG_TOKEN; MLflow clients send
+                         MLFLOW_TRACKING_TOKEN)
+  --allow-origin ORIGIN  allow browser requests from ORIGIN (repeatable); loopback origins are always allowed
+  --log                  log every request
+  -h, --help             this help
+`;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`lablog: ${message}\n`);
+  process.exit(code);
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      store: { type: 'string' },
+      token: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      log: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const host = values.host ?? '127.0.0.1';
+  const portText = values.port ?? process.env.LABLOG_PORT ?? '5454';
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not '${portText}'`);
+  const store = resolve(values.store ?? process.env.LABLOG_STORE ?? '.lablog');
+  const token = values.token ?? process.env.LABLOG_TOKEN ?? undefined;
+  if (!isLoopback(host) && !token) {
+    fail(`binding ${host} exposes the agent beyond this machine; give a token with --token or LABLOG_TOKEN`);
+  }
+
+  let agent;
+  try {
+    agent = await createAgent({ store, host, token, allowOrigins: values['allow-origin'] ?? [], logger: values.log ?? false });
+  } catch (err) {
+    if (err instanceof MlflowError) fail(err.message, 1);
+    throw err;
+  }
+  let url: string;
+  try {
+    url = await agent.listen(port);
+  } catch (err) {
+    await agent.close();
+    const e = err as NodeJS.ErrnoException;
+    fail(e.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use; choose another with --port` : e.message, 1);
+  }
+  process.stdout.write(
+    `lablog agent on ${url}  (store: ${store})\n` +
+      `  open ${url}/ in a browser\n` +
+      `  export MLFLOW_TRACKING_URI=${url}\n`,
+  );
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`lablog: ${signal}, flushing and stopping\n`);
+    agent.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`lablog: error while stopping: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(HELP);
+      return;
+    default:
+      fail(`unknown command '${command}'\n\n${HELP}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  fail(err instanceof Error ? err.message : String(err), 1);
+});

@@ -1,0 +1,73 @@
+/**
+ * Local-by-default protections (DESIGN §2.4), checked before any route:
+ * - Host must name the agent (DNS rebinding): loopback names, the bound address, this machine's name;
+ * - a browser request (one with an Origin) must come from an allowed origin (CSRF): loopback
+ *   origins on any port, the agent's own origin, and those given with --allow-origin;
+ * - when a token is set, every request but /health carries `Authorization: Bearer <token>`.
+ * The same checks guard WebSocket upgrades.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { IncomingHttpHeaders } from 'node:http';
+import { MlflowError } from '../errors.js';
+
+/** What the security checks need to know. */
+export interface SecurityOptions {
+  /** The address the agent is bound to. */
+  host: string;
+  /** Origins allowed besides loopback ones, e.g. `https://lab.example.org`. */
+  allowOrigins: readonly string[];
+  /** Bearer token required on every request, when set. */
+  token?: string | undefined;
+}
+
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+/** True for loopback addresses and names. */
+export function isLoopback(host: string): boolean {
+  return LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host) || host.endsWith('.localhost');
+}
+
+function hostnameOf(hostHeader: string): string {
+  if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
+  const colon = hostHeader.lastIndexOf(':');
+  return (colon >= 0 ? hostHeader.slice(0, colon) : hostHeader).toLowerCase();
+}
+
+function isLoopbackOrigin(origin: string): boolean {
+  try {
+    const u = new URL(origin);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && isLoopback(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** Builds the request check; it throws an MlflowError (403 or 401) for a refused request. */
+export function requestGuard(opts: SecurityOptions): (headers: IncomingHttpHeaders, path: string) => void {
+  const wildcard = opts.host === '0.0.0.0' || opts.host === '::' || opts.host === '[::]';
+  const hosts = new Set([...LOOPBACK_NAMES, opts.host.toLowerCase(), hostname().toLowerCase()]);
+  const origins = new Set(opts.allowOrigins.map((o) => o.replace(/\/+$/, '')));
+  const token = opts.token ? Buffer.from(`Bearer ${opts.token}`) : null;
+
+  return (headers, path) => {
+    const host = headers.host;
+    if (!host) throw new MlflowError('PERMISSION_DENIED', 'Request refused: it has no Host header.');
+    if (!wildcard && !hosts.has(hostnameOf(host)) && !isLoopback(hostnameOf(host))) {
+      throw new MlflowError('PERMISSION_DENIED', `Request refused: Host '${host}' is not this agent's (protection against DNS rebinding).`);
+    }
+    const origin = headers.origin;
+    if (origin !== undefined) {
+      const own = origin === `http://${host}` || origin === `https://${host}`;
+      if (!own && !isLoopbackOrigin(origin) && !origins.has(origin)) {
+        throw new MlflowError('PERMISSION_DENIED', `Request refused: origin '${origin}' is not allowed. Start the agent with --allow-origin ${origin} to allow it.`);
+      }
+    }
+    if (token && path !== '/health') {
+      const given = Buffer.from(headers.authorization ?? '');
+      if (given.length !== token.length || !timingSafeEqual(given, token)) {
+        throw new MlflowError('UNAUTHENTICATED', 'This agent requires a token: send Authorization: Bearer <token> (MLFLOW_TRACKING_TOKEN for the MLflow client).');
+      }
+    }
+  };
+}

@@ -1,0 +1,6 @@
+/**
+ * lablog agent — public entry: build an agent (`createAgent`) and the store it runs on.
+ */
+export { createAgent, type Agent, type AgentOptions } from './main.js';
+export { FileStore } from './store/FileStore.js';
+export { MlflowError, type ErrorCode } from './errors.js';

@@ -1,0 +1,81 @@
+/**
+ * The lablog agent, built apart from listening: `createAgent` opens the store and assembles
+ * the HTTP server; only `listen` (called by the CLI, or by tests with port 0) binds a port.
+ *
+ * Request path: security guard (http/security) → schema validation (http/validation, schemas
+ * in @lablog/schema) → route (mlflow/*) → store (store/FileStore) → commit announcements.
+ * Errors of any stage become responses in http/errorHandler.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { installErrorHandling } from './http/errorHandler.js';
+import { requestGuard } from './http/security.js';
+import { validatorCompiler } from './http/validation.js';
+import { registerMlflowApi } from './mlflow/mlflowApi.js';
+import { FileStore } from './store/FileStore.js';
+
+/** Options of an agent. */
+export interface AgentOptions {
+  /** Store folder (created when absent). */
+  store: string;
+  /** Address the agent will listen on; the Host check uses it. Default 127.0.0.1. */
+  host?: string;
+  /** Browser origins allowed besides loopback ones. */
+  allowOrigins?: readonly string[];
+  /** Token every request must carry as `Authorization: Bearer`. */
+  token?: string | undefined;
+  /** Log requests to stdout (pino). Default false. */
+  logger?: boolean;
+}
+
+/** A running agent. */
+export interface Agent {
+  readonly app: FastifyInstance;
+  readonly store: FileStore;
+  /** Binds `port` (0 = any free one) on the configured host; resolves to the base URL. */
+  listen(port?: number): Promise<string>;
+  /** Stops accepting requests, finishes the ones under way, flushes and releases the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Largest request body (log-inputs may carry 16 MB dataset profiles). log-batch has its own 1 MB limit. */
+const BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Opens the store and builds the agent.
+ * @throws MlflowError(INVALID_STATE) when another agent holds the store
+ */
+export async function createAgent(opts: AgentOptions): Promise<Agent> {
+  const host = opts.host ?? '127.0.0.1';
+  const store = await FileStore.open(opts.store);
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, forceCloseConnections: true }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  installErrorHandling(app);
+
+  const guard = requestGuard({ host, allowOrigins: opts.allowOrigins ?? [], token: opts.token });
+  app.addHook('onRequest', async (req) => {
+    guard(req.headers, req.url.split('?')[0] ?? '');
+  });
+
+  await registerMlflowApi(app, store);
+
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    store,
+    async listen(port = 0) {
+      await app.listen({ port, host });
+      const addr = app.server.address();
+      const bound = typeof addr === 'object' && addr ? addr.port : port;
+      const shown = host.includes(':') ? `[${host}]` : host;
+      return `http://${shown}:${bound}`;
+    },
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

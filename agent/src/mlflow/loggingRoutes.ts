@@ -1,0 +1,99 @@
+/**
+ * MLflow logging endpoints: log-metric, log-parameter, log-batch, set-tag, delete-tag,
+ * log-inputs, log-model. Every check runs before the store is touched, so a refused request
+ * changes nothing.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { runRequests as R, type Metric } from '@lablog/schema';
+import { invalidParameter } from '../errors.js';
+import type { FileStore } from '../store/FileStore.js';
+import type { MetricPoint } from '../store/records.js';
+import { BATCH_LIMITS, MAX_DATASETS, checkBatchSize, checkName, keyValues, truncateValue } from './loggingRules.js';
+import { double, int64, runIdOf } from './requestFields.js';
+
+/** The tag where MLflow keeps the JSON list of models logged by a run. */
+const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
+
+function point(m: Metric): MetricPoint {
+  return {
+    key: checkName('metric', m.key),
+    value: double(m.value),
+    timestamp: int64(m.timestamp, 'timestamp'),
+    step: m.step === undefined ? 0 : int64(m.step, 'step'),
+  };
+}
+
+/** Registers the logging endpoints. */
+export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+  const none = { metrics: [], params: {}, tags: {} };
+
+  app.post('/runs/log-metric', { schema: { body: R.LogMetric } }, async (req) => {
+    const b = req.body;
+    await store.logBatch(runIdOf(b), { ...none, metrics: [point(b)] });
+    return {};
+  });
+
+  app.post('/runs/log-parameter', { schema: { body: R.LogParam } }, async (req) => {
+    const b = req.body;
+    const key = checkName('param', b.key);
+    await store.logBatch(runIdOf(b), { ...none, params: { [key]: truncateValue('param', b.value) } });
+    return {};
+  });
+
+  app.post('/runs/set-tag', { schema: { body: R.SetTag } }, async (req) => {
+    const b = req.body;
+    const key = checkName('tag', b.key);
+    await store.logBatch(runIdOf(b), { ...none, tags: { [key]: truncateValue('tag', b.value) } });
+    return {};
+  });
+
+  app.post('/runs/delete-tag', { schema: { body: R.DeleteTag } }, async (req) => {
+    await store.deleteTag(req.body.run_id, req.body.key);
+    return {};
+  });
+
+  app.post('/runs/log-batch', { schema: { body: R.LogBatch }, bodyLimit: BATCH_LIMITS.bytes }, async (req) => {
+    const b = req.body;
+    checkBatchSize(b.metrics?.length ?? 0, b.params?.length ?? 0, b.tags?.length ?? 0);
+    const metrics = b.metrics ? b.metrics.map(point) : [];
+    await store.logBatch(b.run_id, { metrics, params: keyValues('param', b.params), tags: keyValues('tag', b.tags) });
+    return {};
+  });
+
+  app.post('/runs/log-inputs', { schema: { body: R.LogInputs } }, async (req) => {
+    const datasets = req.body.datasets ?? [];
+    if (datasets.length > MAX_DATASETS) throw invalidParameter(`At most ${MAX_DATASETS} datasets can be logged at once; got ${datasets.length}.`);
+    for (const d of datasets) {
+      const ds = d.dataset;
+      if (ds.name.length > 500) throw invalidParameter('Dataset name exceeds the maximum length of 500 characters.');
+      if (ds.digest.length > 36) throw invalidParameter('Dataset digest exceeds the maximum length of 36 characters.');
+      if (ds.source.length > 65535) throw invalidParameter('Dataset source exceeds the maximum length of 65535 characters.');
+      if ((ds.schema?.length ?? 0) > 65535) throw invalidParameter('Dataset schema exceeds the maximum length of 65535 characters.');
+      for (const t of d.tags ?? []) {
+        if (t.key.length > 255) throw invalidParameter('Input tag key exceeds the maximum length of 255 characters.');
+        if (t.value.length > 500) throw invalidParameter('Input tag value exceeds the maximum length of 500 characters.');
+      }
+    }
+    await store.logInputs(req.body.run_id, datasets);
+    return {};
+  });
+
+  app.post('/runs/log-model', { schema: { body: R.LogModel } }, async (req) => {
+    const runId = runIdOf(req.body);
+    let model: unknown;
+    try {
+      model = JSON.parse(req.body.model_json);
+    } catch {
+      throw invalidParameter("Malformed model info: 'model_json' is not JSON.");
+    }
+    if (typeof model !== 'object' || model === null || Array.isArray(model)) {
+      throw invalidParameter("Malformed model info: 'model_json' must be a JSON object.");
+    }
+    const run = store.getRun(runId);
+    const previous = run.tags[LOG_MODEL_HISTORY_TAG];
+    const history = previous ? (JSON.parse(previous) as unknown[]) : [];
+    history.push(model);
+    await store.logBatch(runId, { ...none, tags: { [LOG_MODEL_HISTORY_TAG]: JSON.stringify(history) } });
+    return {};
+  });
+};

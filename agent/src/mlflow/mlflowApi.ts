@@ -1,0 +1,33 @@
+/**
+ * The MLflow tracking REST API, mounted under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`
+ * as MLflow mounts it, plus `/health` and `/version`.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { FileStore } from '../store/FileStore.js';
+import { experimentRoutes } from './experimentRoutes.js';
+import { loggingRoutes } from './loggingRoutes.js';
+import { metricRoutes } from './metricRoutes.js';
+import { runRoutes } from './runRoutes.js';
+
+/** The MLflow version whose tracking API the agent implements; `/version` answers it. */
+export const MLFLOW_API_VERSION = '2.12.2';
+
+/** Route prefixes MLflow registers every tracking endpoint under. */
+export const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
+
+/** Registers the tracking API on `app` (under `base`, e.g. a notebook session prefix). */
+export async function registerMlflowApi(app: FastifyInstance, store: FileStore, base = ''): Promise<void> {
+  for (const prefix of MLFLOW_PREFIXES) {
+    await app.register(
+      async (scope) => {
+        await scope.register(experimentRoutes, { store });
+        await scope.register(runRoutes, { store });
+        await scope.register(loggingRoutes, { store });
+        await scope.register(metricRoutes, { store });
+      },
+      { prefix: base + prefix },
+    );
+  }
+  app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));
+  app.get(`${base}/version`, async (_req, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
+}

@@ -1,0 +1,62 @@
+/**
+ * MLflow run endpoints: create, get, update, delete, restore, search.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { runRequests as R } from '@lablog/schema';
+import { searchRuns } from '../search/searchRuns.js';
+import type { FileStore } from '../store/FileStore.js';
+import { keyValues } from './loggingRules.js';
+import { optionalInt64, runIdOf } from './requestFields.js';
+import { wireRun, wireRunInfo } from './wire.js';
+
+/** Registers the run endpoints. */
+export const runRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+  app.post('/runs/create', { schema: { body: R.CreateRun } }, async (req) => {
+    const b = req.body;
+    const doc = await store.createRun({
+      experimentId: b.experiment_id || '0',
+      userId: b.user_id ?? '',
+      runName: b.run_name ?? '',
+      startTime: optionalInt64(b.start_time, 'start_time') ?? Date.now(),
+      tags: keyValues('tag', b.tags),
+    });
+    return { run: wireRun(doc) };
+  });
+
+  app.get('/runs/get', { schema: { querystring: R.GetRun } }, async (req) => ({ run: wireRun(store.getRun(runIdOf(req.query))) }));
+
+  app.post('/runs/update', { schema: { body: R.UpdateRun } }, async (req) => {
+    const b = req.body;
+    const doc = await store.updateRun(runIdOf(b), {
+      status: b.status,
+      endTime: optionalInt64(b.end_time, 'end_time'),
+      runName: b.run_name,
+    });
+    return { run_info: wireRunInfo(doc) };
+  });
+
+  app.post('/runs/delete', { schema: { body: R.RunId } }, async (req) => {
+    await store.setRunLifecycle(req.body.run_id, 'deleted');
+    return {};
+  });
+
+  app.post('/runs/restore', { schema: { body: R.RunId } }, async (req) => {
+    await store.setRunLifecycle(req.body.run_id, 'active');
+    return {};
+  });
+
+  app.post('/runs/search', { schema: { body: R.SearchRuns } }, async (req) => {
+    const b = req.body;
+    const page = searchRuns(store.runsOf(b.experiment_ids ?? []), {
+      filter: b.filter,
+      orderBy: b.order_by,
+      viewType: b.run_view_type,
+      maxResults: optionalInt64(b.max_results, 'max_results'),
+      pageToken: b.page_token,
+    });
+    return {
+      runs: page.runs.map(wireRun),
+      ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
+    };
+  });
+};

@@ -1,0 +1,156 @@
+/**
+ * `order_by` for runs/search and experiments/search: parsing `"<entity>.<key> [ASC|DESC]"`
+ * entries and building comparators with MLflow's tie-breakers.
+ */
+import { invalidParameter } from '../errors.js';
+import type { ExperimentRecord, RunDoc } from '../store/records.js';
+import { resolveIdentifier, type SearchKind } from './identifiers.js';
+import { keywordOf, tokenize, type Token } from './lexer.js';
+import { own } from './predicates.js';
+
+/** One parsed order_by entry. Attribute keys are canonical (`created` → `start_time`). */
+export interface OrderTerm {
+  entity: 'metric' | 'param' | 'tag' | 'attribute';
+  key: string;
+  ascending: boolean;
+}
+
+/** A sort comparator, negative when `a` goes first. */
+export type Comparator<T> = (a: T, b: T) => number;
+
+type SortValue = number | string | undefined;
+
+/**
+ * Parses one order_by entry such as `metrics.loss DESC`, `` metrics.`a-b` ``, `params.lr`
+ * or `run_name` (a bare key is an attribute). The direction is ASC unless DESC is given;
+ * both are case-insensitive.
+ * @param kind runs accept metrics, params, tags and run attributes; experiments accept the
+ *   attributes `name`, `experiment_id`, `creation_time`, `last_update_time`.
+ * @throws 400 INVALID_PARAMETER_VALUE for an entry that does not parse or names an unknown key.
+ */
+export function parseOrderBy(entry: string, kind: SearchKind): OrderTerm {
+  const tokens = tokenize(entry);
+  const [head, direction, ...extra] = tokens;
+  let ident: Extract<Token, { type: 'ident' }> | undefined;
+  if (head?.type === 'ident') ident = head;
+  else if (head?.type === 'string' && head.quote === '"') ident = { ...head, type: 'ident', segments: [{ text: head.value, quoted: true }] };
+  if (ident === undefined || extra.length > 0) {
+    throw invalidParameter(`Invalid order_by clause '${entry}'. Could not be parsed.`);
+  }
+  const keyword = keywordOf(direction);
+  if (direction !== undefined && keyword !== 'ASC' && keyword !== 'DESC') {
+    throw invalidParameter(`Invalid ordering key in order_by clause '${entry}'. Use ASC or DESC.`);
+  }
+  const id = resolveIdentifier(ident, kind, 'order_by');
+  if (id.entity === 'dataset') throw invalidParameter(`Invalid order_by entity type 'dataset'`);
+  return { entity: id.entity, key: id.key, ascending: keyword !== 'DESC' };
+}
+
+/** 0 for a comparable value, 1 for NaN, 2 for a missing value: NaN and missing always sort last. */
+function rank(value: SortValue): number {
+  if (value === undefined) return 2;
+  return value !== value ? 1 : 0;
+}
+
+function compareValues(a: SortValue, b: SortValue, ascending: boolean): number {
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb || ra !== 0) return ra - rb;
+  // Code-unit order, not localeCompare: the same order as Python's str comparison for BMP text.
+  const c = (a as number | string) < (b as number | string) ? -1 : (a as number | string) > (b as number | string) ? 1 : 0;
+  return ascending ? c : -c;
+}
+
+function runValue(term: OrderTerm): (doc: RunDoc) => SortValue {
+  const key = term.key;
+  switch (term.entity) {
+    case 'metric':
+      return (doc) => own(doc.latest_metrics, key)?.value;
+    case 'param':
+      return (doc) => own(doc.params, key);
+    case 'tag':
+      return (doc) => own(doc.tags, key);
+    case 'attribute': {
+      const field = key as 'run_id' | 'start_time' | 'end_time';
+      return (doc) => doc.info[field] ?? undefined;
+    }
+  }
+}
+
+function byStartTimeDescThenRunId(a: RunDoc, b: RunDoc): number {
+  const t = b.info.start_time - a.info.start_time;
+  if (t !== 0) return t;
+  return a.info.run_id < b.info.run_id ? -1 : a.info.run_id > b.info.run_id ? 1 : 0;
+}
+
+/**
+ * Builds the comparator for runs/search. After the given entries come MLflow's default order,
+ * start_time DESC then run_id ASC, so every order is total. Metrics compare as numbers,
+ * params and tags as strings, attributes by their type; a run lacking the key (or with a null
+ * end_time) sorts after all others in either direction, NaN metrics just before those.
+ * @param orderBy order_by entries; empty or undefined gives the default order.
+ * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`).
+ */
+export function runComparator(orderBy: readonly string[] = []): Comparator<RunDoc> {
+  const terms = orderBy.map((entry) => parseOrderBy(entry, 'run'));
+  const getters = terms.map(runValue);
+  return (a, b) => {
+    for (let i = 0; i < terms.length; i++) {
+      const get = getters[i] as (doc: RunDoc) => SortValue;
+      const c = compareValues(get(a), get(b), (terms[i] as OrderTerm).ascending);
+      if (c !== 0) return c;
+    }
+    return byStartTimeDescThenRunId(a, b);
+  };
+}
+
+const INTEGER = /^\d+$/;
+
+/** Integer ids (the SQL store's 0, 1, 2, …) compare numerically and before any other ids. */
+function compareExperimentIds(a: string, b: string): number {
+  const na = INTEGER.test(a);
+  const nb = INTEGER.test(b);
+  if (na !== nb) return na ? -1 : 1;
+  if (na) {
+    // Compare digit strings by length first: file-store ids exceed 2^53, so no Number().
+    const x = a.replace(/^0+(?=\d)/, '');
+    const y = b.replace(/^0+(?=\d)/, '');
+    if (x.length !== y.length) return x.length - y.length;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const DEFAULT_EXPERIMENT_ORDER: readonly OrderTerm[] = [
+  { entity: 'attribute', key: 'creation_time', ascending: false },
+  { entity: 'attribute', key: 'experiment_id', ascending: true },
+];
+
+/**
+ * Builds the comparator for experiments/search, as MLflow's stores do: without order_by,
+ * `creation_time DESC, experiment_id ASC`; with order_by, the entries followed by
+ * `experiment_id DESC` as tie-breaker unless experiment_id is already among them.
+ * @param orderBy order_by entries over `name`, `experiment_id`, `creation_time`, `last_update_time`.
+ * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`).
+ */
+export function experimentComparator(orderBy: readonly string[] = []): Comparator<ExperimentRecord> {
+  let terms = orderBy.map((entry) => parseOrderBy(entry, 'experiment'));
+  if (terms.length === 0) terms = [...DEFAULT_EXPERIMENT_ORDER];
+  else if (!terms.some((t) => t.key === 'experiment_id')) {
+    terms.push({ entity: 'attribute', key: 'experiment_id', ascending: false });
+  }
+  return (a, b) => {
+    for (const term of terms) {
+      let c: number;
+      if (term.key === 'experiment_id') {
+        c = compareExperimentIds(a.experiment_id, b.experiment_id);
+        if (!term.ascending) c = -c;
+      } else {
+        const field = term.key as 'name' | 'creation_time' | 'last_update_time';
+        c = compareValues(a[field], b[field], term.ascending);
+      }
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+}

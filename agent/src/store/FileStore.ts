@@ -1,0 +1,314 @@
+/**
+ * The embedded store: plain files under one folder (see README "Store layout").
+ *   meta/experiments.json          experiments (lowdb)
+ *   runs/<run_id>/run.json         a run's info, params, tags, inputs, latest metrics (lowdb)
+ *   runs/<run_id>/metrics.jsonl    the run's metric points, append-only, group-committed
+ *   runs/<run_id>/artifacts/       the run's artifact files
+ * Every write touches only the files of what it changes; reads are served from memory
+ * (documents) or from the metric log (histories). Committed changes are announced to
+ * listeners, in commit order, for the live channel.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DatasetInput, RunStatus } from '@lablog/schema';
+import { invalidParameter, notFound } from '../errors.js';
+import { ExperimentBook } from './ExperimentBook.js';
+import { GroupCommitter } from './GroupCommitter.js';
+import type { ExperimentRecord, MetricPoint, RunDoc, StoreEvent } from './records.js';
+import { randomRunName } from './runNames.js';
+import { acquireStoreLock, type StoreLock } from './storeLock.js';
+import { StoredRun } from './StoredRun.js';
+
+/** The tag MLflow keeps in step with a run's name. */
+export const RUN_NAME_TAG = 'mlflow.runName';
+
+/** Fields of a new run. */
+export interface NewRun {
+  experimentId: string;
+  userId: string;
+  runName: string;
+  startTime: number;
+  tags: Record<string, string>;
+}
+
+/** Changes to a run's info. */
+export interface RunUpdate {
+  status?: RunStatus;
+  endTime?: number;
+  runName?: string;
+}
+
+/** A batch of values for one run. Params and tags are already checked and truncated. */
+export interface Batch {
+  metrics: MetricPoint[];
+  params: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+/** Listener of committed changes. */
+export type StoreListener = (event: StoreEvent) => void;
+
+/** How many run documents are read at once when the store opens. */
+const LOAD_CONCURRENCY = 64;
+
+/** The file store. */
+export class FileStore {
+  private readonly runs = new Map<string, StoredRun>();
+  private readonly runsByExperiment = new Map<string, Set<string>>();
+  private readonly listeners = new Set<StoreListener>();
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly experiments: ExperimentBook,
+    private readonly committer: GroupCommitter,
+    private readonly lock: StoreLock,
+  ) {}
+
+  /**
+   * Opens the store at `dir`, creating it when absent.
+   * @throws MlflowError(INVALID_STATE) when another agent holds the store
+   */
+  static async open(dir: string): Promise<FileStore> {
+    await mkdir(join(dir, 'meta'), { recursive: true });
+    await mkdir(join(dir, 'runs'), { recursive: true });
+    const lock = acquireStoreLock(dir);
+    try {
+      const store = new FileStore(dir, await ExperimentBook.open(dir), new GroupCommitter(), lock);
+      await store.loadRuns(lock.recovered);
+      return store;
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  private async loadRuns(recover: boolean): Promise<void> {
+    const ids = await readdir(join(this.dir, 'runs'));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        const dir = join(this.dir, 'runs', id);
+        let text: string;
+        try {
+          text = await readFile(join(dir, 'run.json'), 'utf8');
+        } catch {
+          continue; // a folder without a document (a crash during create) is not a run
+        }
+        const run = await StoredRun.load(dir, text, this.committer, recover);
+        this.indexRun(run);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, ids.length) }, worker));
+  }
+
+  private indexRun(run: StoredRun): void {
+    const { run_id, experiment_id } = run.doc.info;
+    this.runs.set(run_id, run);
+    let set = this.runsByExperiment.get(experiment_id);
+    if (!set) this.runsByExperiment.set(experiment_id, (set = new Set()));
+    set.add(run_id);
+  }
+
+  /** Registers a listener of committed changes; returns the function that removes it. */
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: StoreEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+
+  // ---- experiments -------------------------------------------------------------------
+
+  /** Creates an experiment. @throws RESOURCE_ALREADY_EXISTS */
+  async createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
+    const e = await this.experiments.create(name, artifactLocation, tags);
+    this.emit({ type: 'experiment', experiment: e });
+    return e;
+  }
+
+  /** Applies `change` to an experiment, saves and announces it. */
+  async updateExperiment(id: string, change: (e: ExperimentRecord) => void): Promise<ExperimentRecord> {
+    const e = await this.experiments.update(id, change);
+    this.emit({ type: 'experiment', experiment: e });
+    return e;
+  }
+
+  // ---- runs --------------------------------------------------------------------------
+
+  /** A run's document. @throws RESOURCE_DOES_NOT_EXIST */
+  getRun(runId: string): RunDoc {
+    return this.stored(runId).doc;
+  }
+
+  private stored(runId: string): StoredRun {
+    const run = this.runs.get(runId);
+    if (!run) throw notFound(`Run with id=${runId} not found`);
+    return run;
+  }
+
+  private activeRun(runId: string): StoredRun {
+    const run = this.stored(runId);
+    const stage = run.doc.info.lifecycle_stage;
+    if (stage !== 'active') {
+      throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${stage}.`);
+    }
+    return run;
+  }
+
+  /** The runs of the given experiments (all runs when `experimentIds` is empty). */
+  runsOf(experimentIds: readonly string[]): RunDoc[] {
+    const out: RunDoc[] = [];
+    if (experimentIds.length === 0) {
+      for (const r of this.runs.values()) out.push(r.doc);
+      return out;
+    }
+    for (const id of new Set(experimentIds)) {
+      for (const runId of this.runsByExperiment.get(id) ?? []) out.push(this.runs.get(runId)!.doc);
+    }
+    return out;
+  }
+
+  /** Creates a run. @throws RESOURCE_DOES_NOT_EXIST, INVALID_PARAMETER_VALUE (experiment not active) */
+  async createRun(spec: NewRun): Promise<RunDoc> {
+    const exp = this.experiments.get(spec.experimentId);
+    if (exp.lifecycle_stage !== 'active') {
+      throw invalidParameter(`Could not create run under non-active experiment with ID ${exp.experiment_id}.`);
+    }
+    const runId = randomUUID().replaceAll('-', '');
+    const runName = spec.runName || spec.tags[RUN_NAME_TAG] || randomRunName();
+    const doc: RunDoc = {
+      info: {
+        run_id: runId,
+        experiment_id: exp.experiment_id,
+        run_name: runName,
+        user_id: spec.userId,
+        status: 'RUNNING',
+        start_time: spec.startTime,
+        end_time: null,
+        artifact_uri: `${exp.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`,
+        lifecycle_stage: 'active',
+      },
+      params: {},
+      tags: { ...spec.tags, [RUN_NAME_TAG]: runName },
+      inputs: [],
+      latest_metrics: {},
+      metrics_bytes: 0,
+    };
+    const dir = join(this.dir, 'runs', runId);
+    await mkdir(join(dir, 'artifacts'), { recursive: true });
+    const run = await StoredRun.create(dir, doc, this.committer);
+    this.indexRun(run);
+    this.emit({ type: 'run', run: doc });
+    return doc;
+  }
+
+  /** Updates status, end time or name of a run. */
+  async updateRun(runId: string, update: RunUpdate): Promise<RunDoc> {
+    const run = this.activeRun(runId);
+    const info = run.doc.info;
+    if (update.status !== undefined) info.status = update.status;
+    if (update.endTime !== undefined) info.end_time = update.endTime;
+    if (update.runName) {
+      info.run_name = update.runName;
+      run.doc.tags[RUN_NAME_TAG] = update.runName;
+    }
+    await run.save();
+    this.emit({ type: 'run', run: run.doc });
+    return run.doc;
+  }
+
+  /** Marks a run deleted or active again. */
+  async setRunLifecycle(runId: string, stage: 'active' | 'deleted'): Promise<void> {
+    const run = this.stored(runId);
+    run.doc.info.lifecycle_stage = stage;
+    await run.save();
+    this.emit({ type: 'run', run: run.doc });
+  }
+
+  /**
+   * Logs params, tags and metrics to a run, all or nothing: every check runs before anything
+   * is written, and the call resolves once everything is durable.
+   * @throws INVALID_PARAMETER_VALUE when a param would change value or the run is not active
+   */
+  async logBatch(runId: string, batch: Batch): Promise<void> {
+    const run = this.activeRun(runId);
+    const doc = run.doc;
+    const newParams: Record<string, string> = {};
+    let paramCount = 0;
+    for (const [key, value] of Object.entries(batch.params)) {
+      const old = doc.params[key];
+      if (old === undefined) {
+        newParams[key] = value;
+        paramCount++;
+      } else if (old !== value) {
+        throw invalidParameter(
+          `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for run ID='${runId}'. Attempted logging new value '${value}'.`,
+        );
+      }
+    }
+    const tagKeys = Object.keys(batch.tags);
+    const writes: Promise<void>[] = [];
+    if (paramCount > 0 || tagKeys.length > 0) {
+      Object.assign(doc.params, newParams);
+      Object.assign(doc.tags, batch.tags);
+      const name = batch.tags[RUN_NAME_TAG];
+      if (name) doc.info.run_name = name;
+      writes.push(run.save());
+    }
+    if (batch.metrics.length > 0) writes.push(run.appendMetrics(batch.metrics));
+    await Promise.all(writes);
+    const { experiment_id } = doc.info;
+    if (paramCount > 0) this.emit({ type: 'params', run_id: runId, experiment_id, params: newParams });
+    if (tagKeys.length > 0) this.emit({ type: 'tags', run_id: runId, experiment_id, tags: batch.tags });
+    if (batch.metrics.length > 0) this.emit({ type: 'metrics', run_id: runId, experiment_id, metrics: batch.metrics });
+  }
+
+  /** Deletes a run tag. @throws RESOURCE_DOES_NOT_EXIST when the tag is absent */
+  async deleteTag(runId: string, key: string): Promise<void> {
+    const run = this.activeRun(runId);
+    if (!(key in run.doc.tags)) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+    delete run.doc.tags[key];
+    await run.save();
+    this.emit({ type: 'tags', run_id: runId, experiment_id: run.doc.info.experiment_id, tags: {}, deleted: [key] });
+  }
+
+  /** Records dataset inputs; a dataset already logged with the same name and digest is not doubled. */
+  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+    const run = this.activeRun(runId);
+    const known = new Set(run.doc.inputs.map((i) => inputKey(i)));
+    const added = inputs.filter((i) => {
+      const k = inputKey(i);
+      if (known.has(k)) return false;
+      known.add(k);
+      return true;
+    });
+    if (added.length === 0) return;
+    run.doc.inputs.push(...added);
+    await run.save();
+    this.emit({ type: 'inputs', run_id: runId, experiment_id: run.doc.info.experiment_id, inputs: added });
+  }
+
+  /** Every committed point of one metric of a run, in logging order. */
+  metricHistory(runId: string, key: string): Promise<MetricPoint[]> {
+    return this.stored(runId).metrics.history(key);
+  }
+
+  /** Waits for pending commits, saves every summary and releases the store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.committer.idle();
+    await Promise.all([...this.runs.values()].map((r) => r.close()));
+    this.lock.release();
+  }
+}
+
+function inputKey(i: DatasetInput): string {
+  const ctx = (i.tags ?? []).map((t) => `${t.key}=${t.value}`).sort().join('&');
+  return `${i.dataset.name}\u0000${i.dataset.digest}\u0000${ctx}`;
+}

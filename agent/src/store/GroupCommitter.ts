@@ -1,0 +1,72 @@
+/**
+ * Group commit for append-only files: appends that arrive while a commit is under way wait
+ * for the next one, and each commit writes every pending chunk of a file in one write and
+ * one fdatasync. A caller's promise resolves only once its bytes are on disk.
+ */
+import type { FileHandle } from 'node:fs/promises';
+
+/** A file appended to through the committer. */
+export interface AppendTarget {
+  /** Open handle in append mode. */
+  handle(): Promise<FileHandle>;
+  /** Called after a failed write so the target can cut its file back to what was committed. */
+  rollback(): Promise<void>;
+}
+
+interface Pending {
+  target: AppendTarget;
+  data: string;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Batches appends across files into write + fdatasync cycles. */
+export class GroupCommitter {
+  private queue: Pending[] = [];
+  private running: Promise<void> | null = null;
+
+  /** Appends `data` to `target`; resolves once it is durable. */
+  append(target: AppendTarget, data: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ target, data, resolve, reject });
+      if (!this.running) this.running = this.drain();
+    });
+  }
+
+  /** Resolves when everything appended so far is durable. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        const byTarget = new Map<AppendTarget, Pending[]>();
+        for (const p of batch) {
+          const list = byTarget.get(p.target);
+          if (list) list.push(p);
+          else byTarget.set(p.target, [p]);
+        }
+        await Promise.all([...byTarget].map(([target, items]) => commitOne(target, items)));
+      }
+    } finally {
+      this.running = null;
+    }
+  }
+}
+
+async function commitOne(target: AppendTarget, items: Pending[]): Promise<void> {
+  try {
+    const fh = await target.handle();
+    const data = items.length === 1 ? items[0]!.data : items.map((p) => p.data).join('');
+    await fh.write(data);
+    await fh.datasync();
+  } catch (err) {
+    await target.rollback().catch(() => undefined);
+    for (const p of items) p.reject(err);
+    return;
+  }
+  for (const p of items) p.resolve();
+}

@@ -1,0 +1,111 @@
+/**
+ * One run on disk: its lowdb document `run.json` and its metric log `metrics.jsonl`.
+ * Metadata writes (params, tags, status) are awaited before they are acknowledged; the
+ * latest-metric summary is saved lazily because the metric log is the durable record and
+ * `recoverMetricLog` rebuilds whatever the summary missed.
+ */
+import { Low } from 'lowdb';
+import { DataFile } from 'lowdb/node';
+import { join } from 'node:path';
+import type { GroupCommitter } from './GroupCommitter.js';
+import { jsonToNumber, stringifyDoc } from './jsonCodec.js';
+import { MetricLog, recoverMetricLog } from './MetricLog.js';
+import { isNewer, type MetricPoint, type RunDoc } from './records.js';
+
+/** How long a metric summary may wait before it is written to `run.json`. */
+const SUMMARY_DELAY_MS = 200;
+
+function parseRunDoc(text: string): RunDoc {
+  const doc = JSON.parse(text) as RunDoc;
+  for (const m of Object.values(doc.latest_metrics)) m.value = jsonToNumber(m.value);
+  return doc;
+}
+
+function runFile(dir: string): DataFile<RunDoc> {
+  return new DataFile<RunDoc>(join(dir, 'run.json'), { parse: parseRunDoc, stringify: stringifyDoc });
+}
+
+/** A run's document and metric log. */
+export class StoredRun {
+  private summaryTimer: NodeJS.Timeout | null = null;
+  private lastSave: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly dir: string,
+    private readonly db: Low<RunDoc>,
+    readonly metrics: MetricLog,
+  ) {}
+
+  /** Creates the run's files. */
+  static async create(dir: string, doc: RunDoc, committer: GroupCommitter): Promise<StoredRun> {
+    const run = new StoredRun(dir, new Low(runFile(dir), doc), new MetricLog(join(dir, 'metrics.jsonl'), 0, committer));
+    await run.save();
+    return run;
+  }
+
+  /**
+   * Opens a run from its files. With `recover`, points the summary does not cover yet are
+   * replayed and a torn last line is dropped.
+   */
+  static async load(dir: string, text: string, committer: GroupCommitter, recover: boolean): Promise<StoredRun> {
+    const doc = parseRunDoc(text);
+    const logPath = join(dir, 'metrics.jsonl');
+    let size = doc.metrics_bytes;
+    let replayed: MetricPoint[] = [];
+    if (recover) {
+      const r = await recoverMetricLog(logPath, doc.metrics_bytes);
+      size = r.size;
+      replayed = r.points;
+    }
+    const run = new StoredRun(dir, new Low(runFile(dir), doc), new MetricLog(logPath, size, committer));
+    if (recover && (replayed.length > 0 || size !== doc.metrics_bytes)) {
+      run.summarise(replayed);
+      await run.save();
+    }
+    return run;
+  }
+
+  /** The run's document (live: callers mutate it, then `save()`). */
+  get doc(): RunDoc {
+    return this.db.data;
+  }
+
+  /** Writes `run.json` atomically; resolves once it is written. */
+  save(): Promise<void> {
+    this.lastSave = this.db.write();
+    return this.lastSave;
+  }
+
+  /** Appends points durably, then folds them into the latest-metric summary. */
+  async appendMetrics(points: readonly MetricPoint[]): Promise<void> {
+    await this.metrics.append(points);
+    this.summarise(points);
+    if (!this.summaryTimer) {
+      this.summaryTimer = setTimeout(() => {
+        this.summaryTimer = null;
+        this.save().catch(() => undefined);
+      }, SUMMARY_DELAY_MS);
+    }
+  }
+
+  private summarise(points: readonly MetricPoint[]): void {
+    const latest = this.doc.latest_metrics;
+    for (const p of points) {
+      const cur = latest[p.key];
+      const next = { value: p.value, timestamp: p.timestamp, step: p.step };
+      if (!cur || isNewer(next, cur)) latest[p.key] = next;
+    }
+    this.doc.metrics_bytes = this.metrics.size;
+  }
+
+  /** Saves a pending summary, waits for the last save and closes the metric log. */
+  async close(): Promise<void> {
+    if (this.summaryTimer) {
+      clearTimeout(this.summaryTimer);
+      this.summaryTimer = null;
+      this.save();
+    }
+    await this.lastSave.catch(() => undefined);
+    await this.metrics.close();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * What the store keeps, in the shape it keeps it. Field names follow MLflow's wire names so
+ * the files read like the API (see README "Store layout"). Metric values are JS numbers in
+ * memory (NaN and ±Infinity included); `jsonCodec.ts` writes those as strings on disk.
+ */
+import type { DatasetInput, LifecycleStage, RunStatus } from '@lablog/schema';
+
+/** An experiment as stored in `meta/experiments.json`. */
+export interface ExperimentRecord {
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: LifecycleStage;
+  creation_time: number;
+  last_update_time: number;
+  tags: Record<string, string>;
+}
+
+/** A run's info block. `end_time` is null while the run has not ended. */
+export interface RunInfoRecord {
+  run_id: string;
+  experiment_id: string;
+  run_name: string;
+  user_id: string;
+  status: RunStatus;
+  start_time: number;
+  end_time: number | null;
+  artifact_uri: string;
+  lifecycle_stage: LifecycleStage;
+}
+
+/** One metric point (the unit of the append-only metric log). */
+export interface MetricPoint {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+/** The latest value of one metric: highest step wins, then the newest timestamp. */
+export type LatestMetric = Omit<MetricPoint, 'key'>;
+
+/** The document `runs/<run_id>/run.json`. */
+export interface RunDoc {
+  info: RunInfoRecord;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  inputs: DatasetInput[];
+  /** Latest value per metric key, summarised from `metrics.jsonl`. */
+  latest_metrics: Record<string, LatestMetric>;
+  /** Bytes of `metrics.jsonl` that `latest_metrics` already covers; the rest is replayed on open. */
+  metrics_bytes: number;
+}
+
+/** What a run-level write changes; used by the store's commit announcements. */
+export type StoreEvent =
+  | { type: 'experiment'; experiment: ExperimentRecord }
+  | { type: 'run'; run: RunDoc }
+  | { type: 'params'; run_id: string; experiment_id: string; params: Record<string, string> }
+  | { type: 'tags'; run_id: string; experiment_id: string; tags: Record<string, string>; deleted?: string[] }
+  | { type: 'metrics'; run_id: string; experiment_id: string; metrics: MetricPoint[] }
+  | { type: 'inputs'; run_id: string; experiment_id: string; inputs: DatasetInput[] };
+
+/** Returns true when point `a` should replace `b` as the latest value. */
+export function isNewer(a: LatestMetric, b: LatestMetric): boolean {
+  return a.step > b.step || (a.step === b.step && a.timestamp >= b.timestamp);
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: runs every benchmark against real agent processes on loopback and prints
+ * the figures with their targets. Nothing here asserts a time.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAgentProcess } from '../test/support/agentProcess.js';
+import { ingestBench } from './ingestBench.js';
+import { storeBench } from './storeBench.js';
+import { printTable, type Row } from './table.js';
+
+async function withStore<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'lablog-bench-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const rows: Row[] = [];
+  if (!only || only === 'ingest') {
+    rows.push(
+      ...(await withStore(async (dir) => {
+        const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
+        try {
+          return await ingestBench(agent.url);
+        } finally {
+          agent.child.kill('SIGTERM');
+          await agent.exited;
+        }
+      })),
+    );
+  }
+  if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
+  printTable(`lablog bench (${new Date().toISOString()}, node ${process.version})`, rows);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,58 @@
+/**
+ * Runs the real `lablog serve` CLI as a child process, for tests that need a separate
+ * process: crash (SIGKILL) and restart, signals, the store lock, refused start-ups.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+/** The built CLI entry of the `lablog` package (the agent workspace). */
+export const CLI = join(dirname(createRequire(import.meta.url).resolve('lablog/package.json')), 'dist', 'cli.js');
+
+/** A child agent process. */
+export interface AgentProcess {
+  child: ChildProcess;
+  /** Base URL, e.g. http://127.0.0.1:40123 */
+  url: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  exited: Promise<number | string>;
+}
+
+/** Starts `lablog <args>` and resolves once it printed its URL; rejects if it exits first. */
+export function startAgentProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<AgentProcess> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /lablog agent on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]!, output: () => out, exited });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    exited.then((code) => reject(new Error(`agent exited (${code}) before it listened:\n${out}`)));
+  });
+}
+
+/** Runs `lablog <args>` to completion; resolves with its exit code and output. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 10_000): Promise<{ code: number | string; output: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`lablog ${args.join(' ')} did not exit within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? signal ?? -1, output });
+    });
+  });
+}
