@@ -33,12 +33,17 @@ function normpath(name: string): string {
   return absolute ? `/${joined}` : joined || '.';
 }
 
+// Names already found valid: a training loop logs the same few keys millions of times.
+const validNames = new Set<string>();
+const VALID_NAMES_MAX = 10_000;
+
 /**
  * Checks a metric, param or tag name.
  * @throws INVALID_PARAMETER_VALUE for a missing, too long, or unsafe name
  */
 export function checkName(kind: 'metric' | 'param' | 'tag', name: string | undefined): string {
   if (name === undefined || name === null) throw invalidParameter(`Missing value for required parameter 'key'.`);
+  if (validNames.has(name)) return name;
   if (!NAME_RE.test(name)) {
     throw invalidParameter(
       `Invalid ${kind} name: '${name}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).`,
@@ -53,6 +58,8 @@ export function checkName(kind: 'metric' | 'param' | 'tag', name: string | undef
   if (name.length > MAX_KEY_LENGTH) {
     throw invalidParameter(`'${name.slice(0, 20)}...' exceeds the maximum length of ${MAX_KEY_LENGTH} characters for a ${kind} key.`);
   }
+  if (validNames.size >= VALID_NAMES_MAX) validNames.clear();
+  validNames.add(name);
   return name;
 }
 

@@ -71,11 +71,18 @@ const AND_ONLY = "Only AND is supported to combine clauses: OR and parentheses a
 
 /** The comparators allowed for a resolved identifier, and whether it compares numbers. */
 function comparatorsFor(kind: SearchKind, id: Resolved): ReadonlySet<string> {
-  if (id.entity === 'metric') return NUMERIC_OPS;
-  if (id.entity === 'param' || id.entity === 'tag') return STRING_OPS;
-  if (id.entity === 'dataset') return STRING_OR_LIST_OPS;
-  if (id.type === 'number') return NUMERIC_OPS;
-  return kind === 'run' ? STRING_OR_LIST_OPS : STRING_OPS;
+  switch (id.entity) {
+    case 'metric':
+      return NUMERIC_OPS;
+    case 'param':
+    case 'tag':
+      return STRING_OPS;
+    case 'dataset':
+      return STRING_OR_LIST_OPS;
+    case 'attribute':
+      if (id.type === 'number') return NUMERIC_OPS;
+      return kind === 'run' ? STRING_OR_LIST_OPS : STRING_OPS;
+  }
 }
 
 function valueLabel(id: Resolved): string {
@@ -166,7 +173,7 @@ class FilterParser {
       bareWord = !OPERATOR_WORDS.has(keyword);
     } else if (token.start === ident.end) {
       throw invalidParameter(
-        `Invalid identifier '${this.src.slice(ident.start, token.end)}...' in filter: keys with special characters ` +
+        `Invalid identifier '${this.src.slice(ident.start).split(/\s/, 1)[0]}' in filter: keys with special characters ` +
           'must be quoted with backticks or double quotes, e.g. metrics.`my-metric` or tags."mlflow.runName"',
       );
     } else {

@@ -108,7 +108,7 @@ export function resolveIdentifier(
   if (entity === undefined) {
     throw invalidParameter(
       `Invalid entity type '${written}'. Valid values are ['metric', 'parameter', 'tag', 'attribute', 'dataset'] ` +
-        `(or their aliases ${pySet(ENTITY_ALIASES.keys())})`,
+        '(aliases: metrics, param, params, parameters, tags, attributes, attr, run, datasets)',
     );
   }
   if (entity === 'attribute') {

@@ -104,6 +104,35 @@ export function runComparator(orderBy: readonly string[] = []): Comparator<RunDo
   };
 }
 
+interface Row {
+  doc: RunDoc;
+  keys: SortValue[];
+}
+
+/**
+ * Builds a sorter that orders runs as `runComparator(orderBy)` does, but reads each run's
+ * sort keys once instead of once per comparison: several times faster on thousands of runs.
+ * @returns a function that returns a sorted copy of the runs it is given (those are not modified).
+ * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`), at once.
+ */
+export function runSorter(orderBy: readonly string[] = []): (runs: readonly RunDoc[]) => RunDoc[] {
+  const terms = orderBy.map((entry) => parseOrderBy(entry, 'run'));
+  if (terms.length === 0) return (runs) => [...runs].sort(byStartTimeDescThenRunId);
+  const getters = terms.map(runValue);
+  const ascending = terms.map((t) => t.ascending);
+  return (runs) => {
+    const rows: Row[] = runs.map((doc) => ({ doc, keys: getters.map((get) => get(doc)) }));
+    rows.sort((a, b) => {
+      for (let i = 0; i < ascending.length; i++) {
+        const c = compareValues(a.keys[i], b.keys[i], ascending[i] as boolean);
+        if (c !== 0) return c;
+      }
+      return byStartTimeDescThenRunId(a.doc, b.doc);
+    });
+    return rows.map((row) => row.doc);
+  };
+}
+
 const INTEGER = /^\d+$/;
 
 /** Integer ids (the SQL store's 0, 1, 2, …) compare numerically and before any other ids. */

@@ -1,0 +1,33 @@
+/**
+ * `lablog/search`: MLflow-compatible search over runs and experiments held in memory —
+ * filter grammar, order_by, page tokens. Pure functions, no I/O.
+ */
+export type { ExperimentRecord, RunDoc } from '../store/records.js';
+export { parseFilter } from './filterParser.js';
+export type {
+  Clause,
+  ExperimentClause,
+  ListOp,
+  ListTest,
+  NumberTest,
+  NumericOp,
+  RunClause,
+  StringOp,
+  StringTest,
+} from './filterParser.js';
+export type { DatasetKey, ExperimentNumericAttribute, RunNumericAttribute, RunStringAttribute, SearchKind } from './identifiers.js';
+export { compileLike } from './like.js';
+export { compileRunFilter, matchesRun, type RunPredicate } from './runFilter.js';
+export { compileExperimentFilter, type ExperimentPredicate } from './experimentFilter.js';
+export { experimentComparator, parseOrderBy, runComparator, runSorter, type Comparator, type OrderTerm } from './orderBy.js';
+export {
+  SEARCH_MAX_RESULTS_DEFAULT,
+  SEARCH_MAX_RESULTS_THRESHOLD,
+  checkMaxResults,
+  decodePageToken,
+  encodePageToken,
+  pageOf,
+  type Page,
+} from './pageToken.js';
+export { inView, searchRuns, type SearchRunsRequest, type SearchRunsResult } from './searchRuns.js';
+export { searchExperiments, type SearchExperimentsRequest, type SearchExperimentsResult } from './searchExperiments.js';
