@@ -9,6 +9,7 @@ import { invalidParameter } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
 import type { MetricPoint } from '../store/records.js';
 import { BATCH_LIMITS, MAX_DATASETS, checkBatchSize, checkName, keyValues, truncateValue } from './loggingRules.js';
+import { pythonJsonDumps } from './pythonJson.js';
 import { double, int64, runIdOf } from './requestFields.js';
 
 /** The tag where MLflow keeps the JSON list of models logged by a run. */
@@ -93,7 +94,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = as
     const previous = run.tags[LOG_MODEL_HISTORY_TAG];
     const history = previous ? (JSON.parse(previous) as unknown[]) : [];
     history.push(model);
-    await store.logBatch(runId, { ...none, tags: { [LOG_MODEL_HISTORY_TAG]: JSON.stringify(history) } });
+    await store.logBatch(runId, { ...none, tags: { [LOG_MODEL_HISTORY_TAG]: pythonJsonDumps(history) } });
     return {};
   });
 };
