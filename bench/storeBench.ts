@@ -44,8 +44,9 @@ async function fill(url: string, experimentId: string): Promise<void> {
       const run = await post<{ run: { info: { run_id: string } } }>(url, 'runs/create', { experiment_id: experimentId, run_name: `run-${i}`, start_time: 1_700_000_000_000 + i });
       const runId = run.body.run.info.run_id;
       const metrics = Array.from({ length: POINTS_PER_RUN }, (_, j) => ({ key: `m${j % 10}`, value: Math.abs(Math.sin(i * 7 + j)), timestamp: 1_700_000_000_000 + j, step: Math.floor(j / 10) }));
-      const r = await post(url, 'runs/log-batch', { run_id: runId, metrics, params: [{ key: 'lr', value: String((i % 100) / 1000) }], tags: [{ key: 'group', value: `g${i % 10}` }] });
-      if (r.status !== 200) throw new Error(`fill: ${JSON.stringify(r.body)}`);
+      const r = await post(url, 'runs/log-batch', { run_id: runId, metrics });
+      const p = await post(url, 'runs/log-batch', { run_id: runId, params: [{ key: 'lr', value: String((i % 100) / 1000) }], tags: [{ key: 'group', value: `g${i % 10}` }] });
+      if (r.status !== 200 || p.status !== 200) throw new Error(`fill: ${JSON.stringify(r.body)} ${JSON.stringify(p.body)}`);
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));

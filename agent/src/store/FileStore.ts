@@ -293,6 +293,17 @@ export class FileStore {
     this.emit({ type: 'inputs', run_id: runId, experiment_id: run.doc.info.experiment_id, inputs: added });
   }
 
+  /** The folder holding a run's artifact files. @throws RESOURCE_DOES_NOT_EXIST */
+  artifactDir(runId: string): string {
+    return join(this.stored(runId).dir, 'artifacts');
+  }
+
+  /** Announces an artifact file written (or deleted) under a run's artifact folder. */
+  artifactChanged(runId: string, path: string, fileSize: number, deleted = false): void {
+    const { experiment_id } = this.getRun(runId).info;
+    this.emit({ type: 'artifact', run_id: runId, experiment_id, path, file_size: fileSize, ...(deleted ? { deleted } : {}) });
+  }
+
   /** Every committed point of one metric of a run, in logging order. */
   metricHistory(runId: string, key: string): Promise<MetricPoint[]> {
     return this.stored(runId).metrics.history(key);

@@ -59,7 +59,8 @@ export type StoreEvent =
   | { type: 'params'; run_id: string; experiment_id: string; params: Record<string, string> }
   | { type: 'tags'; run_id: string; experiment_id: string; tags: Record<string, string>; deleted?: string[] }
   | { type: 'metrics'; run_id: string; experiment_id: string; metrics: MetricPoint[] }
-  | { type: 'inputs'; run_id: string; experiment_id: string; inputs: DatasetInput[] };
+  | { type: 'inputs'; run_id: string; experiment_id: string; inputs: DatasetInput[] }
+  | { type: 'artifact'; run_id: string; experiment_id: string; path: string; file_size: number; deleted?: boolean };
 
 /** Returns true when point `a` should replace `b` as the latest value. */
 export function isNewer(a: LatestMetric, b: LatestMetric): boolean {
