@@ -3,7 +3,8 @@
  * the HTTP server; only `listen` (called by the CLI, or by tests with port 0) binds a port.
  *
  * Request path: security guard (http/security) → schema validation (http/validation, schemas
- * in @lablog/schema) → route (mlflow/*) → store (store/FileStore) → commit announcements.
+ * in @lablog/schema) → route (mlflow/*) → store (store/FileStore) → commit announcements →
+ * live hub (live/Hub) → WebSocket subscribers on /ws (live/liveSocket, live/LiveConnection).
  * Errors of any stage become responses in http/errorHandler.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -11,6 +12,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installErrorHandling } from './http/errorHandler.js';
 import { requestGuard } from './http/security.js';
 import { validatorCompiler } from './http/validation.js';
+import { attachLiveChannel, LIVE_DEFAULTS, type LiveChannel, type LiveOptions } from './live/liveSocket.js';
 import { registerMlflowApi } from './mlflow/mlflowApi.js';
 import { FileStore } from './store/FileStore.js';
 
@@ -26,12 +28,16 @@ export interface AgentOptions {
   token?: string | undefined;
   /** Log requests to stdout (pino). Default false. */
   logger?: boolean;
+  /** Live channel limits (heartbeat, backpressure, history kept for resuming); defaults in LIVE_DEFAULTS. */
+  live?: Partial<LiveOptions>;
 }
 
 /** A running agent. */
 export interface Agent {
   readonly app: FastifyInstance;
   readonly store: FileStore;
+  /** The WebSocket channel on `/ws`. */
+  readonly live: LiveChannel;
   /** Binds `port` (0 = any free one) on the configured host; resolves to the base URL. */
   listen(port?: number): Promise<string>;
   /** Stops accepting requests, finishes the ones under way, flushes and releases the store. Idempotent. */
@@ -58,11 +64,13 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   });
 
   await registerMlflowApi(app, store);
+  const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live });
 
   let closing: Promise<void> | null = null;
   return {
     app,
     store,
+    live,
     async listen(port = 0) {
       await app.listen({ port, host });
       const addr = app.server.address();
@@ -72,6 +80,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     },
     close() {
       closing ??= (async () => {
+        await live.close();
         await app.close();
         await store.close();
       })();

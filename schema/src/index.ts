@@ -6,3 +6,4 @@ export * from './mlflow/scalars.js';
 export * from './mlflow/entities.js';
 export * as experimentRequests from './mlflow/experimentRequests.js';
 export * as runRequests from './mlflow/runRequests.js';
+export * from './live/messages.js';

@@ -4,25 +4,16 @@
  * changes nothing.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { runRequests as R, type Metric } from '@lablog/schema';
+import { runRequests as R } from '@lablog/schema';
 import { invalidParameter } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
-import type { MetricPoint } from '../store/records.js';
-import { BATCH_LIMITS, MAX_DATASETS, checkBatchSize, checkName, keyValues, truncateValue } from './loggingRules.js';
+import { metricPoint, toBatch } from './batchInput.js';
+import { BATCH_LIMITS, MAX_DATASETS, checkName, truncateValue } from './loggingRules.js';
 import { pythonJsonDumps } from './pythonJson.js';
-import { double, int64, runIdOf } from './requestFields.js';
+import { runIdOf } from './requestFields.js';
 
 /** The tag where MLflow keeps the JSON list of models logged by a run. */
 const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
-
-function point(m: Metric): MetricPoint {
-  return {
-    key: checkName('metric', m.key),
-    value: double(m.value),
-    timestamp: int64(m.timestamp, 'timestamp'),
-    step: m.step === undefined ? 0 : int64(m.step, 'step'),
-  };
-}
 
 /** Registers the logging endpoints. */
 export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
@@ -30,7 +21,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = as
 
   app.post('/runs/log-metric', { schema: { body: R.LogMetric } }, async (req) => {
     const b = req.body;
-    await store.logBatch(runIdOf(b), { ...none, metrics: [point(b)] });
+    await store.logBatch(runIdOf(b), { ...none, metrics: [metricPoint(b)] });
     return {};
   });
 
@@ -54,10 +45,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = as
   });
 
   app.post('/runs/log-batch', { schema: { body: R.LogBatch }, bodyLimit: BATCH_LIMITS.bytes }, async (req) => {
-    const b = req.body;
-    checkBatchSize(b.metrics?.length ?? 0, b.params?.length ?? 0, b.tags?.length ?? 0);
-    const metrics = b.metrics ? b.metrics.map(point) : [];
-    await store.logBatch(b.run_id, { metrics, params: keyValues('param', b.params), tags: keyValues('tag', b.tags) });
+    await store.logBatch(req.body.run_id, toBatch(req.body));
     return {};
   });
 

@@ -30,15 +30,19 @@ export class StoredRun {
   private summaryTimer: NodeJS.Timeout | null = null;
   private lastSave: Promise<void> = Promise.resolve();
 
+  // The lowdb handle is made on the first save: most runs of a large store are only read.
+  private db: Low<RunDoc> | null = null;
+
   private constructor(
     readonly dir: string,
-    private readonly db: Low<RunDoc>,
+    /** The run's document (live: callers mutate it, then `save()`). */
+    readonly doc: RunDoc,
     readonly metrics: MetricLog,
   ) {}
 
   /** Creates the run's files. */
   static async create(dir: string, doc: RunDoc, committer: GroupCommitter): Promise<StoredRun> {
-    const run = new StoredRun(dir, new Low(runFile(dir), doc), new MetricLog(join(dir, 'metrics.jsonl'), 0, committer));
+    const run = new StoredRun(dir, doc, new MetricLog(join(dir, 'metrics.jsonl'), 0, committer));
     await run.save();
     return run;
   }
@@ -57,7 +61,7 @@ export class StoredRun {
       size = r.size;
       replayed = r.points;
     }
-    const run = new StoredRun(dir, new Low(runFile(dir), doc), new MetricLog(logPath, size, committer));
+    const run = new StoredRun(dir, doc, new MetricLog(logPath, size, committer));
     if (recover && (replayed.length > 0 || size !== doc.metrics_bytes)) {
       run.summarise(replayed);
       await run.save();
@@ -65,13 +69,9 @@ export class StoredRun {
     return run;
   }
 
-  /** The run's document (live: callers mutate it, then `save()`). */
-  get doc(): RunDoc {
-    return this.db.data;
-  }
-
   /** Writes `run.json` atomically; resolves once it is written. */
   save(): Promise<void> {
+    this.db ??= new Low(runFile(this.dir), this.doc);
     this.lastSave = this.db.write();
     return this.lastSave;
   }

@@ -1,0 +1,129 @@
+/**
+ * The live hub: numbers every change the store commits (one seq for the whole agent, in
+ * commit order), keeps the recent ones in a ring, and hands each to the subscriptions whose
+ * scope it falls in. It only listens to the store; it never reaches into routes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Scope, WireExperiment, WireRun } from '@lablog/schema';
+import type { FileStore } from '../store/FileStore.js';
+import { wireExperiment, wireRun } from '../mlflow/wire.js';
+import { EventRing, type NumberedEvent } from './EventRing.js';
+import { toLiveEvent } from './liveEvents.js';
+
+/** A receiver of numbered events (one subscription of one connection). */
+export interface Subscriber {
+  readonly scope: Scope;
+  deliver(e: NumberedEvent): void;
+}
+
+/** The state of a scope at a seq. */
+export interface ScopeSnapshot {
+  seq: number;
+  experiments: WireExperiment[];
+  runs: WireRun[];
+}
+
+/** What `Hub.attach` did for a subscriber that asked to resume or for a snapshot. */
+export type AttachResult =
+  | { kind: 'live'; seq: number }
+  | { kind: 'snapshot'; snapshot: ScopeSnapshot }
+  | { kind: 'resync'; reason: 'too-old' | 'epoch' };
+
+/** True when an event belongs to a scope. */
+export function inScope(scope: Scope, e: { runId: string | null; experimentId: string | null }): boolean {
+  switch (scope.kind) {
+    case 'all':
+      return true;
+    case 'experiment':
+      return e.experimentId === scope.experiment_id;
+    case 'run':
+      return e.runId === scope.run_id;
+  }
+}
+
+/** The live hub. */
+export class Hub {
+  /** Names this agent lifetime; seqs compare only within one epoch. */
+  readonly epoch = randomUUID();
+  private seqNo = 0;
+  private readonly ring: EventRing;
+  private readonly subscribers = new Set<Subscriber>();
+  private readonly unsubscribeStore: () => void;
+
+  /** @param ringBytes how much recent history (event JSON) is kept for resuming subscribers */
+  constructor(
+    private readonly store: FileStore,
+    ringBytes: number,
+  ) {
+    this.ring = new EventRing(ringBytes);
+    this.unsubscribeStore = store.subscribe((e) => {
+      const routed = toLiveEvent(e);
+      const numbered: NumberedEvent = { seq: ++this.seqNo, runId: routed.runId, experimentId: routed.experimentId, json: JSON.stringify(routed.event) };
+      this.ring.push(numbered);
+      for (const s of this.subscribers) if (inScope(s.scope, numbered)) s.deliver(numbered);
+    });
+  }
+
+  /** The last seq committed. */
+  get seq(): number {
+    return this.seqNo;
+  }
+
+  /**
+   * Adds a subscriber. Runs synchronously, so nothing can be committed between the replay or
+   * snapshot and the first live event: no gap, no duplicate.
+   * - `since` (with this `epoch`): replays what came after it, then live;
+   * - `snapshot`: the scope's current state, then live (also the fallback when `since` is too old);
+   * - neither: live from now.
+   */
+  attach(sub: Subscriber, opts: { since?: number | undefined; epoch?: string | undefined; snapshot?: boolean | undefined }): AttachResult {
+    let result: AttachResult;
+    if (opts.since !== undefined && opts.epoch === this.epoch && opts.since <= this.seqNo && this.ring.covers(opts.since)) {
+      for (const e of this.ring.after(opts.since)) if (inScope(sub.scope, e)) sub.deliver(e);
+      result = { kind: 'live', seq: this.seqNo };
+    } else if (opts.snapshot) {
+      result = { kind: 'snapshot', snapshot: this.snapshot(sub.scope) };
+    } else if (opts.since !== undefined) {
+      return { kind: 'resync', reason: opts.epoch === this.epoch ? 'too-old' : 'epoch' };
+    } else {
+      result = { kind: 'live', seq: this.seqNo };
+    }
+    this.subscribers.add(sub);
+    return result;
+  }
+
+  /** Removes a subscriber. */
+  detach(sub: Subscriber): void {
+    this.subscribers.delete(sub);
+  }
+
+  /** The current state of a scope: its experiments and runs. */
+  snapshot(scope: Scope): ScopeSnapshot {
+    const book = this.store.experiments;
+    let experiments: WireExperiment[];
+    let runs: WireRun[];
+    switch (scope.kind) {
+      case 'all':
+        experiments = book.all().map(wireExperiment);
+        runs = this.store.runsOf([]).map(wireRun);
+        break;
+      case 'experiment':
+        experiments = book.all().filter((e) => e.experiment_id === scope.experiment_id).map(wireExperiment);
+        runs = this.store.runsOf([scope.experiment_id]).map(wireRun);
+        break;
+      case 'run': {
+        const run = this.store.getRun(scope.run_id);
+        experiments = [wireExperiment(book.get(run.info.experiment_id))];
+        runs = [wireRun(run)];
+        break;
+      }
+    }
+    return { seq: this.seqNo, experiments, runs };
+  }
+
+  /** Stops listening to the store. */
+  close(): void {
+    this.unsubscribeStore();
+    this.subscribers.clear();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * `/ws` on the agent's own HTTP server (ws in noServer mode): upgrades pass the same Host,
+ * Origin and token checks as REST requests, and a server heartbeat closes dead sockets.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MlflowError } from '../errors.js';
+import type { FileStore } from '../store/FileStore.js';
+import { Hub } from './Hub.js';
+import { LiveConnection, type FlowLimits } from './LiveConnection.js';
+
+/** Options of the live channel. */
+export interface LiveOptions extends FlowLimits {
+  /** Interval of server pings; a socket that missed one pong by the next is closed. */
+  heartbeatMs: number;
+  /** How much recent history (event JSON) is kept for subscribers that resume. */
+  ringBytes: number;
+  /** Largest message a client may send. */
+  maxMessageBytes: number;
+}
+
+/** Defaults of the live channel. */
+export const LIVE_DEFAULTS: LiveOptions = {
+  heartbeatMs: 30_000,
+  ringBytes: 64 * 1024 * 1024,
+  maxMessageBytes: 16 * 1024 * 1024,
+  highWaterBytes: 8 * 1024 * 1024,
+  lowWaterBytes: 1024 * 1024,
+  stallTimeoutMs: 60_000,
+};
+
+/** How long closing sockets get to finish their close handshake when the agent stops. */
+const CLOSE_GRACE_MS = 500;
+
+/** The live channel attached to a server. */
+export interface LiveChannel {
+  readonly hub: Hub;
+  /** Number of open sockets. */
+  readonly size: number;
+  /** Closes every socket (1001 going away; cut after a short grace) and stops the heartbeat. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `/ws` (and `<prefix>/ws` for each extra prefix) on `server`.
+ * @param guard the request check REST uses; it throws an MlflowError to refuse
+ */
+export function attachLiveChannel(
+  server: Server,
+  store: FileStore,
+  guard: (headers: IncomingMessage['headers'], path: string) => void,
+  opts: LiveOptions,
+): LiveChannel {
+  const hub = new Hub(store, opts.ringBytes);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  const refuse = (socket: Duplex, status: number, reason: string, message: string) => {
+    const body = JSON.stringify({ error_code: reason, message });
+    socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    if (path !== '/ws') return refuse(socket, 404, 'ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`);
+    try {
+      guard(req.headers, path);
+    } catch (err) {
+      const e = err instanceof MlflowError ? err : new MlflowError('PERMISSION_DENIED', String(err));
+      return refuse(socket, e.status, e.code, e.message);
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      alive.set(ws, true);
+      ws.on('pong', () => alive.set(ws, true));
+      new LiveConnection(ws, hub, store, opts);
+    });
+  };
+  server.on('upgrade', onUpgrade);
+
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.get(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, opts.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    hub,
+    get size() {
+      return wss.clients.size;
+    },
+    async close() {
+      clearInterval(heartbeat);
+      server.off('upgrade', onUpgrade);
+      hub.close();
+      for (const ws of wss.clients) ws.close(1001, 'agent stopping');
+      const deadline = Date.now() + CLOSE_GRACE_MS;
+      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+    },
+  };
+}
