@@ -44,6 +44,9 @@ export interface Agent {
   close(): Promise<void>;
 }
 
+/** The agent's version, sent as `x-lablog-version` on every response. */
+export const AGENT_VERSION = '0.1.0';
+
 /** Largest request body (log-inputs may carry 16 MB dataset profiles). log-batch has its own 1 MB limit. */
 const BODY_LIMIT = 64 * 1024 * 1024;
 
@@ -59,7 +62,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   installErrorHandling(app);
 
   const guard = requestGuard({ host, allowOrigins: opts.allowOrigins ?? [], token: opts.token });
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
+    // lets clients tell a lablog agent (live channel, client run ids) from a plain MLflow server
+    reply.header('x-lablog-version', AGENT_VERSION);
     guard(req.headers, req.url.split('?')[0] ?? '');
   });
 

@@ -130,7 +130,7 @@ export class LiveConnection {
         } catch (err) {
           return this.fail(m.id, err);
         }
-        this.store.logBatch(m.run_id, batch).then(
+        this.store.logBatch(m.run_id, batch, m.batch).then(
           () => this.send({ type: 'ack', id: m.id }),
           (err: unknown) => this.fail(m.id, err),
         );
@@ -149,6 +149,8 @@ export class LiveConnection {
     const old = this.subs.get(m.id);
     if (old) this.hub.detach(old);
     const sub = new Subscription(m.id, m.scope, this);
+    // a resumed subscription has seen everything up to `since`; replay moves lastSeq on
+    if (m.since !== undefined) sub.lastSeq = m.since;
     // Events replayed by attach() go out before the snapshot/subscribed reply; the client
     // orders by seq, and a snapshot always comes alone (no replay), so nothing is ambiguous.
     const res = this.hub.attach(sub, { since: m.since, epoch: m.epoch, snapshot: m.snapshot });
@@ -161,7 +163,8 @@ export class LiveConnection {
       const s = res.snapshot;
       sub.lastSeq = s.seq;
       this.send({ type: 'snapshot', sub: m.id, epoch: this.hub.epoch, seq: s.seq, experiments: s.experiments, runs: s.runs });
-    } else {
+    } else if (this.stalledSince === null) {
+      // everything up to res.seq in this scope was delivered (a stalled replay stops short)
       sub.lastSeq = Math.max(sub.lastSeq, res.seq);
     }
     this.send({ type: 'subscribed', sub: m.id, epoch: this.hub.epoch, seq: sub.lastSeq });

@@ -14,6 +14,7 @@ export const runRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async 
   app.post('/runs/create', { schema: { body: R.CreateRun } }, async (req) => {
     const b = req.body;
     const doc = await store.createRun({
+      runId: b.run_id,
       experimentId: b.experiment_id || '0',
       userId: b.user_id ?? '',
       runName: b.run_name ?? '',

@@ -16,6 +16,7 @@ import type { DatasetInput, RunStatus } from '@lablog/schema';
 import { invalidParameter, notFound } from '../errors.js';
 import { ExperimentBook } from './ExperimentBook.js';
 import { GroupCommitter } from './GroupCommitter.js';
+import type { BatchOrigin } from './MetricLog.js';
 import type { ExperimentRecord, MetricPoint, RunDoc, StoreEvent } from './records.js';
 import { randomRunName } from './runNames.js';
 import { acquireStoreLock, type StoreLock } from './storeLock.js';
@@ -26,6 +27,8 @@ export const RUN_NAME_TAG = 'mlflow.runName';
 
 /** Fields of a new run. */
 export interface NewRun {
+  /** The id to give the run (a client's own); creating it again returns the existing run. */
+  runId?: string | undefined;
   experimentId: string;
   userId: string;
   runName: string;
@@ -55,6 +58,7 @@ export class FileStore {
   private readonly runs = new Map<string, StoredRun>();
   private readonly runsByExperiment = new Map<string, Set<string>>();
   private readonly listeners = new Set<StoreListener>();
+  private readonly creating = new Map<string, Promise<RunDoc>>();
   private closed = false;
 
   private constructor(
@@ -172,11 +176,37 @@ export class FileStore {
 
   /** Creates a run. @throws RESOURCE_DOES_NOT_EXIST, INVALID_PARAMETER_VALUE (experiment not active) */
   async createRun(spec: NewRun): Promise<RunDoc> {
+    if (!spec.runId) return this.createRunNow(spec);
+    // the same client id created twice at once: the second waits for the first
+    const pending = this.creating.get(spec.runId);
+    if (pending) {
+      await pending.catch(() => undefined);
+      return this.createRunNow(spec);
+    }
+    const p = this.createRunNow(spec);
+    this.creating.set(spec.runId, p);
+    try {
+      return await p;
+    } finally {
+      this.creating.delete(spec.runId);
+    }
+  }
+
+  private async createRunNow(spec: NewRun): Promise<RunDoc> {
     const exp = this.experiments.get(spec.experimentId);
     if (exp.lifecycle_stage !== 'active') {
       throw invalidParameter(`Could not create run under non-active experiment with ID ${exp.experiment_id}.`);
     }
-    const runId = randomUUID().replaceAll('-', '');
+    if (spec.runId) {
+      const existing = this.runs.get(spec.runId);
+      if (existing) {
+        if (existing.doc.info.experiment_id !== exp.experiment_id) {
+          throw invalidParameter(`Run ${spec.runId} already exists in experiment ${existing.doc.info.experiment_id}.`);
+        }
+        return existing.doc;
+      }
+    }
+    const runId = spec.runId ?? randomUUID().replaceAll('-', '');
     const runName = spec.runName || spec.tags[RUN_NAME_TAG] || randomRunName();
     const doc: RunDoc = {
       info: {
@@ -229,11 +259,16 @@ export class FileStore {
 
   /**
    * Logs params, tags and metrics to a run, all or nothing: every check runs before anything
-   * is written, and the call resolves once everything is durable.
+   * is written, and the call resolves once everything is durable. With `origin`, a batch that
+   * client already sent is acknowledged without being stored again.
    * @throws INVALID_PARAMETER_VALUE when a param would change value or the run is not active
    */
-  async logBatch(runId: string, batch: Batch): Promise<void> {
-    const run = this.activeRun(runId);
+  async logBatch(runId: string, batch: Batch, origin?: BatchOrigin): Promise<void> {
+    let run = this.activeRun(runId);
+    if (origin) {
+      if (!(await run.claimBatch(origin))) return; // sent again after a reconnect: already stored
+      run = this.activeRun(runId);
+    }
     const doc = run.doc;
     const newParams: Record<string, string> = {};
     let paramCount = 0;
@@ -257,7 +292,7 @@ export class FileStore {
       if (name) doc.info.run_name = name;
       writes.push(run.save());
     }
-    if (batch.metrics.length > 0) writes.push(run.appendMetrics(batch.metrics));
+    if (batch.metrics.length > 0 || origin) writes.push(run.appendMetrics(batch.metrics, origin));
     await Promise.all(writes);
     const { experiment_id } = doc.info;
     if (paramCount > 0) this.emit({ type: 'params', run_id: runId, experiment_id, params: newParams });

@@ -1,12 +1,26 @@
 /**
  * A run's append-only metric log, `runs/<id>/metrics.jsonl`: one point a line,
- * `{"key":…,"value":…,"timestamp":…,"step":…}`. Appends go through the group committer, so a
+ * `{"key":…,"value":…,"timestamp":…,"step":…}`, and after a client's batch the marker
+ * `{"client":…,"seq":…}` that lets a resent batch be recognised. Appends go through the group committer, so a
  * point is acknowledged only once it is on disk. Readers see only committed bytes.
  */
 import { open, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
 import type { AppendTarget, GroupCommitter } from './GroupCommitter.js';
 import { jsonToNumber, numberToJson } from './jsonCodec.js';
 import type { MetricPoint } from './records.js';
+
+/** Who sent a batch, for recognising a batch sent again after a reconnect. */
+export interface BatchOrigin {
+  client: string;
+  seq: number;
+}
+
+/** How far back from the end of a log a client's last batch marker is looked for. */
+const MARKER_SCAN_BYTES = 8 * 1024 * 1024;
+
+function markerPrefix(client: string): string {
+  return `{"client":${JSON.stringify(client)},"seq":`;
+}
 
 /** One JSONL line for a point. */
 export function encodePoint(p: MetricPoint): string {
@@ -38,10 +52,14 @@ export class MetricLog implements AppendTarget {
     return this.committedBytes;
   }
 
-  /** Appends points; resolves once they are durable. */
-  async append(points: readonly MetricPoint[]): Promise<void> {
+  /**
+   * Appends points, and the client batch marker when given, in one write; resolves once
+   * they are durable.
+   */
+  async append(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<void> {
     let data = '';
     for (const p of points) data += encodePoint(p);
+    if (origin) data += `${markerPrefix(origin.client)}${origin.seq}}\n`;
     await this.committer.append(this, data);
     this.committedBytes += Buffer.byteLength(data);
   }
@@ -55,6 +73,28 @@ export class MetricLog implements AppendTarget {
   /** @internal AppendTarget: cut a partly written commit off again. */
   async rollback(): Promise<void> {
     await truncate(this.path, this.committedBytes);
+  }
+
+  /**
+   * The last batch seq committed by `client`, from the end of the log (the last
+   * MARKER_SCAN_BYTES of it); -1 when none is found there.
+   */
+  async lastBatchSeq(client: string): Promise<number> {
+    const end = this.committedBytes;
+    if (end === 0) return -1;
+    const from = Math.max(0, end - MARKER_SCAN_BYTES);
+    const fh = await open(this.path, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(end - from);
+      const { bytesRead } = await fh.read(buf, 0, end - from, from);
+      const text = buf.toString('utf8', 0, bytesRead);
+      const prefix = markerPrefix(client);
+      const at = text.lastIndexOf(prefix);
+      if (at < 0) return -1;
+      return Number.parseInt(text.slice(at + prefix.length), 10);
+    } finally {
+      await fh.close();
+    }
   }
 
   /** Every committed point of `key`, in the order logged. */
@@ -96,12 +136,13 @@ async function readPoints(path: string, from: number, to: number, key: string | 
 
 function parseLines(text: string, key: string | null): { points: MetricPoint[]; wholeBytes: number } {
   const points: MetricPoint[] = [];
-  const prefix = key === null ? null : `{"key":${JSON.stringify(key)},`;
+  // batch markers ({"client":…}) are not points: only lines starting with the key are read
+  const prefix = key === null ? '{"key":' : `{"key":${JSON.stringify(key)},`;
   let start = 0;
   for (;;) {
     const nl = text.indexOf('\n', start);
     if (nl < 0) break;
-    if (nl > start && (prefix === null || text.startsWith(prefix, start))) {
+    if (nl > start && text.startsWith(prefix, start)) {
       try {
         points.push(decodeLine(text.slice(start, nl)));
       } catch {

@@ -9,7 +9,7 @@ import { DataFile } from 'lowdb/node';
 import { join } from 'node:path';
 import type { GroupCommitter } from './GroupCommitter.js';
 import { jsonToNumber, stringifyDoc } from './jsonCodec.js';
-import { MetricLog, recoverMetricLog } from './MetricLog.js';
+import { MetricLog, recoverMetricLog, type BatchOrigin } from './MetricLog.js';
 import { isNewer, type MetricPoint, type RunDoc } from './records.js';
 
 /** How long a metric summary may wait before it is written to `run.json`. */
@@ -69,6 +69,31 @@ export class StoredRun {
     return run;
   }
 
+  private readonly lastBatch = new Map<string, number>();
+  private readonly lastBatchScan = new Map<string, Promise<number>>();
+
+  /**
+   * Claims batch `origin.seq` of a client: false when that batch (or a later one) was
+   * already committed or claimed, so a resent batch is not stored twice. The client's last
+   * seq is read from the log once; every claim waits on that same read, so claims resolve in
+   * the order they were made and the client's batches keep their order.
+   */
+  async claimBatch(origin: BatchOrigin): Promise<boolean> {
+    if (!this.lastBatch.has(origin.client)) {
+      let scan = this.lastBatchScan.get(origin.client);
+      if (!scan) {
+        scan = this.metrics.lastBatchSeq(origin.client);
+        this.lastBatchScan.set(origin.client, scan);
+      }
+      const found = await scan;
+      this.lastBatchScan.delete(origin.client);
+      if (!this.lastBatch.has(origin.client)) this.lastBatch.set(origin.client, found);
+    }
+    if (origin.seq <= this.lastBatch.get(origin.client)!) return false;
+    this.lastBatch.set(origin.client, origin.seq);
+    return true;
+  }
+
   /** Writes `run.json` atomically; resolves once it is written. */
   save(): Promise<void> {
     this.db ??= new Low(runFile(this.dir), this.doc);
@@ -77,8 +102,8 @@ export class StoredRun {
   }
 
   /** Appends points durably, then folds them into the latest-metric summary. */
-  async appendMetrics(points: readonly MetricPoint[]): Promise<void> {
-    await this.metrics.append(points);
+  async appendMetrics(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<void> {
+    await this.metrics.append(points, origin);
     this.summarise(points);
     if (!this.summaryTimer) {
       this.summaryTimer = setTimeout(() => {

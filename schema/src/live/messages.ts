@@ -49,6 +49,14 @@ export const LogMessage = Type.Object({
   metrics: Type.Optional(Type.Array(Metric)),
   params: Type.Optional(Type.Array(KeyValue)),
   tags: Type.Optional(Type.Array(KeyValue)),
+  /**
+   * Makes a resent batch harmless: batches of one `client` to one run carry increasing `seq`;
+   * a batch whose seq is not above the last one committed for that client is acknowledged
+   * without being stored again.
+   */
+  batch: Type.Optional(
+    Type.Object({ client: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,100}$' }), seq: Type.Integer({ minimum: 0 }) }),
+  ),
 });
 export type LogMessage = Static<typeof LogMessage>;
 

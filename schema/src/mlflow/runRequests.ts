@@ -16,6 +16,12 @@ export const CreateRun = Type.Object(
     run_name: Type.Optional(Type.String()),
     start_time: Type.Optional(Int64),
     tags: Type.Optional(Type.Array(KeyValue)),
+    /**
+     * lablog extension, never sent by MLflow clients: the id the run should get (32 hex
+     * digits), so a client that created a run offline or lost the reply can create it again
+     * without making a second run.
+     */
+    run_id: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$' })),
   },
   { $id: 'mlflow.CreateRun' },
 );
