@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgentProcess } from '../test/support/agentProcess.js';
 import { ingestBench } from './ingestBench.js';
+import { liveBench } from './liveBench.js';
 import { storeBench } from './storeBench.js';
 import { printTable, type Row } from './table.js';
 
@@ -28,6 +29,19 @@ async function main(): Promise<void> {
         const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
         try {
           return await ingestBench(agent.url);
+        } finally {
+          agent.child.kill('SIGTERM');
+          await agent.exited;
+        }
+      })),
+    );
+  }
+  if (!only || only === 'live') {
+    rows.push(
+      ...(await withStore(async (dir) => {
+        const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
+        try {
+          return await liveBench(agent.url, agent.child.pid!);
         } finally {
           agent.child.kill('SIGTERM');
           await agent.exited;

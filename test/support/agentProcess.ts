@@ -20,9 +20,18 @@ export interface AgentProcess {
   exited: Promise<number | string>;
 }
 
+// Agent processes still running when this process exits are killed with it, so a failed
+// test or benchmark never leaves an agent behind.
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
+
 /** Starts `lablog <args>` and resolves once it printed its URL; rejects if it exits first. */
 export function startAgentProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<AgentProcess> {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let out = '';
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return new Promise((resolve, reject) => {

@@ -3,13 +3,15 @@
  * budget, so a subscriber that reconnects can be sent exactly what it missed.
  */
 
-/** One numbered event, serialised once for every subscriber. */
+/** One numbered event, serialised once (on first use) for every subscriber. */
 export interface NumberedEvent {
   seq: number;
   runId: string | null;
   experimentId: string | null;
+  /** Approximate size of the event's JSON, for the ring's budget. */
+  size: number;
   /** The event's JSON (the `event` field of an event message). */
-  json: string;
+  json(): string;
 }
 
 /** A FIFO of events bounded by the total size of their JSON. */
@@ -26,10 +28,10 @@ export class EventRing {
   /** Adds the newest event and drops the oldest ones past the budget. */
   push(e: NumberedEvent): void {
     this.items.push(e);
-    this.bytes += e.json.length;
+    this.bytes += e.size;
     while (this.bytes > this.maxBytes && this.head < this.items.length - 1) {
       const old = this.items[this.head++]!;
-      this.bytes -= old.json.length;
+      this.bytes -= old.size;
       this.droppedUpTo = old.seq;
     }
     if (this.head > 1024 && this.head * 2 > this.items.length) {

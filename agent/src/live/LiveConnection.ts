@@ -74,7 +74,7 @@ export class LiveConnection {
       this.stall();
       return;
     }
-    this.ws.send(`{"type":"event","sub":${JSON.stringify(sub.id)},"seq":${e.seq},"event":${e.json}}`);
+    this.ws.send(`{"type":"event","sub":${JSON.stringify(sub.id)},"seq":${e.seq},"event":${e.json()}}`);
     sub.lastSeq = e.seq;
   }
 

@@ -284,20 +284,20 @@ export class FileStore {
       }
     }
     const tagKeys = Object.keys(batch.tags);
-    const writes: Promise<void>[] = [];
+    let saved: Promise<void> | null = null;
     if (paramCount > 0 || tagKeys.length > 0) {
       Object.assign(doc.params, newParams);
       Object.assign(doc.tags, batch.tags);
       const name = batch.tags[RUN_NAME_TAG];
       if (name) doc.info.run_name = name;
-      writes.push(run.save());
+      saved = run.save();
     }
-    if (batch.metrics.length > 0 || origin) writes.push(run.appendMetrics(batch.metrics, origin));
-    await Promise.all(writes);
+    const appended = batch.metrics.length > 0 || origin ? run.appendMetrics(batch.metrics, origin) : null;
+    const [, lines] = await Promise.all([saved, appended]);
     const { experiment_id } = doc.info;
     if (paramCount > 0) this.emit({ type: 'params', run_id: runId, experiment_id, params: newParams });
     if (tagKeys.length > 0) this.emit({ type: 'tags', run_id: runId, experiment_id, tags: batch.tags });
-    if (batch.metrics.length > 0) this.emit({ type: 'metrics', run_id: runId, experiment_id, metrics: batch.metrics });
+    if (batch.metrics.length > 0) this.emit({ type: 'metrics', run_id: runId, experiment_id, metrics: batch.metrics, lines: lines ?? '' });
   }
 
   /** Deletes a run tag. @throws RESOURCE_DOES_NOT_EXIST when the tag is absent */

@@ -54,14 +54,15 @@ export class MetricLog implements AppendTarget {
 
   /**
    * Appends points, and the client batch marker when given, in one write; resolves once
-   * they are durable.
+   * they are durable, with the points' JSONL lines (each line is the point's wire JSON).
    */
-  async append(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<void> {
-    let data = '';
-    for (const p of points) data += encodePoint(p);
-    if (origin) data += `${markerPrefix(origin.client)}${origin.seq}}\n`;
+  async append(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<string> {
+    let lines = '';
+    for (const p of points) lines += encodePoint(p);
+    const data = origin ? `${lines}${markerPrefix(origin.client)}${origin.seq}}\n` : lines;
     await this.committer.append(this, data);
     this.committedBytes += Buffer.byteLength(data);
+    return lines;
   }
 
   /** @internal AppendTarget: the file handle, opened on first use. */

@@ -101,9 +101,12 @@ export class StoredRun {
     return this.lastSave;
   }
 
-  /** Appends points durably, then folds them into the latest-metric summary. */
-  async appendMetrics(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<void> {
-    await this.metrics.append(points, origin);
+  /**
+   * Appends points durably, then folds them into the latest-metric summary. Resolves with
+   * the points' JSONL lines.
+   */
+  async appendMetrics(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<string> {
+    const lines = await this.metrics.append(points, origin);
     this.summarise(points);
     if (!this.summaryTimer) {
       this.summaryTimer = setTimeout(() => {
@@ -111,6 +114,7 @@ export class StoredRun {
         this.save().catch(() => undefined);
       }, SUMMARY_DELAY_MS);
     }
+    return lines;
   }
 
   private summarise(points: readonly MetricPoint[]): void {
