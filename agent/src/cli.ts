@@ -75,7 +75,6 @@ async function serve(args: string[]): Promise<void> {
   }
   process.stdout.write(
     `lablog agent on ${url}  (store: ${store})\n` +
-      `  open ${url}/ in a browser\n` +
       `  export MLFLOW_TRACKING_URI=${url}\n`,
   );
   let stopping = false;
