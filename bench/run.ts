@@ -5,7 +5,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAgentProcess } from '../test/support/agentProcess.js';
+import { startAgentProcess, type AgentProcess } from '../test/support/agentProcess.js';
+import { clientBench } from './clientBench.js';
+import { artifactBench } from './artifactBench.js';
 import { ingestBench } from './ingestBench.js';
 import { liveBench } from './liveBench.js';
 import { storeBench } from './storeBench.js';
@@ -18,6 +20,19 @@ async function withStore<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `fn` against an agent process on a fresh store; the agent is stopped and the store removed after. */
+function withAgentProcess<T>(fn: (agent: AgentProcess) => Promise<T>): Promise<T> {
+  return withStore(async (dir) => {
+    const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
+    try {
+      return await fn(agent);
+    } finally {
+      agent.child.kill('SIGTERM');
+      await agent.exited;
+    }
+  });
 }
 
 async function main(): Promise<void> {
@@ -49,7 +64,21 @@ async function main(): Promise<void> {
       })),
     );
   }
+  if (!only || only === 'client') {
+    rows.push(
+      ...(await withStore(async (dir) => {
+        const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
+        try {
+          return await clientBench(agent.url);
+        } finally {
+          agent.child.kill('SIGTERM');
+          await agent.exited;
+        }
+      })),
+    );
+  }
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
+  if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   printTable(`lablog bench (${new Date().toISOString()}, node ${process.version})`, rows);
 }
 

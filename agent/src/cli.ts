@@ -1,18 +1,27 @@
 #!/usr/bin/env node
 /**
- * `lablog` command line: `lablog serve` runs the agent. Flags override environment variables
- * (LABLOG_STORE, LABLOG_PORT, LABLOG_TOKEN), which override defaults.
+ * `lablog` command line: `lablog serve` runs the agent; `lablog import` reads an MLflow file
+ * store into the store; `lablog export` writes runs as JSON or CSV. Flags override environment
+ * variables (LABLOG_STORE, LABLOG_PORT, LABLOG_TOKEN), which override defaults.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLoopback } from './http/security.js';
 import { createAgent } from './main.js';
 import { MlflowError } from './errors.js';
+import { CommandFailure } from './importExport/CommandFailure.js';
+import { exportCommand } from './importExport/exportCommand.js';
+import { importCommand } from './importExport/importCommand.js';
 
 const HELP = `lablog — experiment tracking for notebooks, MLflow-compatible
 
 Usage:
   lablog serve [options]     run the agent
+  lablog import <mlruns-dir> [--store DIR]
+                             read an MLflow file store (./mlruns) into the store
+  lablog export (--run ID | --experiment ID) [--format json|csv] [--out FILE] [--store DIR]
+                             write params, latest metrics and metric histories
+                             (lablog import --help, lablog export --help for more)
 
 Options of serve:
   --host ADDR            address to bind (default 127.0.0.1; anything off loopback needs --token)
@@ -99,6 +108,14 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'serve':
       return serve(rest);
+    case 'import':
+    case 'export':
+      try {
+        return await (command === 'import' ? importCommand(rest) : exportCommand(rest));
+      } catch (err) {
+        if (err instanceof CommandFailure) fail(err.message, err.exitCode);
+        throw err;
+      }
     case undefined:
     case '-h':
     case '--help':

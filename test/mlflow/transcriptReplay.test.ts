@@ -6,11 +6,9 @@
  * the same fields, types, list lengths and values, up to ids and clocks (the rules and what
  * they tolerate are in test/support/transcriptCompare.ts and transcriptIds.ts).
  *
- * Pending: exchanges with endpoints lablog does not implement yet — artifacts
- * (/api/2.0/mlflow-artifacts/..., /mlflow/artifacts/list), logged models and the model
- * registry (/registered-models/..., /model-versions/...) — are reported as todo with the
- * issue's name (today: in s02 artifacts, s06 registry, s07 autolog). The replay goes on past
- * them unless a later step depends on them (see transcriptPlan.ts).
+ * Every recorded exchange is replayed, artifact uploads, listings and downloads included
+ * (byte for byte; the recordings lack upload bodies, see transcriptUploads.ts). Exchanges with an endpoint lablog does not implement would be reported as
+ * todo (see transcriptPlan.ts); today there are none.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -19,6 +17,7 @@ import { startAgent, type StartedAgent } from '../support/startAgent.js';
 import { describeRequest, readScenarios } from '../support/transcriptExchange.js';
 import { planReplay } from '../support/transcriptPlan.js';
 import { TranscriptReplayer } from '../support/transcriptReplay.js';
+import { withUploadBodies } from '../support/transcriptUploads.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/mlflow-transcripts/', import.meta.url));
 const scenarios = await readScenarios(FIXTURES);
@@ -40,7 +39,7 @@ for (const scenario of scenarios) {
     });
     after(() => started?.close());
 
-    for (const { exchange: ex, todo } of planReplay(scenario.exchanges)) {
+    for (const { exchange: ex, todo } of planReplay(withUploadBodies(scenario.exchanges))) {
       const title = `#${ex.seq} ${ex.method} ${ex.path} → ${ex.status}`;
       if (todo !== undefined) {
         test(title, { todo });

@@ -44,5 +44,8 @@ export function toLiveEvent(e: StoreEvent): RoutedEvent {
         experimentId: e.experiment_id,
         event: { kind: 'artifact', experiment_id: e.experiment_id, run_id: e.run_id, path: e.path, file_size: e.file_size, ...(e.deleted ? { deleted: true } : {}) },
       };
+    case 'registry':
+      // belongs to no run or experiment: only 'all' subscriptions see it
+      return { runId: null, experimentId: null, event: { kind: 'registry', name: e.name, ...(e.version ? { version: e.version } : {}), change: e.change } };
   }
 }

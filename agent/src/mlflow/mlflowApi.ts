@@ -1,12 +1,18 @@
 /**
  * The MLflow tracking REST API, mounted under `/api/2.0/mlflow` and `/ajax-api/2.0/mlflow`
- * as MLflow mounts it, plus `/health` and `/version`.
+ * as MLflow mounts it, plus `/health` and `/version`, and the artifact routes (the
+ * mlflow-artifacts proxy API and the UI downloads, see artifacts/artifactApi).
  */
 import type { FastifyInstance } from 'fastify';
+import { registerArtifactApi } from '../artifacts/artifactApi.js';
+import { runArtifactListRoutes } from '../artifacts/runArtifactRoutes.js';
+import { loggedModelRoutes } from '../loggedModels/loggedModelRoutes.js';
 import type { FileStore } from '../store/FileStore.js';
 import { experimentRoutes } from './experimentRoutes.js';
 import { loggingRoutes } from './loggingRoutes.js';
 import { metricRoutes } from './metricRoutes.js';
+import { modelVersionRoutes } from './modelVersionRoutes.js';
+import { registeredModelRoutes } from './registeredModelRoutes.js';
 import { runRoutes } from './runRoutes.js';
 
 /** The MLflow version whose tracking API the agent implements; `/version` answers it. */
@@ -24,10 +30,15 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
         await scope.register(runRoutes, { store });
         await scope.register(loggingRoutes, { store });
         await scope.register(metricRoutes, { store });
+        await scope.register(registeredModelRoutes, { store });
+        await scope.register(modelVersionRoutes, { store });
+        await scope.register(runArtifactListRoutes, { store });
+        await scope.register(loggedModelRoutes, { store });
       },
       { prefix: base + prefix },
     );
   }
+  await registerArtifactApi(app, store, base);
   app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get(`${base}/version`, async (_req, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
 }

@@ -54,7 +54,9 @@ export function wireRun(doc: RunDoc): WireRun {
   if (params.length > 0) data.params = params;
   const tags = keyValueList(doc.tags);
   if (tags.length > 0) data.tags = tags;
-  return { info: wireRunInfo(doc), data, inputs: doc.inputs.length > 0 ? { dataset_inputs: doc.inputs } : {} };
+  const run: WireRun = { info: wireRunInfo(doc), data, inputs: doc.inputs.length > 0 ? { dataset_inputs: doc.inputs } : {} };
+  if (doc.model_outputs?.length) run.outputs = { model_outputs: doc.model_outputs };
+  return run;
 }
 
 /** An Experiment on the wire. */

@@ -9,6 +9,9 @@ import {
   resolveIdentifier,
   type DatasetKey,
   type ExperimentNumericAttribute,
+  type LoggedModelNumericAttribute,
+  type LoggedModelStringAttribute,
+  type ModelVersionStringAttribute,
   type Resolved,
   type RunNumericAttribute,
   type RunStringAttribute,
@@ -56,8 +59,26 @@ export type ExperimentClause =
   | { entity: 'attribute'; key: 'name'; test: StringTest }
   | { entity: 'attribute'; key: ExperimentNumericAttribute; test: NumberTest };
 
-/** A parsed filter clause of either search. */
-export type Clause = RunClause | ExperimentClause;
+/** One parsed clause of a registered-models filter. */
+export type RegisteredModelClause =
+  | { entity: 'tag'; key: string; test: StringTest }
+  | { entity: 'attribute'; key: 'name'; test: StringTest };
+
+/** One parsed clause of a model-versions filter; only `run_id` takes IN lists. */
+export type ModelVersionClause =
+  | { entity: 'tag'; key: string; test: StringTest }
+  | { entity: 'attribute'; key: ModelVersionStringAttribute; test: StringTest | ListTest }
+  | { entity: 'attribute'; key: 'version_number'; test: NumberTest };
+
+/** One parsed clause of a logged-models filter (MLflow 3). Attribute keys are canonical (`creation_time` → `creation_timestamp`). */
+export type LoggedModelClause =
+  | { entity: 'metric'; key: string; test: NumberTest }
+  | { entity: 'param' | 'tag'; key: string; test: StringTest }
+  | { entity: 'attribute'; key: LoggedModelStringAttribute; test: StringTest | ListTest }
+  | { entity: 'attribute'; key: LoggedModelNumericAttribute; test: NumberTest };
+
+/** A parsed filter clause of any search. */
+export type Clause = RunClause | ExperimentClause | RegisteredModelClause | ModelVersionClause | LoggedModelClause;
 
 const NUMERIC_OPS: ReadonlySet<string> = new Set<NumericOp>(['>=', '!=', '<', '=', '>', '<=']);
 const STRING_OPS: ReadonlySet<string> = new Set<StringOp>(['!=', '=', 'LIKE', 'ILIKE']);
@@ -81,7 +102,7 @@ function comparatorsFor(kind: SearchKind, id: Resolved): ReadonlySet<string> {
       return STRING_OR_LIST_OPS;
     case 'attribute':
       if (id.type === 'number') return NUMERIC_OPS;
-      return kind === 'run' ? STRING_OR_LIST_OPS : STRING_OPS;
+      return kind === 'run' || kind === 'logged_model' || (kind === 'model_version' && id.key === 'run_id') ? STRING_OR_LIST_OPS : STRING_OPS;
   }
 }
 
@@ -261,14 +282,20 @@ class FilterParser {
  * Parses a search filter into clauses that all have to hold (AND).
  * @param filter the filter string; empty, blank or undefined means "no filter" (`[]`).
  * @param kind `'run'` for runs/search, `'experiment'` for experiments/search (attributes
- *   `name`, `creation_time`, `last_update_time` and `tags.<key>`; the entity prefix of an
- *   attribute is optional in both).
+ *   `name`, `creation_time`, `last_update_time` and `tags.<key>`), `'registered_model'`
+ *   (`name`, `tags.<key>`) or `'model_version'` (`name`, `run_id` with IN lists too,
+ *   `source_path`, `version_number`, `tags.<key>`) or `'logged_model'` (`name`, `model_id`,
+ *   `model_type`, `status`, `source_run_id`, the timestamps, metrics, params, tags); the entity
+ *   prefix of an attribute is optional in all.
  * @throws 400 INVALID_PARAMETER_VALUE, with MLflow's wording where MLflow has one, for any
  *   clause outside the grammar: unknown entity or attribute, a comparator the entity does not
  *   support, a value of the wrong type, OR, parentheses, empty clauses or trailing text.
  */
 export function parseFilter(filter: string | undefined, kind: 'run'): RunClause[];
 export function parseFilter(filter: string | undefined, kind: 'experiment'): ExperimentClause[];
+export function parseFilter(filter: string | undefined, kind: 'registered_model'): RegisteredModelClause[];
+export function parseFilter(filter: string | undefined, kind: 'model_version'): ModelVersionClause[];
+export function parseFilter(filter: string | undefined, kind: 'logged_model'): LoggedModelClause[];
 export function parseFilter(filter: string | undefined, kind: SearchKind): Clause[];
 export function parseFilter(filter: string | undefined, kind: SearchKind): Clause[] {
   if (filter === undefined || filter.trim() === '') return [];

@@ -1,5 +1,5 @@
 /**
- * `lablog/search`: MLflow-compatible search over runs and experiments held in memory —
+ * `lablog/search`: MLflow-compatible search over runs, experiments and the model registry held in memory —
  * filter grammar, order_by, page tokens. Pure functions, no I/O.
  */
 export type { ExperimentRecord, RunDoc } from '../store/records.js';
@@ -9,13 +9,22 @@ export type {
   ExperimentClause,
   ListOp,
   ListTest,
+  ModelVersionClause,
   NumberTest,
   NumericOp,
+  RegisteredModelClause,
   RunClause,
   StringOp,
   StringTest,
 } from './filterParser.js';
-export type { DatasetKey, ExperimentNumericAttribute, RunNumericAttribute, RunStringAttribute, SearchKind } from './identifiers.js';
+export type {
+  DatasetKey,
+  ExperimentNumericAttribute,
+  ModelVersionStringAttribute,
+  RunNumericAttribute,
+  RunStringAttribute,
+  SearchKind,
+} from './identifiers.js';
 export { compileLike } from './like.js';
 export { compileRunFilter, matchesRun, type RunPredicate } from './runFilter.js';
 export { compileExperimentFilter, type ExperimentPredicate } from './experimentFilter.js';
@@ -31,3 +40,6 @@ export {
 } from './pageToken.js';
 export { inView, searchRuns, type SearchRunsRequest, type SearchRunsResult } from './searchRuns.js';
 export { searchExperiments, type SearchExperimentsRequest, type SearchExperimentsResult } from './searchExperiments.js';
+export { compileModelVersionFilter, compileRegisteredModelFilter, type ModelVersionPredicate, type RegisteredModelPredicate } from './registryFilter.js';
+export { MODEL_VERSIONS_PAGE, REGISTERED_MODELS_PAGE, searchModelVersions, searchRegisteredModels, type SearchRegistryRequest } from './searchRegistry.js';
+export type { ModelVersionRecord, RegisteredModelRecord, VersionOf } from '../registry/registryRecords.js';

@@ -18,7 +18,8 @@ export interface OrderTerm {
 /** A sort comparator, negative when `a` goes first. */
 export type Comparator<T> = (a: T, b: T) => number;
 
-type SortValue = number | string | undefined;
+/** A value an order_by term sorts on; undefined when the item lacks it. */
+export type SortValue = number | string | undefined;
 
 /**
  * Parses one order_by entry such as `metrics.loss DESC`, `` metrics.`a-b` ``, `params.lr`
@@ -52,7 +53,11 @@ function rank(value: SortValue): number {
   return value !== value ? 1 : 0;
 }
 
-function compareValues(a: SortValue, b: SortValue, ascending: boolean): number {
+/**
+ * Compares two sort values in one direction; a missing value sorts after every other in either
+ * direction, NaN just before missing ones.
+ */
+export function compareValues(a: SortValue, b: SortValue, ascending: boolean): number {
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb || ra !== 0) return ra - rb;

@@ -46,20 +46,26 @@ export function decodePageToken(token: string | undefined): number {
 
 /**
  * Checks a requested page size.
- * @param maxResults the request's max_results; undefined gives `SEARCH_MAX_RESULTS_DEFAULT`.
+ * @param maxResults the request's max_results; undefined gives `defaultSize`.
+ * @param defaultSize page size when none is asked for; default `SEARCH_MAX_RESULTS_DEFAULT` (runs, experiments).
+ * @param threshold largest page size; default `SEARCH_MAX_RESULTS_THRESHOLD` (runs, experiments).
  * @returns the page size to use.
- * @throws 400 INVALID_PARAMETER_VALUE unless it is an integer from 1 to `SEARCH_MAX_RESULTS_THRESHOLD`.
+ * @throws 400 INVALID_PARAMETER_VALUE unless it is an integer from 1 to `threshold`.
  */
-export function checkMaxResults(maxResults: number | undefined): number {
-  if (maxResults === undefined) return SEARCH_MAX_RESULTS_DEFAULT;
+export function checkMaxResults(
+  maxResults: number | undefined,
+  defaultSize = SEARCH_MAX_RESULTS_DEFAULT,
+  threshold = SEARCH_MAX_RESULTS_THRESHOLD,
+): number {
+  if (maxResults === undefined) return defaultSize;
   if (!Number.isInteger(maxResults) || maxResults < 1) {
     throw invalidParameter(
       `Invalid value for request parameter max_results. It must be a positive integer, but got value ${maxResults}`,
     );
   }
-  if (maxResults > SEARCH_MAX_RESULTS_THRESHOLD) {
+  if (maxResults > threshold) {
     throw invalidParameter(
-      `Invalid value for request parameter max_results. It must be at most ${SEARCH_MAX_RESULTS_THRESHOLD}, but got value ${maxResults}`,
+      `Invalid value for request parameter max_results. It must be at most ${threshold}, but got value ${maxResults}`,
     );
   }
   return maxResults;

@@ -87,7 +87,7 @@ export class ExperimentBook {
    */
   async create(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
     if (this.byName.has(name)) throw alreadyExists(`Experiment(name=${name}) already exists.`);
-    const id = String(this.db.data.next_id++);
+    const id = this.nextFreeId();
     const now = Date.now();
     const e: ExperimentRecord = {
       experiment_id: id,
@@ -101,6 +101,37 @@ export class ExperimentBook {
     this.add(e);
     await this.db.write();
     return e;
+  }
+
+  // an import may have taken ids ahead of the counter
+  private nextFreeId(): string {
+    let id = String(this.db.data.next_id++);
+    while (this.byId.has(id)) id = String(this.db.data.next_id++);
+    return id;
+  }
+
+  /**
+   * Adds an experiment brought from elsewhere (an MLflow store), keeping its id when no
+   * experiment has it yet, otherwise giving it the next free one. An experiment with the same
+   * name is the same experiment: it is returned unchanged, so importing twice adds nothing.
+   * @returns the experiment now holding that name, and whether it was created
+   */
+  async importExperiment(e: Omit<ExperimentRecord, 'artifact_location'>): Promise<{ experiment: ExperimentRecord; created: boolean }> {
+    const existing = this.byName.get(e.name);
+    if (existing) return { experiment: existing, created: false };
+    const id = this.byId.has(e.experiment_id) || e.experiment_id === '' ? this.nextFreeId() : e.experiment_id;
+    const experiment: ExperimentRecord = {
+      experiment_id: id,
+      name: e.name,
+      artifact_location: defaultArtifactLocation(id),
+      lifecycle_stage: e.lifecycle_stage,
+      creation_time: e.creation_time,
+      last_update_time: e.last_update_time,
+      tags: { ...e.tags },
+    };
+    this.add(experiment);
+    await this.db.write();
+    return { experiment, created: true };
   }
 
   /** Applies `change` to the experiment `id` and saves. */

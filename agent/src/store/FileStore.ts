@@ -1,23 +1,28 @@
 /**
  * The embedded store: plain files under one folder (see README "Store layout").
  *   meta/experiments.json          experiments (lowdb)
+ *   meta/registry.json             the model registry: models, versions, aliases (lowdb)
  *   runs/<run_id>/run.json         a run's info, params, tags, inputs, latest metrics (lowdb)
  *   runs/<run_id>/metrics.jsonl    the run's metric points, append-only, group-committed
  *   runs/<run_id>/artifacts/       the run's artifact files
+ *   models/<model_id>/model.json   an MLflow 3 logged model (lowdb); its files in models/<model_id>/artifacts/
  * Every write touches only the files of what it changes; reads are served from memory
  * (documents) or from the metric log (histories). Committed changes are announced to
  * listeners, in commit order, for the live channel.
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetInput, RunStatus } from '@lablog/schema';
-import { invalidParameter, notFound } from '../errors.js';
+import { alreadyExists, invalidParameter, notFound } from '../errors.js';
+import { LoggedModelBook } from '../loggedModels/LoggedModelBook.js';
+import { ModelRegistry } from '../registry/ModelRegistry.js';
 import { ExperimentBook } from './ExperimentBook.js';
 import { GroupCommitter } from './GroupCommitter.js';
 import type { BatchOrigin } from './MetricLog.js';
-import type { ExperimentRecord, MetricPoint, RunDoc, StoreEvent } from './records.js';
+import type { ExperimentRecord, MetricPoint, ModelOutputRecord, RunDoc, StoreEvent } from './records.js';
+import { writeImportedRun, type ImportedRun, type ImportedRunCounts } from './runImport.js';
 import { randomRunName } from './runNames.js';
 import { acquireStoreLock, type StoreLock } from './storeLock.js';
 import { StoredRun } from './StoredRun.js';
@@ -64,6 +69,10 @@ export class FileStore {
   private constructor(
     readonly dir: string,
     readonly experiments: ExperimentBook,
+    /** The model registry, `meta/registry.json`; it announces its changes through this store. */
+    readonly registry: ModelRegistry,
+    /** MLflow 3 logged models, `models/<model_id>/model.json`. */
+    readonly loggedModels: LoggedModelBook,
     private readonly committer: GroupCommitter,
     private readonly lock: StoreLock,
   ) {}
@@ -77,7 +86,10 @@ export class FileStore {
     await mkdir(join(dir, 'runs'), { recursive: true });
     const lock = acquireStoreLock(dir);
     try {
-      const store = new FileStore(dir, await ExperimentBook.open(dir), new GroupCommitter(), lock);
+      const registry = await ModelRegistry.open(dir, (change) => store.emit({ type: 'registry', ...change }));
+      const experiments = await ExperimentBook.open(dir);
+      const loggedModels = await LoggedModelBook.open(dir, experiments);
+      const store: FileStore = new FileStore(dir, experiments, registry, loggedModels, new GroupCommitter(), lock);
       await store.loadRuns(lock.recovered);
       return store;
     } catch (err) {
@@ -217,7 +229,7 @@ export class FileStore {
         status: 'RUNNING',
         start_time: spec.startTime,
         end_time: null,
-        artifact_uri: `${exp.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`,
+        artifact_uri: runArtifactUri(exp, runId),
         lifecycle_stage: 'active',
       },
       params: {},
@@ -325,6 +337,54 @@ export class FileStore {
     this.emit({ type: 'inputs', run_id: runId, experiment_id: run.doc.info.experiment_id, inputs: added });
   }
 
+  /**
+   * Records the logged models a run produced (MLflow 3 `runs/outputs`); an output already
+   * recorded (same model and step) is not doubled.
+   */
+  async logOutputs(runId: string, outputs: readonly ModelOutputRecord[]): Promise<void> {
+    const run = this.activeRun(runId);
+    const recorded = (run.doc.model_outputs ??= []);
+    const added = outputs.filter((o) => !recorded.some((r) => r.model_id === o.model_id && r.step === o.step));
+    if (added.length === 0) return;
+    recorded.push(...added);
+    await run.save();
+    this.emit({ type: 'run', run: run.doc });
+  }
+
+  // ---- import (lablog import) ---------------------------------------------------------
+
+  /** Adds an experiment from another store; see `ExperimentBook.importExperiment`. */
+  async importExperiment(e: Omit<ExperimentRecord, 'artifact_location'>): Promise<{ experiment: ExperimentRecord; created: boolean }> {
+    const r = await this.experiments.importExperiment(e);
+    if (r.created) this.emit({ type: 'experiment', experiment: r.experiment });
+    return r;
+  }
+
+  /**
+   * Adds a whole run from another store under its own id, with its metric points and artifact
+   * files. The run appears complete or not at all: its folder is built in `tmp/`, then renamed.
+   * @param metrics the run's points in chunks
+   * @param artifactsFrom a folder whose files become the run's artifacts
+   * @throws RESOURCE_ALREADY_EXISTS when the store has the run, RESOURCE_DOES_NOT_EXIST for an
+   *   unknown experiment, INVALID_PARAMETER_VALUE for a run id that cannot be a folder name
+   */
+  async importRun(run: ImportedRun, metrics: AsyncIterable<MetricPoint[]>, artifactsFrom?: string): Promise<ImportedRunCounts> {
+    const runId = run.info.run_id;
+    if (!RUN_ID_RE.test(runId)) throw invalidParameter(`Invalid run id '${runId}'.`);
+    if (this.runs.has(runId)) throw alreadyExists(`Run ${runId} already exists.`);
+    const doc: RunDoc = { ...run, info: { ...run.info, artifact_uri: runArtifactUri(this.experiments.get(run.info.experiment_id), runId) }, latest_metrics: {}, metrics_bytes: 0 };
+    const scratch = join(this.dir, 'tmp', `import-${runId}`);
+    await rm(scratch, { recursive: true, force: true });
+    const counts = await writeImportedRun(scratch, doc, metrics, artifactsFrom);
+    const dir = join(this.dir, 'runs', runId);
+    await rm(dir, { recursive: true, force: true }); // a folder without run.json is not a run (see loadRuns)
+    await rename(scratch, dir);
+    const stored = await StoredRun.load(dir, await readFile(join(dir, 'run.json'), 'utf8'), this.committer, false);
+    this.indexRun(stored);
+    this.emit({ type: 'run', run: stored.doc });
+    return counts;
+  }
+
   /** The folder holding a run's artifact files. @throws RESOURCE_DOES_NOT_EXIST */
   artifactDir(runId: string): string {
     return join(this.stored(runId).dir, 'artifacts');
@@ -349,6 +409,14 @@ export class FileStore {
     await Promise.all([...this.runs.values()].map((r) => r.close()));
     this.lock.release();
   }
+}
+
+/** MLflow's run id rule (`^[a-zA-Z0-9][\w\-]{0,255}$`). */
+const RUN_ID_RE = /^[a-zA-Z0-9][\w-]{0,255}$/;
+
+/** Where a run's artifacts are served from: under its experiment's artifact location. */
+function runArtifactUri(exp: ExperimentRecord, runId: string): string {
+  return `${exp.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`;
 }
 
 function inputKey(i: DatasetInput): string {

@@ -50,6 +50,14 @@ export interface RunDoc {
   latest_metrics: Record<string, LatestMetric>;
   /** Bytes of `metrics.jsonl` that `latest_metrics` already covers; the rest is replayed on open. */
   metrics_bytes: number;
+  /** MLflow 3 logged models the run produced (`runs/outputs`); absent until there is one. */
+  model_outputs?: ModelOutputRecord[];
+}
+
+/** A logged model a run produced, at a step. */
+export interface ModelOutputRecord {
+  model_id: string;
+  step: number;
 }
 
 /** What a run-level write changes; used by the store's commit announcements. */
@@ -61,7 +69,24 @@ export type StoreEvent =
   /** `lines`: the points as written to the metric log, one wire-JSON object a line. */
   | { type: 'metrics'; run_id: string; experiment_id: string; metrics: MetricPoint[]; lines: string }
   | { type: 'inputs'; run_id: string; experiment_id: string; inputs: DatasetInput[] }
-  | { type: 'artifact'; run_id: string; experiment_id: string; path: string; file_size: number; deleted?: boolean };
+  | { type: 'artifact'; run_id: string; experiment_id: string; path: string; file_size: number; deleted?: boolean }
+  /** A model registry change; `name` is the model's (new) name, `version` set for version-level changes. */
+  | { type: 'registry'; name: string; version?: string; change: RegistryChange };
+
+/** What a registry change did. */
+export type RegistryChange =
+  | 'model_created'
+  | 'model_renamed'
+  | 'model_updated'
+  | 'model_deleted'
+  | 'model_tag'
+  | 'version_created'
+  | 'version_updated'
+  | 'version_stage'
+  | 'version_deleted'
+  | 'version_tag'
+  | 'alias_set'
+  | 'alias_deleted';
 
 /** Returns true when point `a` should replace `b` as the latest value. */
 export function isNewer(a: LatestMetric, b: LatestMetric): boolean {

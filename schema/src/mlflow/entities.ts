@@ -65,6 +65,8 @@ export interface WireRun {
   info: WireRunInfo;
   data: { metrics?: WireMetric[]; params?: KeyValue[]; tags?: KeyValue[] };
   inputs: { dataset_inputs?: DatasetInput[] };
+  /** MLflow 3: the logged models the run produced; absent when there are none. */
+  outputs?: { model_outputs?: Array<{ model_id: string; step: number }> };
 }
 
 /** Wire form of an Experiment. */

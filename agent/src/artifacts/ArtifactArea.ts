@@ -1,0 +1,99 @@
+/**
+ * Whose artifact folder a request means: a run's (`runs/<run_id>/artifacts/`) or an MLflow 3
+ * logged model's (`models/<model_id>/artifacts/`), found from a run or model id, a proxied
+ * path (`<exp_id>/<run_id>/artifacts/…`, `<exp_id>/models/<model_id>/artifacts/…`) or an
+ * artifact URI (`mlflow-artifacts:/…`, `http(s)://…/mlflow-artifacts/artifacts/…`, `runs:/…`,
+ * `models:/<model_id>`).
+ */
+import { invalidParameter, notFound } from '../errors.js';
+import type { FileStore } from '../store/FileStore.js';
+import { ArtifactFolder } from './ArtifactFolder.js';
+import { checkRelPath, joinRel, proxiedTarget, type ProxiedTarget, type RelPath } from './artifactPath.js';
+
+/** An artifact folder with what the API needs around it. */
+export interface ArtifactArea {
+  folder: ArtifactFolder;
+  /** The owner's artifact URI (`root_uri` of listings). */
+  rootUri: string;
+  /** Announces a written or deleted artifact to live viewers (for runs; models have no live events). */
+  changed(rel: RelPath, size: number, deleted?: boolean): void;
+}
+
+/** A location inside an artifact area. */
+export interface ArtifactLocation {
+  area: ArtifactArea;
+  rel: RelPath;
+}
+
+/** A run's artifact area. @throws RESOURCE_DOES_NOT_EXIST */
+export function runArtifacts(store: FileStore, runId: string): ArtifactArea {
+  const run = store.getRun(runId);
+  return {
+    folder: new ArtifactFolder(store.artifactDir(runId), store.dir),
+    rootUri: run.info.artifact_uri,
+    changed: (rel, size, deleted) => store.artifactChanged(runId, joinRel(rel), size, deleted),
+  };
+}
+
+/** A logged model's artifact area. @throws RESOURCE_DOES_NOT_EXIST */
+export function modelArtifacts(store: FileStore, modelId: string): ArtifactArea {
+  const model = store.loggedModels.get(modelId);
+  return {
+    folder: new ArtifactFolder(store.loggedModels.artifactDir(modelId), store.dir),
+    rootUri: model.info.artifact_uri,
+    changed: () => undefined,
+  };
+}
+
+function proxiedArea(store: FileStore, target: ProxiedTarget): ArtifactArea {
+  if (target.kind === 'run') {
+    const area = runArtifacts(store, target.runId);
+    if (store.getRun(target.runId).info.experiment_id !== target.experimentId) {
+      throw notFound(`Run '${target.runId}' is not in experiment '${target.experimentId}'.`);
+    }
+    return area;
+  }
+  const area = modelArtifacts(store, target.modelId);
+  if (store.loggedModels.get(target.modelId).info.experiment_id !== target.experimentId) {
+    throw notFound(`Logged model '${target.modelId}' is not in experiment '${target.experimentId}'.`);
+  }
+  return area;
+}
+
+/**
+ * Where a proxied artifact path (the `<path>` of `/mlflow-artifacts/artifacts/<path>`) points.
+ * @throws 400 INVALID_PARAMETER_VALUE for an unsafe path or one outside every artifact folder;
+ *   404 RESOURCE_DOES_NOT_EXIST when the run or model does not exist or is in another experiment
+ */
+export function locateProxied(store: FileStore, path: string): ArtifactLocation {
+  const target = proxiedTarget(path);
+  return { area: proxiedArea(store, target), rel: target.rel };
+}
+
+const PROXY_PATH = '/mlflow-artifacts/artifacts/';
+
+/**
+ * Where an artifact URI points, when its files are in this agent's store.
+ * @throws 400 INVALID_PARAMETER_VALUE for a URI whose files are elsewhere (`file:`, `s3:`, …) or
+ *   an unsafe path; 404 when the run or model does not exist
+ */
+export function locateArtifactUri(store: FileStore, uri: string): ArtifactLocation {
+  const runs = /^runs:\/+([^/]+)\/?(.*)$/.exec(uri);
+  if (runs) return { area: runArtifacts(store, runs[1] as string), rel: checkRelPath(runs[2] as string) };
+  const model = /^models:\/+(m-[0-9a-f]{32})\/?$/.exec(uri);
+  if (model) return { area: modelArtifacts(store, model[1] as string), rel: [] };
+  const proxied = /^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/.exec(uri);
+  if (proxied) return locateProxied(store, proxied[1] as string);
+  const http = /^https?:\/\/[^/]+(\/[^?#]*)/.exec(uri);
+  const at = http ? (http[1] as string).indexOf(PROXY_PATH) : -1;
+  if (http && at >= 0) {
+    let path: string;
+    try {
+      path = decodeURIComponent((http[1] as string).slice(at + PROXY_PATH.length));
+    } catch {
+      throw invalidParameter(`Invalid artifact URI '${uri}': bad percent-encoding.`);
+    }
+    return locateProxied(store, path);
+  }
+  throw invalidParameter(`The artifacts at '${uri}' are not in this agent's store, so it cannot serve them.`);
+}

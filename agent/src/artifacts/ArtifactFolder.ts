@@ -1,0 +1,206 @@
+/**
+ * One artifact folder on disk (a run's or a logged model's): streamed writes that appear only
+ * once complete, reads, listings and deletions, all confined to the folder. Paths come in
+ * checked (artifactPath.ts); what this module adds is the filesystem's side of confinement: a
+ * symlink placed in the store that points outside the folder is never followed.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { lstat, mkdir, open, readdir, realpath, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { invalidParameter, notFound } from '../errors.js';
+import { UPLOAD_TEMP_PREFIX, joinRel, type RelPath } from './artifactPath.js';
+
+/** One entry of a folder listing. `size` is absent for folders. */
+export interface FolderEntry {
+  name: string;
+  isDir: boolean;
+  size?: number;
+}
+
+/** An artifact file opened for reading. The caller closes (or streams and auto-closes) the handle. */
+export interface OpenedArtifact {
+  handle: FileHandle;
+  size: number;
+  /** The file's name, for Content-Type and Content-Disposition. */
+  name: string;
+}
+
+/** What a deletion removed; null when nothing was there. */
+export interface Removed {
+  isDir: boolean;
+  /** Bytes of the file removed (0 for a folder). */
+  size: number;
+}
+
+// Large writes go to disk in large pieces: fewer syscalls per MB received.
+const WRITE_CHUNK = 1 << 20;
+
+function isInside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+}
+
+function code(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code;
+}
+
+function escapes(rel: RelPath): never {
+  throw invalidParameter(`Invalid artifact path '${joinRel(rel)}': it leads outside the artifact folder (through a symbolic link).`);
+}
+
+/** A folder of artifact files. */
+export class ArtifactFolder {
+  /**
+   * @param root the folder (created on the first write)
+   * @param boundary the store folder: the artifact folder itself must resolve inside it
+   */
+  constructor(
+    readonly root: string,
+    private readonly boundary: string,
+  ) {}
+
+  /**
+   * The absolute path of `rel`, after checking that no existing part of it is a symlink leading
+   * outside the folder. Parts that do not exist yet are fine: they will be created as folders.
+   * @returns null when the artifact folder itself does not exist
+   * @throws 400 INVALID_PARAMETER_VALUE when the path would leave the folder
+   */
+  private async resolve(rel: RelPath): Promise<string | null> {
+    let realRoot: string;
+    try {
+      realRoot = await realpath(this.root);
+    } catch (err) {
+      if (code(err) === 'ENOENT') return null;
+      throw err;
+    }
+    if (!isInside(realRoot, await realpath(this.boundary))) escapes(rel);
+    let current = this.root;
+    for (const segment of rel) {
+      current = join(current, segment);
+      let info;
+      try {
+        info = await lstat(current);
+      } catch (err) {
+        if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') break;
+        throw err;
+      }
+      if (info.isSymbolicLink()) {
+        const target = await realpath(current).catch(() => escapes(rel)); // a dangling link cannot be checked
+        if (!isInside(target, realRoot)) escapes(rel);
+      }
+    }
+    return join(this.root, ...rel);
+  }
+
+  /**
+   * Writes `source` to `rel`, creating parent folders. The bytes go to a temporary file next to
+   * the target, are flushed to disk, and the file is renamed into place only when complete: a
+   * reader never sees a partial file, and a failed or aborted upload leaves nothing behind.
+   * @returns the file's size in bytes
+   * @throws 400 INVALID_PARAMETER_VALUE when `rel` is the folder itself, a folder, below a file, or leaves the folder
+   */
+  async write(rel: RelPath, source: Readable): Promise<number> {
+    if (rel.length === 0) throw invalidParameter('An artifact upload needs a file name after the artifact folder.');
+    await mkdir(this.root, { recursive: true });
+    const target = (await this.resolve(rel)) as string;
+    const dir = dirname(target);
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (err) {
+      if (code(err) === 'EEXIST' || code(err) === 'ENOTDIR') throw invalidParameter(`Cannot write artifact '${joinRel(rel)}': a part of its folder path is a file.`);
+      throw err;
+    }
+    const temp = join(dir, `${UPLOAD_TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    // `flush`: the file is fsynced before it is closed, so a renamed file is a durable one
+    const sink = createWriteStream(temp, { flags: 'wx', highWaterMark: WRITE_CHUNK, flush: true });
+    try {
+      await pipeline(source, sink);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      throw err;
+    }
+    try {
+      await rename(temp, target);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      if (['EISDIR', 'ENOTEMPTY', 'EEXIST', 'ENOTDIR'].includes(code(err) ?? '')) {
+        throw invalidParameter(`Cannot write artifact '${joinRel(rel)}': a folder of that name exists.`);
+      }
+      throw err;
+    }
+    return sink.bytesWritten;
+  }
+
+  /**
+   * Opens the file at `rel` for reading.
+   * @throws 404 RESOURCE_DOES_NOT_EXIST when there is no such file; 400 when `rel` is a folder or leaves the folder
+   */
+  async open(rel: RelPath): Promise<OpenedArtifact> {
+    const missing = () => notFound(`Artifact '${joinRel(rel)}' does not exist.`);
+    if (rel.length === 0) throw invalidParameter('An artifact download needs a file path inside the artifact folder.');
+    const path = await this.resolve(rel);
+    if (path === null) throw missing();
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (err) {
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') throw missing();
+      throw err;
+    }
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      await handle.close();
+      throw invalidParameter(`Artifact '${joinRel(rel)}' is a folder; list it instead.`);
+    }
+    return { handle, size: info.size, name: rel[rel.length - 1] as string };
+  }
+
+  /**
+   * Lists the folder at `rel`, sorted by name. Uploads in progress and symlinks are left out.
+   * @returns null when `rel` is not an existing folder (absent, or a file)
+   */
+  async list(rel: RelPath): Promise<FolderEntry[] | null> {
+    const path = await this.resolve(rel);
+    if (path === null) return null;
+    let dirents;
+    try {
+      dirents = await readdir(path, { withFileTypes: true });
+    } catch (err) {
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return null;
+      throw err;
+    }
+    const shown = dirents.filter((d) => !d.name.startsWith(UPLOAD_TEMP_PREFIX) && (d.isDirectory() || d.isFile()));
+    const entries = await Promise.all(
+      shown.map(async (d): Promise<FolderEntry | null> => {
+        if (d.isDirectory()) return { name: d.name, isDir: true };
+        const info = await stat(join(path, d.name)).catch(() => null); // deleted meanwhile
+        return info && { name: d.name, isDir: false, size: info.size };
+      }),
+    );
+    return entries.filter((e): e is FolderEntry => e !== null).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Deletes the file or folder (with everything in it) at `rel`; `[]` empties the whole
+   * artifact folder. Symlinks inside are removed, never followed.
+   * @returns what was removed, or null when nothing was there
+   */
+  async remove(rel: RelPath): Promise<Removed | null> {
+    const path = await this.resolve(rel);
+    if (path === null) return null;
+    const info = await lstat(path).catch((err: unknown) => {
+      if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') return null;
+      throw err;
+    });
+    if (info === null) return null;
+    if (rel.length === 0) {
+      const names = (await readdir(path)).filter((name) => !name.startsWith(UPLOAD_TEMP_PREFIX));
+      await Promise.all(names.map((name) => rm(join(path, name), { recursive: true, force: true })));
+    } else {
+      await rm(path, { recursive: true, force: true });
+    }
+    return { isDir: info.isDirectory(), size: info.isDirectory() ? 0 : info.size };
+  }
+}

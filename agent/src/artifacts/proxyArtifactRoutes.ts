@@ -1,0 +1,51 @@
+/**
+ * The mlflow-artifacts proxy API (MLFLOW_REST.md §5), mounted under
+ * `/api/2.0/mlflow-artifacts` and `/ajax-api/2.0/mlflow-artifacts`:
+ *   PUT    /artifacts/<path>     raw body, any Content-Type (the client sends a guessed one) → {}
+ *   GET    /artifacts/<path>     the file, streamed
+ *   GET    /artifacts?path=<dir> the folder's listing, {} when absent
+ *   DELETE /artifacts/<path>     → {}
+ * Upload bodies are never parsed or buffered: this plugin's scope hands the request stream
+ * straight to the file being written, whatever its Content-Type, without a body limit. The
+ * rest of the API keeps its JSON-only parsers, since scopes do not leak.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { artifactRequests as A } from '@lablog/schema';
+import type { Readable } from 'node:stream';
+import type { FileStore } from '../store/FileStore.js';
+import { locateProxied } from './ArtifactArea.js';
+import { listProxied, sendArtifact } from './artifactResponses.js';
+
+/** Route prefixes of the proxy API, as MLflow registers them. */
+export const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/mlflow-artifacts'] as const;
+
+type Wildcard = { '*': string };
+
+/** Registers the proxy API routes (in a scope of its own: it replaces the body parsers). */
+export const proxyArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+  // An upload's Content-Type is the client's guess and plays no part (the bytes are stored as
+  // sent), so none, even a malformed one, may refuse it: every upload goes through the parser above.
+  app.addHook('onRequest', async (req) => {
+    if (req.method === 'PUT') req.headers['content-type'] = 'application/octet-stream';
+  });
+
+  app.put<{ Params: Wildcard }>('/artifacts/*', async (req) => {
+    const { area, rel } = locateProxied(store, req.params['*']);
+    const size = await area.folder.write(rel, req.body as Readable);
+    area.changed(rel, size);
+    return {};
+  });
+
+  app.get<{ Params: Wildcard }>('/artifacts/*', async (req, reply) => sendArtifact(reply, locateProxied(store, req.params['*'])));
+
+  app.get('/artifacts', { schema: { querystring: A.ListProxiedArtifacts } }, async (req) => listProxied(locateProxied(store, req.query.path ?? '')));
+
+  app.delete<{ Params: Wildcard }>('/artifacts/*', async (req) => {
+    const { area, rel } = locateProxied(store, req.params['*']);
+    const removed = await area.folder.remove(rel);
+    if (removed) area.changed(rel, removed.size, true);
+    return {};
+  });
+};

@@ -1,0 +1,41 @@
+/**
+ * Run artifact routes outside the proxy API: `GET /api/2.0/mlflow/artifacts/list` (mounted with
+ * the tracking API), and the UI's downloads `GET /get-artifact?path=&run_uuid=` and
+ * `GET /model-versions/get-artifact?path=&name=&version=` (mounted at the root, as MLflow does).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { artifactRequests as A } from '@lablog/schema';
+import { runIdOf } from '../mlflow/requestFields.js';
+import type { FileStore } from '../store/FileStore.js';
+import { locateArtifactUri, runArtifacts } from './ArtifactArea.js';
+import { checkRelPath } from './artifactPath.js';
+import { listFromRoot, sendArtifact } from './artifactResponses.js';
+
+/**
+ * The artifact URI of a registered model version's files (what `model-versions/get-download-uri`
+ * answers). Provided by the model registry.
+ */
+export type ModelVersionArtifactUri = (store: FileStore, name: string, version: string) => string;
+
+/** Registers `artifacts/list` (under a tracking API prefix). */
+export const runArtifactListRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+  app.get('/artifacts/list', { schema: { querystring: A.ListRunArtifacts } }, async (req) =>
+    listFromRoot({ area: runArtifacts(store, runIdOf(req.query)), rel: checkRelPath(req.query.path ?? '') }),
+  );
+};
+
+/** Registers the UI download routes `/get-artifact` and `/model-versions/get-artifact`. */
+export const uiArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; modelVersionArtifactUri: ModelVersionArtifactUri }> = async (
+  app,
+  { store, modelVersionArtifactUri },
+) => {
+  app.get('/get-artifact', { schema: { querystring: A.GetRunArtifact } }, async (req, reply) =>
+    sendArtifact(reply, { area: runArtifacts(store, runIdOf(req.query)), rel: checkRelPath(req.query.path) }),
+  );
+
+  app.get('/model-versions/get-artifact', { schema: { querystring: A.GetModelVersionArtifact } }, async (req, reply) => {
+    const { name, version, path } = req.query;
+    const { area, rel } = locateArtifactUri(store, modelVersionArtifactUri(store, name, version));
+    return sendArtifact(reply, { area, rel: [...rel, ...checkRelPath(path)] });
+  });
+};

@@ -1,0 +1,91 @@
+/**
+ * MLflow 3 logged-model endpoints (MLFLOW_REST.md §7), mounted with the tracking API:
+ *   POST   logged-models                        create (PENDING)          → {model}
+ *   GET    logged-models/{id}                   get                       → {model}
+ *   PATCH  logged-models/{id}                   finalize (status)         → {model}
+ *   DELETE logged-models/{id}                   delete                    → {}
+ *   POST   logged-models/search                 search                    → {models, next_page_token}
+ *   PATCH  logged-models/{id}/tags              set tags                  → {model}
+ *   DELETE logged-models/{id}/tags/{key}        delete a tag              → {}
+ *   POST   logged-models/{id}/params            log params                → {}
+ *   GET    logged-models/{id}/artifacts/directories  list artifacts      → {root_uri, files}
+ *   POST   runs/outputs                         the models a run produced → {}
+ * A 3.x client's `log_model` goes: create → runs/outputs → artifact uploads → finalize READY.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { loggedModelRequests as L } from '@lablog/schema';
+import { modelArtifacts } from '../artifacts/ArtifactArea.js';
+import { checkRelPath } from '../artifacts/artifactPath.js';
+import { listFromRoot } from '../artifacts/artifactResponses.js';
+import { keyValues } from '../mlflow/loggingRules.js';
+import { int64, optionalInt64 } from '../mlflow/requestFields.js';
+import type { FileStore } from '../store/FileStore.js';
+import { statusOf, wireLoggedModel } from './loggedModelWire.js';
+import { searchLoggedModels } from './searchLoggedModels.js';
+
+/** Registers the logged-model endpoints and `runs/outputs`. */
+export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+  const models = store.loggedModels;
+
+  app.post('/logged-models', { schema: { body: L.CreateLoggedModel } }, async (req) => {
+    const b = req.body;
+    const doc = await models.create({
+      experimentId: b.experiment_id,
+      name: b.name,
+      modelType: b.model_type,
+      sourceRunId: b.source_run_id,
+      params: keyValues('param', b.params),
+      tags: keyValues('tag', b.tags),
+    });
+    return { model: wireLoggedModel(doc) };
+  });
+
+  app.get('/logged-models/:model_id', { schema: { params: L.ModelIdParams } }, async (req) => ({ model: wireLoggedModel(models.get(req.params.model_id)) }));
+
+  app.patch('/logged-models/:model_id', { schema: { params: L.ModelIdParams, body: L.FinalizeLoggedModel } }, async (req) => ({
+    model: wireLoggedModel(await models.finalize(req.params.model_id, statusOf(req.body.status))),
+  }));
+
+  app.delete('/logged-models/:model_id', { schema: { params: L.ModelIdParams } }, async (req) => {
+    await models.delete(req.params.model_id);
+    return {};
+  });
+
+  app.post('/logged-models/search', { schema: { body: L.SearchLoggedModels } }, async (req) => {
+    const b = req.body;
+    const page = searchLoggedModels(models.inExperiments(b.experiment_ids), {
+      filter: b.filter,
+      orderBy: b.order_by,
+      maxResults: optionalInt64(b.max_results, 'max_results'),
+      pageToken: b.page_token,
+    });
+    return { models: page.items.map(wireLoggedModel), ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
+  });
+
+  app.patch('/logged-models/:model_id/tags', { schema: { params: L.ModelIdParams, body: L.SetLoggedModelTags } }, async (req) => ({
+    model: wireLoggedModel(await models.setTags(req.params.model_id, keyValues('tag', req.body.tags))),
+  }));
+
+  // A wildcard, not `:tag_key`: tag keys may be longer than Fastify's 100-character param limit.
+  app.delete('/logged-models/:model_id/tags/*', { schema: { params: L.ModelTagParams } }, async (req) => {
+    await models.deleteTag(req.params.model_id, req.params['*']);
+    return {};
+  });
+
+  app.post('/logged-models/:model_id/params', { schema: { params: L.ModelIdParams, body: L.LogLoggedModelParams } }, async (req) => {
+    await models.logParams(req.params.model_id, keyValues('param', req.body.params));
+    return {};
+  });
+
+  app.get(
+    '/logged-models/:model_id/artifacts/directories',
+    { schema: { params: L.ModelIdParams, querystring: L.ListLoggedModelArtifacts } },
+    async (req) => listFromRoot({ area: modelArtifacts(store, req.params.model_id), rel: checkRelPath(req.query.artifact_directory_path ?? '') }),
+  );
+
+  app.post('/runs/outputs', { schema: { body: L.LogOutputs } }, async (req) => {
+    const outputs = (req.body.models ?? []).map((m) => ({ model_id: models.get(m.model_id).info.model_id, step: int64(m.step, 'step') }));
+    await store.logOutputs(req.body.run_id, outputs);
+    return {};
+  });
+};

@@ -1,0 +1,101 @@
+/**
+ * What the client may use where it runs. The core needs only fetch, WebSocket and timers;
+ * everything Node-only (the `ws` package on Node 20, the file spool, reading artifact files,
+ * keeping the process alive or not) is reached through here, behind a runtime check and a
+ * dynamic import, so the same build loads in Deno and in browsers.
+ */
+
+interface ProcessLike {
+  env?: Record<string, string | undefined>;
+  versions?: { node?: string };
+  argv?: string[];
+  on?(event: 'exit', listener: () => void): unknown;
+  off?(event: 'exit', listener: () => void): unknown;
+}
+
+const proc = (globalThis as { process?: ProcessLike }).process;
+
+/** True where `node:` modules can be imported (Node, Deno, Bun). */
+export const hasNodeModules = typeof proc?.versions?.node === 'string';
+
+/** True in Node itself (not Deno, which has a WebSocket that takes no headers either way). */
+export const isNodeProper = hasNodeModules && !('Deno' in globalThis);
+
+/** An environment variable, or undefined (also where there is no environment, or no permission to read it). */
+export function env(name: string): string | undefined {
+  try {
+    const v = proc?.env?.[name];
+    if (v) return v;
+  } catch {
+    // Deno without --allow-env throws
+  }
+  try {
+    const deno = (globalThis as { Deno?: { env?: { get(n: string): string | undefined } } }).Deno;
+    return deno?.env?.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The script being run (Node's `process.argv[1]`), for the `mlflow.source.name` tag. */
+export function scriptPath(): string | undefined {
+  return proc?.argv?.[1];
+}
+
+/** Registers `fn` to run synchronously when the process exits; returns the function that removes it. */
+export function onProcessExit(fn: () => void): () => void {
+  if (!proc?.on || !proc.off) return () => {};
+  proc.on('exit', fn);
+  return () => proc.off?.('exit', fn);
+}
+
+/** Lets the process exit while `handle` (a Node timer or socket) is still open, or not. */
+export function setRef(handle: unknown, keepAlive: boolean): void {
+  const h = handle as { ref?: () => void; unref?: () => void } | null | undefined;
+  if (keepAlive) h?.ref?.();
+  else h?.unref?.();
+}
+
+/** The minimal WebSocket surface the client uses (browser WebSocket and `ws` both have it). */
+export interface WebSocketLike {
+  readonly readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code?: number; reason?: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** Options of the `ws` package's WebSocket that the client sets. */
+interface WsOptions {
+  headers: Record<string, string>;
+  generateMask: (mask: Uint8Array) => void;
+}
+
+/** Opens a WebSocket to `url`. */
+export type WebSocketFactory = (url: string, headers: Record<string, string>) => WebSocketLike;
+
+/**
+ * The WebSocket to use: the runtime's own, except in Node when headers must be sent (a token)
+ * or when Node has none (Node 20), where the `ws` package is loaded.
+ */
+export async function webSocketFactory(needsHeaders: boolean): Promise<WebSocketFactory> {
+  const Native = (globalThis as { WebSocket?: new (url: string) => WebSocketLike }).WebSocket;
+  if (Native && !(needsHeaders && isNodeProper)) return (url) => new Native(url);
+  const spec = 'ws';
+  const mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ spec)) as {
+    WebSocket?: new (url: string, opts: WsOptions) => WebSocketLike;
+    default?: new (url: string, opts: WsOptions) => WebSocketLike;
+  };
+  const WS = mod.WebSocket ?? mod.default;
+  if (!WS) throw new Error('lablog: no WebSocket in this runtime and the ws package could not be loaded');
+  // An all-zero mask makes ws skip masking. Masking protects proxies from scripts in a
+  // browser page; this is not a browser, and masking every byte costs a tenth of ingest.
+  return (url, headers) => new WS(url, { headers, generateMask: () => {} });
+}
+
+/** The underlying Node socket of a `ws` WebSocket, for letting the process exit while it is open. */
+export function nodeSocketOf(ws: WebSocketLike): unknown {
+  return (ws as { _socket?: unknown })._socket;
+}
