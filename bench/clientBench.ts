@@ -91,6 +91,7 @@ async function logMetricCost(url: string, calls: number): Promise<{ withOpts: nu
 
 /** Measures the client against the agent at `url`. */
 export async function clientBench(url: string): Promise<Row[]> {
+  await agentLimit(url, 300); // warms the agent up
   const limit = await agentLimit(url, 2000);
   const ws = await ingest(url, 'auto', 3_000_000);
   const rest = await ingest(url, 'rest', 500_000);

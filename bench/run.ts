@@ -38,45 +38,9 @@ function withAgentProcess<T>(fn: (agent: AgentProcess) => Promise<T>): Promise<T
 async function main(): Promise<void> {
   const only = process.argv[2];
   const rows: Row[] = [];
-  if (!only || only === 'ingest') {
-    rows.push(
-      ...(await withStore(async (dir) => {
-        const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
-        try {
-          return await ingestBench(agent.url);
-        } finally {
-          agent.child.kill('SIGTERM');
-          await agent.exited;
-        }
-      })),
-    );
-  }
-  if (!only || only === 'live') {
-    rows.push(
-      ...(await withStore(async (dir) => {
-        const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
-        try {
-          return await liveBench(agent.url, agent.child.pid!);
-        } finally {
-          agent.child.kill('SIGTERM');
-          await agent.exited;
-        }
-      })),
-    );
-  }
-  if (!only || only === 'client') {
-    rows.push(
-      ...(await withStore(async (dir) => {
-        const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
-        try {
-          return await clientBench(agent.url);
-        } finally {
-          agent.child.kill('SIGTERM');
-          await agent.exited;
-        }
-      })),
-    );
-  }
+  if (!only || only === 'ingest') rows.push(...(await withAgentProcess((agent) => ingestBench(agent.url))));
+  if (!only || only === 'live') rows.push(...(await withAgentProcess((agent) => liveBench(agent.url, agent.child.pid!))));
+  if (!only || only === 'client') rows.push(...(await withAgentProcess((agent) => clientBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   printTable(`lablog bench (${new Date().toISOString()}, node ${process.version})`, rows);

@@ -179,7 +179,7 @@ export class AgentLink {
 
   private async openSocket(): Promise<WebSocketLike> {
     const headers = this.rest.authHeaders;
-    this.factory ??= webSocketFactory(Object.keys(headers).length > 0);
+    this.factory ??= webSocketFactory();
     const make = await this.factory;
     const ws = make(`${this.rest.base.replace(/^http/, 'ws')}/ws`, headers);
     return new Promise<WebSocketLike>((resolve, reject) => {

@@ -15,7 +15,6 @@ import { ClientCore } from './ClientCore.js';
 import type { FlushReport } from './FlushReport.js';
 import { newRunId } from './ids.js';
 import { resolveOptions, type LablogOptions } from './options.js';
-import { RequestError } from './RestClient.js';
 import { Run } from './Run.js';
 import { env, hasNodeModules, scriptPath } from './runtime.js';
 import { Watcher, type WatchOptions } from './Watcher.js';
@@ -142,5 +141,3 @@ export class Lablog {
     return this.core.close(opts.timeoutMs);
   }
 }
-
-

@@ -117,7 +117,7 @@ export class Outbox {
       while (this.head < this.queue.length) {
         const op = this.queue[this.head]!;
         if (!op.done && !this.doneSet.has(op.n)) return op;
-        this.head++;
+        this.queue[this.head++] = undefined!;
       }
       if (!this.spooling) {
         this.queue = [];
@@ -139,7 +139,11 @@ export class Outbox {
   take(): Op | undefined {
     const op = this.peek();
     if (!op) return undefined;
-    this.head++;
+    this.queue[this.head++] = undefined!; // taken: the queue no longer holds it
+    if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     if (!this.spooling) this.queuedBytes -= opSize(op);
     this.inflight.push(op);
     return op;

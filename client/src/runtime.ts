@@ -18,8 +18,8 @@ const proc = (globalThis as { process?: ProcessLike }).process;
 /** True where `node:` modules can be imported (Node, Deno, Bun). */
 export const hasNodeModules = typeof proc?.versions?.node === 'string';
 
-/** True in Node itself (not Deno, which has a WebSocket that takes no headers either way). */
-export const isNodeProper = hasNodeModules && !('Deno' in globalThis);
+/** True in Node itself, where the `ws` package is used (Deno and Bun have WebSockets of their own). */
+export const isNodeProper = hasNodeModules && !('Deno' in globalThis) && !('Bun' in globalThis);
 
 /** An environment variable, or undefined (also where there is no environment, or no permission to read it). */
 export function env(name: string): string | undefined {
@@ -77,22 +77,32 @@ interface WsOptions {
 export type WebSocketFactory = (url: string, headers: Record<string, string>) => WebSocketLike;
 
 /**
- * The WebSocket to use: the runtime's own, except in Node when headers must be sent (a token)
- * or when Node has none (Node 20), where the `ws` package is loaded.
+ * The WebSocket to use: in Node, the `ws` package (Node 20 has no WebSocket, and only `ws`
+ * sends headers such as a token and lets the process exit while its socket is open); elsewhere
+ * the runtime's own.
  */
-export async function webSocketFactory(needsHeaders: boolean): Promise<WebSocketFactory> {
+export async function webSocketFactory(): Promise<WebSocketFactory> {
   const Native = (globalThis as { WebSocket?: new (url: string) => WebSocketLike }).WebSocket;
-  if (Native && !(needsHeaders && isNodeProper)) return (url) => new Native(url);
+  if (Native && !isNodeProper) return (url) => new Native(url);
   const spec = 'ws';
-  const mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ spec)) as {
-    WebSocket?: new (url: string, opts: WsOptions) => WebSocketLike;
-    default?: new (url: string, opts: WsOptions) => WebSocketLike;
-  };
-  const WS = mod.WebSocket ?? mod.default;
-  if (!WS) throw new Error('lablog: no WebSocket in this runtime and the ws package could not be loaded');
+  let WS: (new (url: string, opts: WsOptions) => WebSocketLike) | undefined;
+  try {
+    const mod = (await import(/* webpackIgnore: true */ /* @vite-ignore */ spec)) as {
+      WebSocket?: new (url: string, opts: WsOptions) => WebSocketLike;
+      default?: new (url: string, opts: WsOptions) => WebSocketLike;
+    };
+    WS = mod.WebSocket ?? mod.default;
+  } catch {
+    WS = undefined;
+  }
+  if (!WS) {
+    if (Native) return (url) => new Native(url);
+    throw new Error('lablog: no WebSocket in this runtime and the ws package could not be loaded');
+  }
+  const Ws = WS;
   // An all-zero mask makes ws skip masking. Masking protects proxies from scripts in a
   // browser page; this is not a browser, and masking every byte costs a tenth of ingest.
-  return (url, headers) => new WS(url, { headers, generateMask: () => {} });
+  return (url, headers) => new Ws(url, { headers, generateMask: () => {} });
 }
 
 /** The underlying Node socket of a `ws` WebSocket, for letting the process exit while it is open. */

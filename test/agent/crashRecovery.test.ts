@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startAgentProcess, type AgentProcess } from '../support/agentProcess.js';
+import { LiveTestClient } from '../support/liveClient.js';
 import { fullHistory, get, newRun } from '../support/mlflowHttp.js';
 
 const BATCH = 200;
@@ -92,6 +93,42 @@ test('a torn last line left by a crash is dropped on open, and the store still o
     });
     assert.equal(more.status, 200);
     assert.deepEqual((await fullHistory(agent.url, runId, 'loss')).map((p) => p.step), [0, 1, 2, 3]);
+  } finally {
+    agent.child.kill('SIGTERM');
+    await agent.exited;
+  }
+});
+
+test('after a crash, a client batch the agent had committed is recognised when it is sent again', async () => {
+  const store = await mkdtemp(join(tmpdir(), 'lablog-dedupe-'));
+  after(() => rm(store, { recursive: true, force: true }));
+  let agent = await startAgentProcess(['serve', '--port', '0', '--store', store]);
+  const { runId } = await newRun(agent.url, 'dedupe-crash');
+  const batch = (seq: number) => ({
+    type: 'log',
+    id: `b${seq}`,
+    run_id: runId,
+    metrics: Array.from({ length: 100 }, (_, i) => ({ key: 'm', value: i, timestamp: 1, step: seq * 100 + i })),
+    batch: { client: 'trainer-1', seq },
+  });
+  let ws = await LiveTestClient.connect(agent.url);
+  for (let seq = 0; seq < 5; seq++) ws.send(batch(seq));
+  await ws.next((m) => m.type === 'ack' && m.id === 'b4');
+  // killed right after the acks: the run summary has not been written since
+  agent.child.kill('SIGKILL');
+  await agent.exited;
+
+  agent = await startAgentProcess(['serve', '--port', '0', '--store', store]);
+  try {
+    ws = await LiveTestClient.connect(agent.url);
+    ws.send(batch(3));
+    ws.send(batch(4));
+    ws.send(batch(5));
+    await ws.next((m) => m.type === 'ack' && m.id === 'b5');
+    assert.ok(ws.messages.some((m) => m.type === 'ack' && m.id === 'b3'));
+    const steps = (await fullHistory(agent.url, runId, 'm')).map((p) => p.step);
+    assert.deepEqual(steps, Array.from({ length: 600 }, (_, i) => i));
+    await ws.close();
   } finally {
     agent.child.kill('SIGTERM');
     await agent.exited;

@@ -226,3 +226,23 @@ describe('client logging', () => {
     assert.deepEqual((await fullHistory(a.url, run.id, 'm')).map((p) => p.value), [1]);
   });
 });
+
+test('with a token, the client authenticates its REST calls and the live channel', async (t) => {
+  const a = await startAgent({ token: 's3cret' });
+  t.after(() => a.close());
+  const spool = await mkdtemp(join(tmpdir(), 'lablog-spool-'));
+  t.after(() => rm(spool, { recursive: true, force: true }));
+  const lablog = new Lablog({ url: a.url, token: 's3cret', spoolDir: spool, onError: null });
+  t.after(() => lablog.close());
+  const run = await lablog.startRun({ experiment: 'client-token' });
+  const w = lablog.watch({ run });
+  const first = await w.next();
+  assert.equal(first.value?.kind, 'snapshot');
+  for (let step = 0; step < 10; step++) run.logMetric('m', step, { step });
+  const report = await run.endRun();
+  assert.equal(report.durable, true);
+  await w.return();
+  const auth = { authorization: 'Bearer s3cret' };
+  assert.equal((await get(a.url, 'runs/get', { run_id: run.id }, auth)).status, 200);
+  assert.equal((await get(a.url, 'runs/get', { run_id: run.id })).status, 401);
+});

@@ -84,6 +84,7 @@ export class ArtifactFolder {
         info = await lstat(current);
       } catch (err) {
         if (code(err) === 'ENOENT' || code(err) === 'ENOTDIR') break;
+        if (code(err) === 'ENAMETOOLONG') throw invalidParameter(`Invalid artifact path '${joinRel(rel)}': a name in it is too long for the filesystem.`);
         throw err;
       }
       if (info.isSymbolicLink()) {
@@ -103,8 +104,11 @@ export class ArtifactFolder {
    */
   async write(rel: RelPath, source: Readable): Promise<number> {
     if (rel.length === 0) throw invalidParameter('An artifact upload needs a file name after the artifact folder.');
-    await mkdir(this.root, { recursive: true });
-    const target = (await this.resolve(rel)) as string;
+    await mkdir(this.root, { recursive: true }).catch((err: unknown) => {
+      if (code(err) !== 'EEXIST' && code(err) !== 'ENOENT') throw err; // a link in its place: resolve() refuses it
+    });
+    const target = await this.resolve(rel);
+    if (target === null) escapes(rel);
     const dir = dirname(target);
     try {
       await mkdir(dir, { recursive: true });

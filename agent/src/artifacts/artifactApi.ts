@@ -6,15 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import { versionDownloadUri } from '../registry/modelSource.js';
 import type { FileStore } from '../store/FileStore.js';
 import { ARTIFACT_PREFIXES, proxyArtifactRoutes } from './proxyArtifactRoutes.js';
-import { uiArtifactRoutes, type ModelVersionArtifactUri } from './runArtifactRoutes.js';
-
-/** Where a model version's files are: its source, resolved as `model-versions/get-download-uri` resolves it. */
-const registryArtifactUri: ModelVersionArtifactUri = (store, name, version) => versionDownloadUri(store, name, version);
+import { uiArtifactRoutes } from './runArtifactRoutes.js';
 
 /** Registers the proxy API and the UI download routes on `app` (under `base`, e.g. a notebook session prefix). */
 export async function registerArtifactApi(app: FastifyInstance, store: FileStore, base = ''): Promise<void> {
   for (const prefix of ARTIFACT_PREFIXES) {
     await app.register(proxyArtifactRoutes, { store, prefix: base + prefix });
   }
-  await app.register(uiArtifactRoutes, { store, modelVersionArtifactUri: registryArtifactUri, prefix: base });
+  // a version's files are where `model-versions/get-download-uri` says they are
+  await app.register(uiArtifactRoutes, { store, modelVersionArtifactUri: versionDownloadUri, prefix: base });
 }

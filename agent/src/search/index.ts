@@ -9,6 +9,7 @@ export type {
   ExperimentClause,
   ListOp,
   ListTest,
+  LoggedModelClause,
   ModelVersionClause,
   NumberTest,
   NumericOp,
@@ -20,6 +21,8 @@ export type {
 export type {
   DatasetKey,
   ExperimentNumericAttribute,
+  LoggedModelNumericAttribute,
+  LoggedModelStringAttribute,
   ModelVersionStringAttribute,
   RunNumericAttribute,
   RunStringAttribute,

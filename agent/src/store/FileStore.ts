@@ -25,7 +25,7 @@ import type { ExperimentRecord, MetricPoint, ModelOutputRecord, RunDoc, StoreEve
 import { writeImportedRun, type ImportedRun, type ImportedRunCounts } from './runImport.js';
 import { randomRunName } from './runNames.js';
 import { acquireStoreLock, type StoreLock } from './storeLock.js';
-import { StoredRun } from './StoredRun.js';
+import { StoredRun, type BatchClaim } from './StoredRun.js';
 
 /** The tag MLflow keeps in step with a run's name. */
 export const RUN_NAME_TAG = 'mlflow.runName';
@@ -276,11 +276,24 @@ export class FileStore {
    * @throws INVALID_PARAMETER_VALUE when a param would change value or the run is not active
    */
   async logBatch(runId: string, batch: Batch, origin?: BatchOrigin): Promise<void> {
-    let run = this.activeRun(runId);
+    const run = this.activeRun(runId);
+    let claim: BatchClaim | null = null;
     if (origin) {
-      if (!(await run.claimBatch(origin))) return; // sent again after a reconnect: already stored
-      run = this.activeRun(runId);
+      const c = run.claimBatch(origin);
+      if (!c.fresh) return c.committed; // sent again after a reconnect: stored once, acked when durable
+      claim = c;
     }
+    try {
+      await this.applyBatch(run, batch, origin);
+      claim?.settle(true);
+    } catch (err) {
+      claim?.settle(false);
+      throw err;
+    }
+  }
+
+  private async applyBatch(run: StoredRun, batch: Batch, origin: BatchOrigin | undefined): Promise<void> {
+    const runId = run.doc.info.run_id;
     const doc = run.doc;
     const newParams: Record<string, string> = {};
     let paramCount = 0;

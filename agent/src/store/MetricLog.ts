@@ -15,9 +15,6 @@ export interface BatchOrigin {
   seq: number;
 }
 
-/** How far back from the end of a log a client's last batch marker is looked for. */
-const MARKER_SCAN_BYTES = 8 * 1024 * 1024;
-
 function markerPrefix(client: string): string {
   return `{"client":${JSON.stringify(client)},"seq":`;
 }
@@ -74,28 +71,6 @@ export class MetricLog implements AppendTarget {
   /** @internal AppendTarget: cut a partly written commit off again. */
   async rollback(): Promise<void> {
     await truncate(this.path, this.committedBytes);
-  }
-
-  /**
-   * The last batch seq committed by `client`, from the end of the log (the last
-   * MARKER_SCAN_BYTES of it); -1 when none is found there.
-   */
-  async lastBatchSeq(client: string): Promise<number> {
-    const end = this.committedBytes;
-    if (end === 0) return -1;
-    const from = Math.max(0, end - MARKER_SCAN_BYTES);
-    const fh = await open(this.path, 'r');
-    try {
-      const buf = Buffer.allocUnsafe(end - from);
-      const { bytesRead } = await fh.read(buf, 0, end - from, from);
-      const text = buf.toString('utf8', 0, bytesRead);
-      const prefix = markerPrefix(client);
-      const at = text.lastIndexOf(prefix);
-      if (at < 0) return -1;
-      return Number.parseInt(text.slice(at + prefix.length), 10);
-    } finally {
-      await fh.close();
-    }
   }
 
   /** Every committed point of `key`, in the order logged. */
@@ -160,19 +135,28 @@ function parseLines(text: string, key: string | null): { points: MetricPoint[]; 
  * committed after the run document was last written), drops a torn last line left by a crash,
  * and returns those points with the file's size in whole lines.
  */
-export async function recoverMetricLog(path: string, fromBytes: number): Promise<{ points: MetricPoint[]; size: number }> {
+export async function recoverMetricLog(path: string, fromBytes: number): Promise<{ points: MetricPoint[]; batches: BatchOrigin[]; size: number }> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { points: [], size: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { points: [], batches: [], size: 0 };
     throw err;
   }
   const from = fromBytes <= size ? fromBytes : 0;
-  if (size === from) return { points: [], size };
+  if (size === from) return { points: [], batches: [], size };
   const text = await readFile(path).then((b) => b.toString('utf8', from));
   const { points, wholeBytes } = parseLines(text, null);
   const whole = from + wholeBytes;
   if (whole < size) await truncate(path, whole);
-  return { points, size: whole };
+  return { points, batches: parseMarkers(text.slice(0, wholeBytes)), size: whole };
+}
+
+/** The client batch markers among whole lines. */
+function parseMarkers(text: string): BatchOrigin[] {
+  const out: BatchOrigin[] = [];
+  for (const m of text.matchAll(/^\{"client":("(?:[^"\\]|\\.)*"),"seq":(\d+)\}$/gm)) {
+    out.push({ client: JSON.parse(m[1]!) as string, seq: Number(m[2]) });
+  }
+  return out;
 }

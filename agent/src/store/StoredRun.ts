@@ -25,6 +25,9 @@ function runFile(dir: string): DataFile<RunDoc> {
   return new DataFile<RunDoc>(join(dir, 'run.json'), { parse: parseRunDoc, stringify: stringifyDoc });
 }
 
+/** The outcome of claiming a client batch: store it (then settle), or wait and acknowledge. */
+export type BatchClaim = { fresh: true; settle(ok: boolean): void } | { fresh: false; committed: Promise<void> };
+
 /** A run's document and metric log. */
 export class StoredRun {
   private summaryTimer: NodeJS.Timeout | null = null;
@@ -56,42 +59,52 @@ export class StoredRun {
     const logPath = join(dir, 'metrics.jsonl');
     let size = doc.metrics_bytes;
     let replayed: MetricPoint[] = [];
+    let batches: BatchOrigin[] = [];
     if (recover) {
       const r = await recoverMetricLog(logPath, doc.metrics_bytes);
       size = r.size;
       replayed = r.points;
+      batches = r.batches;
     }
     const run = new StoredRun(dir, doc, new MetricLog(logPath, size, committer));
-    if (recover && (replayed.length > 0 || size !== doc.metrics_bytes)) {
-      run.summarise(replayed);
+    if (recover && (replayed.length > 0 || batches.length > 0 || size !== doc.metrics_bytes)) {
+      run.summarise(replayed, batches);
       await run.save();
     }
     return run;
   }
 
-  private readonly lastBatch = new Map<string, number>();
-  private readonly lastBatchScan = new Map<string, Promise<number>>();
+  /** Batches of clients being committed now: the newest claimed seq and its commit. */
+  private readonly inFlight = new Map<string, { seq: number; committed: Promise<void> }>();
 
   /**
-   * Claims batch `origin.seq` of a client: false when that batch (or a later one) was
-   * already committed or claimed, so a resent batch is not stored twice. The client's last
-   * seq is read from the log once; every claim waits on that same read, so claims resolve in
-   * the order they were made and the client's batches keep their order.
+   * Claims batch `origin.seq` of a client, so that a batch the client sends again (after a
+   * reconnect, not knowing whether it landed) is stored once. A fresh batch must be settled
+   * once its write succeeded or failed; a repeated one carries the commit to wait for
+   * before it is acknowledged, so an ack always means durable.
    */
-  async claimBatch(origin: BatchOrigin): Promise<boolean> {
-    if (!this.lastBatch.has(origin.client)) {
-      let scan = this.lastBatchScan.get(origin.client);
-      if (!scan) {
-        scan = this.metrics.lastBatchSeq(origin.client);
-        this.lastBatchScan.set(origin.client, scan);
-      }
-      const found = await scan;
-      this.lastBatchScan.delete(origin.client);
-      if (!this.lastBatch.has(origin.client)) this.lastBatch.set(origin.client, found);
+  claimBatch(origin: BatchOrigin): BatchClaim {
+    const pending = this.inFlight.get(origin.client);
+    const committed = this.doc.client_batches?.[origin.client] ?? -1;
+    if (origin.seq <= Math.max(committed, pending?.seq ?? -1)) {
+      return { fresh: false, committed: pending && origin.seq > committed ? pending.committed : Promise.resolve() };
     }
-    if (origin.seq <= this.lastBatch.get(origin.client)!) return false;
-    this.lastBatch.set(origin.client, origin.seq);
-    return true;
+    let settle!: (ok: boolean) => void;
+    const entry = {
+      seq: origin.seq,
+      committed: new Promise<void>((resolve, reject) => {
+        settle = (ok) => (ok ? resolve() : reject(new Error('the original batch failed')));
+      }),
+    };
+    entry.committed.catch(() => undefined);
+    this.inFlight.set(origin.client, entry);
+    return {
+      fresh: true,
+      settle: (ok) => {
+        if (this.inFlight.get(origin.client) === entry) this.inFlight.delete(origin.client);
+        settle(ok);
+      },
+    };
   }
 
   /** Writes `run.json` atomically; resolves once it is written. */
@@ -107,7 +120,7 @@ export class StoredRun {
    */
   async appendMetrics(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<string> {
     const lines = await this.metrics.append(points, origin);
-    this.summarise(points);
+    this.summarise(points, origin ? [origin] : []);
     if (!this.summaryTimer) {
       this.summaryTimer = setTimeout(() => {
         this.summaryTimer = null;
@@ -117,7 +130,11 @@ export class StoredRun {
     return lines;
   }
 
-  private summarise(points: readonly MetricPoint[]): void {
+  private summarise(points: readonly MetricPoint[], batches: readonly BatchOrigin[]): void {
+    if (batches.length > 0) {
+      const known = (this.doc.client_batches ??= {});
+      for (const b of batches) known[b.client] = Math.max(known[b.client] ?? -1, b.seq);
+    }
     const latest = this.doc.latest_metrics;
     for (const p of points) {
       const cur = latest[p.key];

@@ -50,6 +50,8 @@ export interface RunDoc {
   latest_metrics: Record<string, LatestMetric>;
   /** Bytes of `metrics.jsonl` that `latest_metrics` already covers; the rest is replayed on open. */
   metrics_bytes: number;
+  /** Last batch seq committed per client of the live channel (within `metrics_bytes`). */
+  client_batches?: Record<string, number>;
   /** MLflow 3 logged models the run produced (`runs/outputs`); absent until there is one. */
   model_outputs?: ModelOutputRecord[];
 }

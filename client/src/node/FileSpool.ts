@@ -66,6 +66,7 @@ export class FileSpool implements Spool {
   private cursor = 0;
   private headerBytes = 0;
   private createdDir = false;
+  private readonly header: string;
   readonly file: string;
 
   /**
@@ -76,13 +77,11 @@ export class FileSpool implements Spool {
   constructor(
     private readonly dir: string,
     clientId: string,
-    private readonly url: string,
+    url: string,
   ) {
     this.file = join(dir, `${clientId}.spool`);
     this.header = `${JSON.stringify({ lablog_spool: 1, client: clientId, url, pid: process.pid, host: hostname() } satisfies SpoolHeader)}\n`;
   }
-
-  private readonly header: string;
 
   private open(): number {
     if (this.fd !== null) return this.fd;
