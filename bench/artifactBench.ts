@@ -37,7 +37,14 @@ async function writeRandomFile(path: string, mb: number): Promise<void> {
   );
 }
 
-/** A plain copy made durable, as an upload is: the file copied, then fsynced. */
+/** A copy through user space, as a program that reads and writes makes one: 1 MB pieces, then fsync. */
+async function streamedCopyS(from: string, to: string): Promise<number> {
+  const t0 = performance.now();
+  await pipeline(createReadStream(from, { highWaterMark: MB }), createWriteStream(to, { highWaterMark: MB, flush: true }));
+  return since(t0) / 1000;
+}
+
+/** A plain copy made durable, as an upload is: the file copied (as `cp` does, in the kernel), then fsynced. */
 async function plainCopyS(from: string, to: string): Promise<number> {
   const t0 = performance.now();
   await copyFile(from, to);
@@ -106,18 +113,21 @@ export async function artifactBench(url: string, pid: number): Promise<Row[]> {
     // A round copies, uploads and downloads in turn, then deletes what it wrote, so the three
     // meet the same amount of dirty page cache waiting to be written back.
     const copies: number[] = [];
+    const streamedCopies: number[] = [];
     const ups: number[] = [];
     const downs: number[] = [];
     const discards: number[] = [];
     const fileUrl = runArtifactUrl(url, experimentId, runId, 'bench/file.bin');
     for (let i = 0; i < ROUNDS; i++) {
       copies.push(await plainCopyS(source, join(scratch, 'copy.bin')));
+      streamedCopies.push(await streamedCopyS(source, join(scratch, 'streamed.bin')));
       ups.push(await uploadS(fileUrl, createReadStream(source, { highWaterMark: MB }), size));
       downs.push(await downloadS(fileUrl, createWriteStream(join(scratch, 'downloaded.bin'), { highWaterMark: MB })));
       discards.push(await downloadS(fileUrl, countingSink().sink));
-      await Promise.all([rm(join(scratch, 'copy.bin')), rm(join(scratch, 'downloaded.bin')), fetch(fileUrl, { method: 'DELETE' }).then((r) => r.arrayBuffer())]);
+      await Promise.all([rm(join(scratch, 'copy.bin')), rm(join(scratch, 'streamed.bin')), rm(join(scratch, 'downloaded.bin')), fetch(fileUrl, { method: 'DELETE' }).then((r) => r.arrayBuffer())]);
     }
     const copyMbS = FILE_MB / median(copies);
+    const streamedMbS = FILE_MB / median(streamedCopies);
     const upMbS = FILE_MB / median(ups);
     const downMbS = FILE_MB / median(downs);
     const discardMbS = FILE_MB / median(discards);
@@ -133,11 +143,13 @@ export async function artifactBench(url: string, pid: number): Promise<Row[]> {
     const downPeak = await sampler.stop();
     if (counted.bytes() !== BIG_MB * MB) throw new Error(`downloaded ${counted.bytes()} bytes of ${BIG_MB * MB}`);
 
-    const pct = (x: number) => `${fmt((100 * x) / copyMbS)} % of copy`;
+    const pct = (x: number) => `${fmt((100 * x) / copyMbS)} % of cp, ${fmt((100 * x) / streamedMbS)} % of streamed copy`;
+    const copyRef = `cp + fsync ${fmt(copyMbS)} MB/s; read/write copy + fsync ${fmt(streamedMbS)} MB/s`;
+    const rounds = `median of ${ROUNDS}`;
     return [
-      { figure: `artifact upload, ${FILE_MB} MB file (PUT, durable; median of ${ROUNDS})`, value: `${fmt(upMbS)} MB/s (${pct(upMbS)})`, target: '≥ 50 % of plain copy', reference: `plain copy + fsync: ${fmt(copyMbS)} MB/s` },
-      { figure: `artifact download, ${FILE_MB} MB file (GET to a file; median of ${ROUNDS})`, value: `${fmt(downMbS)} MB/s (${pct(downMbS)})`, target: '≥ 50 % of plain copy', reference: `plain copy + fsync: ${fmt(copyMbS)} MB/s` },
-      { figure: `artifact download, ${FILE_MB} MB file (GET, client discards; median of ${ROUNDS})`, value: `${fmt(discardMbS)} MB/s (${pct(discardMbS)})`, target: '(what the agent serves)', reference: `plain copy + fsync: ${fmt(copyMbS)} MB/s` },
+      { figure: `artifact upload, ${FILE_MB} MB file (PUT, durable; ${rounds})`, value: `${fmt(upMbS)} MB/s (${pct(upMbS)})`, target: '≥ 50 % of plain copy', reference: copyRef },
+      { figure: `artifact download, ${FILE_MB} MB file (GET to a file; ${rounds})`, value: `${fmt(downMbS)} MB/s (${pct(downMbS)})`, target: '≥ 50 % of plain copy', reference: copyRef },
+      { figure: `artifact download, ${FILE_MB} MB file (GET, client discards; ${rounds})`, value: `${fmt(discardMbS)} MB/s (${pct(discardMbS)})`, target: '(what the agent serves)', reference: copyRef },
       { figure: `agent RSS growth, ${BIG_MB} MB artifact in`, value: `${fmt(upPeak - baseline)} MB (${fmt(BIG_MB / bigUpS)} MB/s)`, target: '< 100 MB', reference: `baseline RSS ${fmt(baseline)} MB` },
       { figure: `agent RSS growth, ${BIG_MB} MB artifact out`, value: `${fmt(downPeak - baseline)} MB (${fmt(BIG_MB / bigDownS)} MB/s)`, target: '< 100 MB', reference: `baseline RSS ${fmt(baseline)} MB` },
     ];

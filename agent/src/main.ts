@@ -7,10 +7,11 @@
  * live hub (live/Hub) → WebSocket subscribers on /ws (live/liveSocket, live/LiveConnection).
  * Errors of any stage become responses in http/errorHandler.
  */
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installErrorHandling } from './http/errorHandler.js';
-import { requestGuard } from './http/security.js';
+import { originCheck, requestGuard } from './http/security.js';
 import { validatorCompiler } from './http/validation.js';
 import { attachLiveChannel, LIVE_DEFAULTS, type LiveChannel, type LiveOptions } from './live/liveSocket.js';
 import { registerMlflowApi } from './mlflow/mlflowApi.js';
@@ -61,11 +62,20 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
 
-  const guard = requestGuard({ host, allowOrigins: opts.allowOrigins ?? [], token: opts.token });
+  const allowOrigins = opts.allowOrigins ?? [];
+  const guard = requestGuard({ host, allowOrigins, token: opts.token });
   app.addHook('onRequest', async (req, reply) => {
     // lets clients tell a lablog agent (live channel, client run ids) from a plain MLflow server
     reply.header('x-lablog-version', AGENT_VERSION);
-    guard(req.headers, req.url.split('?')[0] ?? '');
+    guard(req.headers, req.url.split('?')[0] ?? '', req.method);
+  });
+  // browser pages on allowed origins (a local JupyterLab) may call the API
+  const allowedOrigin = originCheck(allowOrigins);
+  await app.register(cors, {
+    origin: (origin, cb) => cb(null, origin === undefined || allowedOrigin(origin)),
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    allowedHeaders: ['content-type', 'authorization'],
+    exposedHeaders: ['x-lablog-version'],
   });
 
   await registerMlflowApi(app, store);

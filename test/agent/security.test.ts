@@ -78,6 +78,38 @@ describe('an agent on loopback', () => {
   });
 });
 
+describe('CORS for pages on allowed origins', () => {
+  let agent: Agent;
+  let url: string;
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lablog-cors-'));
+    agent = await createAgent({ store: dir, token: 'tok' });
+    url = await agent.listen(0);
+  });
+  after(async () => {
+    await agent.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a preflight from a loopback origin is answered without the token, and allows Authorization', async () => {
+    const r = await fetch(`${url}/api/2.0/mlflow/runs/log-batch`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:8888', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+    });
+    assert.ok(r.status === 204 || r.status === 200, String(r.status));
+    assert.equal(r.headers.get('access-control-allow-origin'), 'http://localhost:8888');
+    assert.match(r.headers.get('access-control-allow-headers') ?? '', /authorization/);
+  });
+
+  test('an allowed cross-origin request gets CORS headers and exposes x-lablog-version', async () => {
+    const r = await fetch(`${url}/api/2.0/mlflow/experiments/get?experiment_id=0`, { headers: { origin: 'http://127.0.0.1:8888', authorization: 'Bearer tok' } });
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('access-control-allow-origin'), 'http://127.0.0.1:8888');
+    assert.match(r.headers.get('access-control-expose-headers') ?? '', /x-lablog-version/);
+  });
+});
+
 describe('a token', () => {
   let agent: Agent;
   let url: string;

@@ -87,4 +87,9 @@ test('upgrades from a foreign origin or without the token are refused', async (t
   await assert.rejects(LiveTestClient.connect(guarded.url), /401/);
   const ok = await LiveTestClient.connect(guarded.url, { headers: { authorization: 'Bearer t0ken' } });
   await ok.close();
+  // browsers cannot set Authorization on a WebSocket: the token may come as a subprotocol
+  const browserLike = await LiveTestClient.connect(guarded.url, {}, ['lablog', 'lablog.bearer.t0ken']);
+  assert.equal(browserLike.ws.protocol, 'lablog');
+  await browserLike.close();
+  await assert.rejects(LiveTestClient.connect(guarded.url, {}, ['lablog', 'lablog.bearer.wrong']), /401/);
 });

@@ -19,8 +19,8 @@ export class LiveTestClient {
   }
 
   /** Opens `/ws` on the agent at `base` (http URL) and waits for the welcome. */
-  static async connect(base: string, opts: WebSocket.ClientOptions = {}): Promise<LiveTestClient> {
-    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws`, opts);
+  static async connect(base: string, opts: WebSocket.ClientOptions = {}, protocols: string[] = []): Promise<LiveTestClient> {
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/ws`, protocols, opts);
     const c = new LiveTestClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

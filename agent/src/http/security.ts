@@ -43,14 +43,23 @@ function isLoopbackOrigin(origin: string): boolean {
   }
 }
 
-/** Builds the request check; it throws an MlflowError (403 or 401) for a refused request. */
-export function requestGuard(opts: SecurityOptions): (headers: IncomingHttpHeaders, path: string) => void {
+/** True for a browser origin allowed besides the agent's own: loopback ones and `allowOrigins`. */
+export function originCheck(allowOrigins: readonly string[]): (origin: string) => boolean {
+  const origins = new Set(allowOrigins.map((o) => o.replace(/\/+$/, '')));
+  return (origin) => isLoopbackOrigin(origin) || origins.has(origin);
+}
+
+/** A request check: it throws an MlflowError (403 or 401) for a refused request. */
+export type RequestGuard = (headers: IncomingHttpHeaders, path: string, method?: string) => void;
+
+/** Builds the request check. CORS preflights (OPTIONS) carry no credentials and skip the token. */
+export function requestGuard(opts: SecurityOptions): RequestGuard {
   const wildcard = opts.host === '0.0.0.0' || opts.host === '::' || opts.host === '[::]';
   const hosts = new Set([...LOOPBACK_NAMES, opts.host.toLowerCase(), hostname().toLowerCase()]);
-  const origins = new Set(opts.allowOrigins.map((o) => o.replace(/\/+$/, '')));
+  const allowedOrigin = originCheck(opts.allowOrigins);
   const token = opts.token ? Buffer.from(`Bearer ${opts.token}`) : null;
 
-  return (headers, path) => {
+  return (headers, path, method) => {
     const host = headers.host;
     if (!host) throw new MlflowError('PERMISSION_DENIED', 'Request refused: it has no Host header.');
     if (!wildcard && !hosts.has(hostnameOf(host)) && !isLoopback(hostnameOf(host))) {
@@ -59,11 +68,11 @@ export function requestGuard(opts: SecurityOptions): (headers: IncomingHttpHeade
     const origin = headers.origin;
     if (origin !== undefined) {
       const own = origin === `http://${host}` || origin === `https://${host}`;
-      if (!own && !isLoopbackOrigin(origin) && !origins.has(origin)) {
+      if (!own && !allowedOrigin(origin)) {
         throw new MlflowError('PERMISSION_DENIED', `Request refused: origin '${origin}' is not allowed. Start the agent with --allow-origin ${origin} to allow it.`);
       }
     }
-    if (token && path !== '/health') {
+    if (token && path !== '/health' && method !== 'OPTIONS') {
       const given = Buffer.from(headers.authorization ?? '');
       if (given.length !== token.length || !timingSafeEqual(given, token)) {
         throw new MlflowError('UNAUTHENTICATED', 'This agent requires a token: send Authorization: Bearer <token> (MLFLOW_TRACKING_TOKEN for the MLflow client).');

@@ -2,10 +2,11 @@
  * `/ws` on the agent's own HTTP server (ws in noServer mode): upgrades pass the same Host,
  * Origin and token checks as REST requests, and a server heartbeat closes dead sockets.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MlflowError } from '../errors.js';
+import type { RequestGuard } from '../http/security.js';
 import type { FileStore } from '../store/FileStore.js';
 import { Hub } from './Hub.js';
 import { LiveConnection, type FlowLimits } from './LiveConnection.js';
@@ -30,6 +31,19 @@ export const LIVE_DEFAULTS: LiveOptions = {
   stallTimeoutMs: 60_000,
 };
 
+/** The subprotocol name of the live channel. */
+const SUBPROTOCOL = 'lablog';
+/** Browsers cannot set Authorization on a WebSocket: they may offer `lablog.bearer.<token>` instead. */
+const TOKEN_PROTOCOL_PREFIX = 'lablog.bearer.';
+
+/** The upgrade's headers, with a token offered as a subprotocol moved to Authorization. */
+function withSubprotocolToken(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  if (headers.authorization) return headers;
+  const offered = (headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const tokenProtocol = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
+  return tokenProtocol ? { ...headers, authorization: `Bearer ${tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length)}` } : headers;
+}
+
 /** How long closing sockets get to finish their close handshake when the agent stops. */
 const CLOSE_GRACE_MS = 500;
 
@@ -49,11 +63,16 @@ export interface LiveChannel {
 export function attachLiveChannel(
   server: Server,
   store: FileStore,
-  guard: (headers: IncomingMessage['headers'], path: string) => void,
+  guard: RequestGuard,
   opts: LiveOptions,
 ): LiveChannel {
   const hub = new Hub(store, opts.ringBytes);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxMessageBytes });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: opts.maxMessageBytes,
+    // never echo the token subprotocol; a browser that offered `lablog` gets it back
+    handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+  });
   const alive = new WeakMap<WebSocket, boolean>();
 
   const refuse = (socket: Duplex, status: number, reason: string, message: string) => {
@@ -65,7 +84,7 @@ export function attachLiveChannel(
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (path !== '/ws') return refuse(socket, 404, 'ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`);
     try {
-      guard(req.headers, path);
+      guard(withSubprotocolToken(req.headers), path);
     } catch (err) {
       const e = err instanceof MlflowError ? err : new MlflowError('PERMISSION_DENIED', String(err));
       return refuse(socket, e.status, e.code, e.message);
