@@ -2,10 +2,10 @@
  * Live-channel figures against an agent process: WS ingest (durable, acked), log → viewer
  * latency at a steady 10 000 points/s, and what 100 idle viewers cost the agent in memory.
  */
-import { readFile } from 'node:fs/promises';
 import WebSocket from 'ws';
 import type { ServerMessage } from '@lablog/schema';
 import { newRun } from '../test/support/mlflowHttp.js';
+import { rssMb } from '../test/support/processMemory.js';
 import { fmt, type Row } from './table.js';
 
 function open(url: string): Promise<WebSocket> {
@@ -14,10 +14,6 @@ function open(url: string): Promise<WebSocket> {
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
-}
-
-async function rssMb(pid: number): Promise<number> {
-  return Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 }
 
 function percentile(sorted: number[], p: number): number {

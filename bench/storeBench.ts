@@ -2,18 +2,13 @@
  * Store-scale figures on a real store of 10 000 runs and 10M points: search, metric history,
  * the cost of a write compared with an empty store, and agent start time and memory.
  */
-import { readFile } from 'node:fs/promises';
 import { startAgentProcess, type AgentProcess } from '../test/support/agentProcess.js';
 import { fullHistory, newRun, post } from '../test/support/mlflowHttp.js';
+import { rssMb } from '../test/support/processMemory.js';
 import { fmt, since, type Row } from './table.js';
 
 const RUNS = 10_000;
 const POINTS_PER_RUN = 1_000;
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
 
 /** Mean latency (ms) of `n` sequential log-parameter writes, each a new key, into a fresh run. */
 async function paramWriteMs(url: string, n: number): Promise<number> {

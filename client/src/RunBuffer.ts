@@ -5,11 +5,10 @@
  * kept). Params never share a batch with metrics: a param the server refuses (a changed
  * value) then costs only params, never training points.
  */
-import type { KeyValue } from '@lablog/schema';
+import { BATCH_LIMITS, type KeyValue } from '@lablog/schema';
 import { encodeBatch, type PendingPoints, type Rejecter } from './encode.js';
 
 /** MLflow's limits of one log-batch request. */
-export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000 } as const;
 
 /** A batch body must stay well under the server's 1 MB request limit. */
 const MAX_BATCH_CHARS = 800_000;

@@ -13,3 +13,4 @@ export type { ArtifactList, ProxiedArtifactList, WireFileInfo } from './mlflow/a
 export * from './mlflow/loggedModelEntities.js';
 export * as loggedModelRequests from './mlflow/loggedModelRequests.js';
 export * from './live/messages.js';
+export * from './mlflow/names.js';

@@ -8,7 +8,8 @@ import { runRequests as R } from '@lablog/schema';
 import { invalidParameter } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
 import { metricPoint, toBatch } from './batchInput.js';
-import { BATCH_LIMITS, MAX_DATASETS, checkName, truncateValue } from './loggingRules.js';
+import { BATCH_LIMITS } from '@lablog/schema';
+import { MAX_DATASETS, checkName, truncateValue } from './loggingRules.js';
 import { pythonJsonDumps } from './pythonJson.js';
 import { runIdOf } from './requestFields.js';
 

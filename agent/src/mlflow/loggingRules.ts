@@ -1,15 +1,11 @@
 /**
- * MLflow's rules for logged values (mlflow/utils/validation.py): name syntax, batch limits,
- * and the lengths past which values are truncated (MLFLOW_TRUNCATE_LONG_VALUES, on by
+ * MLflow's rules for logged values (mlflow/utils/validation.py) as the agent applies them:
+ * names and batch limits (the rules themselves are in @lablog/schema), and the lengths past which values are truncated (MLFLOW_TRUNCATE_LONG_VALUES, on by
  * default) or keys are refused.
  */
-import type { KeyValue } from '@lablog/schema';
+import { BATCH_LIMITS, nameProblem, type KeyValue } from '@lablog/schema';
 import { invalidParameter } from '../errors.js';
 
-/** Limits of one log-batch request. */
-export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000, bytes: 1024 * 1024 } as const;
-/** Longest metric, param or tag key. */
-export const MAX_KEY_LENGTH = 250;
 /** Longest param value; longer ones are truncated. */
 export const MAX_PARAM_VALUE_LENGTH = 6000;
 /** Longest run tag value; longer ones are truncated. */
@@ -17,49 +13,14 @@ export const MAX_TAG_VALUE_LENGTH = 5000;
 /** Most datasets in one log-inputs request. */
 export const MAX_DATASETS = 1000;
 
-// Python's \w is Unicode-aware: letters, digits, marks and underscore.
-const NAME_RE = /^[/\p{L}\p{N}\p{M}_.\- :]*$/u;
-
-/** posixpath.normpath, enough to tell whether a name would resolve to another one. */
-function normpath(name: string): string {
-  const absolute = name.startsWith('/');
-  const parts: string[] = [];
-  for (const part of name.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
-    else if (part !== '..' || !absolute) parts.push(part);
-  }
-  const joined = parts.join('/');
-  return absolute ? `/${joined}` : joined || '.';
-}
-
-// Names already found valid: a training loop logs the same few keys millions of times.
-const validNames = new Set<string>();
-const VALID_NAMES_MAX = 10_000;
-
 /**
  * Checks a metric, param or tag name.
  * @throws INVALID_PARAMETER_VALUE for a missing, too long, or unsafe name
  */
 export function checkName(kind: 'metric' | 'param' | 'tag', name: string | undefined): string {
   if (name === undefined || name === null) throw invalidParameter(`Missing value for required parameter 'key'.`);
-  if (validNames.has(name)) return name;
-  if (!NAME_RE.test(name)) {
-    throw invalidParameter(
-      `Invalid ${kind} name: '${name}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).`,
-    );
-  }
-  const norm = normpath(name);
-  if (norm !== name || name === '.' || name.startsWith('..') || name.startsWith('/')) {
-    throw invalidParameter(
-      `Invalid ${kind} name: '${name}'. Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '${norm}'`,
-    );
-  }
-  if (name.length > MAX_KEY_LENGTH) {
-    throw invalidParameter(`'${name.slice(0, 20)}...' exceeds the maximum length of ${MAX_KEY_LENGTH} characters for a ${kind} key.`);
-  }
-  if (validNames.size >= VALID_NAMES_MAX) validNames.clear();
-  validNames.add(name);
+  const problem = nameProblem(kind, name);
+  if (problem) throw invalidParameter(problem);
   return name;
 }
 
