@@ -5,6 +5,9 @@
  */
 import type { DatasetInput, LifecycleStage, RunStatus } from '@lablog/schema';
 
+/** The tag MLflow keeps in step with a run's name. */
+export const RUN_NAME_TAG = 'mlflow.runName';
+
 /** An experiment as stored in `meta/experiments.json`. */
 export interface ExperimentRecord {
   experiment_id: string;
