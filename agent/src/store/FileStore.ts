@@ -20,7 +20,7 @@ import { ModelRegistry } from '../registry/ModelRegistry.js';
 import { ExperimentBook } from './ExperimentBook.js';
 import { GroupCommitter } from './GroupCommitter.js';
 import type { BatchOrigin } from './MetricLog.js';
-import { RUN_NAME_TAG, type ExperimentRecord, MetricPoint, ModelOutputRecord, RunDoc, StoreEvent } from './records.js';
+import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from './records.js';
 import { writeImportedRun, type ImportedRun, type ImportedRunCounts } from './runImport.js';
 import { randomRunName } from './runNames.js';
 import { acquireStoreLock, type StoreLock } from './storeLock.js';
