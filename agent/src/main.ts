@@ -8,7 +8,7 @@
  * Errors of any stage become responses in http/errorHandler.
  */
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installErrorHandling } from './http/errorHandler.js';
 import { originCheck, requestGuard } from './http/security.js';
@@ -58,7 +58,15 @@ const BODY_LIMIT = 64 * 1024 * 1024;
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const host = opts.host ?? '127.0.0.1';
   const store = await FileStore.open(opts.store);
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, forceCloseConnections: true }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
+    // errors Fastify finds before routing (a malformed URL) get an MLflow body too
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as FastifyReply).status(400).send({ error_code: 'INVALID_PARAMETER_VALUE', message: `Bad request: ${err.message}` });
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
 

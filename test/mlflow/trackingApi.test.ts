@@ -169,6 +169,12 @@ describe('MLflow tracking API', () => {
     assert.equal((await get(url, 'metrics/get-history', { run_id: ghost, metric_key: 'm' })).status, 404);
   });
 
+  test('a malformed URL is a JSON 400, not the framework\'s own body', async () => {
+    const bad = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/0/%zz`);
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { error_code: string }).error_code, 'INVALID_PARAMETER_VALUE');
+  });
+
   test('unknown routes are JSON 404 ENDPOINT_NOT_FOUND', async () => {
     const r = await fetch(`${url}/api/2.0/mlflow/runs/fly`);
     assert.equal(r.status, 404);
