@@ -3,11 +3,15 @@
  * process: crash (SIGKILL) and restart, signals, the store lock, refused start-ups.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 /** The built CLI entry of the `lablog` package (the agent workspace). */
 export const CLI = join(dirname(createRequire(import.meta.url).resolve('lablog/package.json')), 'dist', 'cli.js');
+
+/** The node flags the CLI's shebang (`#!/usr/bin/env -S node …`) runs it with, so tests run it as users do. */
+const NODE_FLAGS = (/^#!.*\bnode((?: --?[\w-]+(?:=\S+)?)*)/.exec(readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '')?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
 /** A child agent process. */
 export interface AgentProcess {
@@ -29,7 +33,7 @@ process.on('exit', () => {
 
 /** Starts `lablog <args>` and resolves once it printed its URL; rejects if it exits first. */
 export function startAgentProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<AgentProcess> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.on('exit', () => running.delete(child));
   let out = '';
@@ -50,7 +54,7 @@ export function startAgentProcess(args: string[], env: NodeJS.ProcessEnv = {}): 
 
 /** Runs `lablog <args>` to completion; resolves with its exit code and output. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 10_000): Promise<{ code: number | string; output: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
