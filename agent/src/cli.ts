@@ -1,7 +1,3 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// The flag: ingest parses many ~60 KB JSON messages a second and nearly all of that garbage
-// dies young; a 64 MB young generation turns most collector work into cheap scavenges
-// (measured: WS ingest ~500k → ~700k points/s). `npm start` passes the same flag.
 /**
  * `lablog` command line: `lablog serve` runs the agent; `lablog import` reads an MLflow file
  * store into the store; `lablog export` writes runs as JSON or CSV. Flags override environment

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-/** The built CLI entry of the `lablog` package (the agent workspace). */
-export const CLI = join(dirname(createRequire(import.meta.url).resolve('lablog/package.json')), 'dist', 'cli.js');
+/** The `lablog` command of the `lablog` package (the agent workspace). */
+export const CLI = join(dirname(createRequire(import.meta.url).resolve('lablog/package.json')), 'bin', 'lablog.js');
 
-/** The node flags the CLI's shebang (`#!/usr/bin/env -S node …`) runs it with, so tests run it as users do. */
+/** The node flags the command's shebang (`#!/usr/bin/env -S node …`) runs it with, so tests run it as users do. */
 const NODE_FLAGS = (/^#!.*\bnode((?: --?[\w-]+(?:=\S+)?)*)/.exec(readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '')?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
 /** A child agent process. */
