@@ -1,5 +1,5 @@
 /**
- * Schema validation at the HTTP boundary. Bodies are checked strictly (no type coercion:
+ * Schema validation at the boundary (HTTP requests, and live-channel messages). Bodies are checked strictly (no type coercion:
  * MLflow refuses `true` as a metric value); query strings are coerced, since every query
  * value arrives as text. Compiled validators are cached per schema object, because each
  * route is registered under two prefixes.
@@ -21,6 +21,11 @@ function compile(ajv: Ajv, schema: object): ValidateFunction {
     cache.set(schema, fn);
   }
   return fn;
+}
+
+/** A strict (no coercion) validator for a message schema, as bodies are checked: the live channel's messages. */
+export function bodyValidator(schema: object): ValidateFunction {
+  return compile(bodyAjv, schema);
 }
 
 /** Fastify validator compiler: strict for bodies, coercing for query strings and params. */

@@ -3,15 +3,11 @@
  * budget, so a subscriber that reconnects can be sent exactly what it missed.
  */
 
+import type { RoutedEvent } from './liveEvents.js';
+
 /** One numbered event, serialised once (on first use) for every subscriber. */
-export interface NumberedEvent {
+export interface NumberedEvent extends RoutedEvent {
   seq: number;
-  runId: string | null;
-  experimentId: string | null;
-  /** Approximate size of the event's JSON, for the ring's budget. */
-  size: number;
-  /** The event's JSON (the `event` field of an event message). */
-  json(): string;
 }
 
 /** A FIFO of events bounded by the total size of their JSON. */

@@ -6,10 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Scope, WireExperiment, WireRun } from '@lablog/schema';
 import type { FileStore } from '../store/FileStore.js';
-import type { StoreEvent } from '../store/records.js';
 import { wireExperiment, wireRun } from '../mlflow/wire.js';
 import { EventRing, type NumberedEvent } from './EventRing.js';
-import { toLiveEvent } from './liveEvents.js';
+import { routeEvent } from './liveEvents.js';
 
 /** A receiver of numbered events (one subscription of one connection). */
 export interface Subscriber {
@@ -29,25 +28,6 @@ export type AttachResult =
   | { kind: 'live'; seq: number }
   | { kind: 'snapshot'; snapshot: ScopeSnapshot }
   | { kind: 'resync'; reason: 'too-old' | 'epoch' };
-
-/**
- * Numbers a store event, with its wire JSON (made on first use for metric batches).
- */
-function numberEvent(seq: number, e: StoreEvent): NumberedEvent {
-  const runId = 'run_id' in e ? e.run_id : e.type === 'run' ? e.run.info.run_id : null;
-  const experimentId = 'experiment_id' in e ? e.experiment_id : e.type === 'run' ? e.run.info.experiment_id : e.type === 'experiment' ? e.experiment.experiment_id : null;
-  if (e.type === 'metrics') {
-    // the metric log's lines are the points' wire JSON already: the ring keeps that one
-    // flat string (cheap to hold) and the event JSON is assembled around it on first use
-    const { lines } = e;
-    const head = `{"kind":"metrics","experiment_id":${JSON.stringify(e.experiment_id)},"run_id":${JSON.stringify(e.run_id)},"metrics":[`;
-    let json: string | null = null;
-    return { seq, runId, experimentId, size: head.length + lines.length, json: () => (json ??= `${head}${lines.slice(0, -1).replaceAll('\n', ',')}]}`) };
-  }
-  // other events are small, and run/experiment events refer to live documents: serialise now
-  const json = JSON.stringify(toLiveEvent(e).event);
-  return { seq, runId, experimentId, size: json.length, json: () => json };
-}
 
 /** True when an event belongs to a scope. */
 export function inScope(scope: Scope, e: { runId: string | null; experimentId: string | null }): boolean {
@@ -77,7 +57,7 @@ export class Hub {
   ) {
     this.ring = new EventRing(ringBytes);
     this.unsubscribeStore = store.subscribe((e) => {
-      const numbered = numberEvent(++this.seqNo, e);
+      const numbered: NumberedEvent = { seq: ++this.seqNo, ...routeEvent(e) };
       this.ring.push(numbered);
       for (const s of this.subscribers) if (inScope(s.scope, numbered)) s.deliver(numbered);
     });

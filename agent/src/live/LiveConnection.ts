@@ -6,11 +6,10 @@
  * resync, so ingest never slows down and the agent's memory stays bounded.
  */
 import type { WebSocket } from 'ws';
-import { Ajv } from 'ajv';
 import { ClientMessage, LIVE_PROTOCOL_VERSION, type Scope, type ServerMessage, type SubscribeMessage } from '@lablog/schema';
 import { MlflowError } from '../errors.js';
 import { toBatch } from '../mlflow/batchInput.js';
-import { toMlflowError } from '../http/validation.js';
+import { bodyValidator, toMlflowError } from '../http/validation.js';
 import type { FileStore } from '../store/FileStore.js';
 import type { NumberedEvent } from './EventRing.js';
 import type { Hub, Subscriber } from './Hub.js';
@@ -25,7 +24,7 @@ export interface FlowLimits {
   stallTimeoutMs: number;
 }
 
-const validate = new Ajv({ strict: false, coerceTypes: false }).compile(ClientMessage);
+const validate = bodyValidator(ClientMessage);
 
 class Subscription implements Subscriber {
   lastSeq = 0;

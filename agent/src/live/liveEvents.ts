@@ -4,17 +4,44 @@
  */
 import type { LiveEvent } from '@lablog/schema';
 import type { StoreEvent } from '../store/records.js';
-import { keyValueList, wireExperiment, wireMetric, wireRunInfo } from '../mlflow/wire.js';
+import { keyValueList, wireExperiment, wireRunInfo } from '../mlflow/wire.js';
 
-/** An event with what subscriptions match on. */
+/** An event ready for subscribers: what they match on, and its wire JSON. */
 export interface RoutedEvent {
   runId: string | null;
   experimentId: string | null;
-  event: LiveEvent;
+  /** Approximate size of the JSON, for the hub's history budget. */
+  size: number;
+  /** The event's JSON (the `event` field of an event message). */
+  json(): string;
 }
 
-/** Converts a store announcement into a live event. */
-export function toLiveEvent(e: StoreEvent): RoutedEvent {
+type SmallEvent = Exclude<StoreEvent, { type: 'metrics' }>;
+
+/**
+ * Converts a store announcement into a routed live event. A metric batch's JSON is assembled
+ * on first use around the metric log's lines, which are the points' wire JSON already (one
+ * flat string is cheap to keep); other events are small, and run/experiment events refer to
+ * live documents, so they are serialised now, as committed.
+ */
+export function routeEvent(e: StoreEvent): RoutedEvent {
+  if (e.type === 'metrics') {
+    const { lines } = e;
+    const head = `{"kind":"metrics","experiment_id":${JSON.stringify(e.experiment_id)},"run_id":${JSON.stringify(e.run_id)},"metrics":[`;
+    let json: string | null = null;
+    return {
+      runId: e.run_id,
+      experimentId: e.experiment_id,
+      size: head.length + lines.length,
+      json: () => (json ??= `${head}${lines.slice(0, -1).replaceAll('\n', ',')}]}`),
+    };
+  }
+  const { runId, experimentId, event } = toLiveEvent(e);
+  const json = JSON.stringify(event);
+  return { runId, experimentId, size: json.length, json: () => json };
+}
+
+function toLiveEvent(e: SmallEvent): { runId: string | null; experimentId: string | null; event: LiveEvent } {
   switch (e.type) {
     case 'experiment':
       return { runId: null, experimentId: e.experiment.experiment_id, event: { kind: 'experiment', experiment: wireExperiment(e.experiment) } };
@@ -34,8 +61,6 @@ export function toLiveEvent(e: StoreEvent): RoutedEvent {
         experimentId: e.experiment_id,
         event: { kind: 'tags', experiment_id: e.experiment_id, run_id: e.run_id, tags: keyValueList(e.tags), ...(e.deleted ? { deleted: e.deleted } : {}) },
       };
-    case 'metrics':
-      return { runId: e.run_id, experimentId: e.experiment_id, event: { kind: 'metrics', experiment_id: e.experiment_id, run_id: e.run_id, metrics: e.metrics.map(wireMetric) } };
     case 'inputs':
       return { runId: e.run_id, experimentId: e.experiment_id, event: { kind: 'inputs', experiment_id: e.experiment_id, run_id: e.run_id, inputs: e.inputs } };
     case 'artifact':
