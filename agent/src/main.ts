@@ -15,6 +15,7 @@ import { originCheck, requestGuard } from './http/security.js';
 import { validatorCompiler } from './http/validation.js';
 import { attachLiveChannel, LIVE_DEFAULTS, type LiveChannel, type LiveOptions } from './live/liveSocket.js';
 import { registerMlflowApi } from './mlflow/mlflowApi.js';
+import { isPagePath, registerPage } from './http/page.js';
 import { FileStore } from './store/FileStore.js';
 
 /** Options of an agent. */
@@ -29,6 +30,8 @@ export interface AgentOptions {
   token?: string | undefined;
   /** Log requests to stdout (pino). Default false. */
   logger?: boolean;
+  /** Folder of the standalone page bundle served at `/`. Default: `agent/page/`, where `npm run build` puts it. */
+  pageDir?: string;
   /** Live channel limits (heartbeat, backpressure, history kept for resuming); defaults in LIVE_DEFAULTS. */
   live?: Partial<LiveOptions>;
 }
@@ -71,7 +74,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   installErrorHandling(app);
 
   const allowOrigins = opts.allowOrigins ?? [];
-  const guard = requestGuard({ host, allowOrigins, token: opts.token });
+  const guard = requestGuard({ host, allowOrigins, token: opts.token, tokenFree: isPagePath });
   app.addHook('onRequest', async (req, reply) => {
     // lets clients tell a lablog agent (live channel, client run ids) from a plain MLflow server
     reply.header('x-lablog-version', AGENT_VERSION);
@@ -87,6 +90,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   });
 
   await registerMlflowApi(app, store);
+  await registerPage(app, opts.pageDir);
   const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live });
 
   let closing: Promise<void> | null = null;

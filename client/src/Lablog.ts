@@ -14,6 +14,7 @@ import type { KeyValue, Scope } from '@lablog/schema';
 import { ClientCore } from './ClientCore.js';
 import type { FlushReport } from './FlushReport.js';
 import { newRunId } from './ids.js';
+import { Queries } from './Queries.js';
 import { resolveOptions, type LablogOptions } from './options.js';
 import { Run } from './Run.js';
 import { env, hasNodeModules, scriptPath } from './runtime.js';
@@ -50,6 +51,13 @@ export class Lablog {
   constructor(options: LablogOptions = {}) {
     this.core = new ClientCore(resolveOptions(options));
   }
+
+  /** Read calls: experiments, runs, metric histories, artifacts, registry. */
+  get query(): Queries {
+    return (this.queries ??= new Queries(this.core.rest));
+  }
+
+  private queries: Queries | undefined;
 
   /** The tracking server's URL. */
   get url(): string {

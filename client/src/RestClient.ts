@@ -82,17 +82,36 @@ export class RestClient {
    * Calls `/api/2.0/mlflow/<path>`: POST with a JSON body (an object, or JSON text as is), or GET with `query`.
    * @throws RequestError
    */
-  async call<T>(path: string, body: unknown, method: 'POST' | 'GET' = 'POST', query?: Record<string, string>): Promise<T> {
+  call<T>(path: string, body: unknown, method: 'POST' | 'GET' = 'POST', query?: Record<string, string>): Promise<T> {
+    return this.request<T>(`/api/2.0/mlflow/${path}`, body, method, query);
+  }
+
+  /**
+   * Calls any JSON endpoint of the server by its absolute path (e.g. `/api/2.0/lablog/...`).
+   * @throws RequestError
+   */
+  async request<T>(apiPath: string, body: unknown, method: 'POST' | 'GET' | 'PATCH' | 'DELETE' = 'GET', query?: Record<string, string>): Promise<T> {
     const qs = query ? `?${new URLSearchParams(query)}` : '';
-    const url = `${this.base}/api/2.0/mlflow/${path}${qs}`;
+    const url = `${this.base}${apiPath}${qs}`;
     const init: RequestInit =
       method === 'GET'
         ? { method, headers: this.headers }
         : { method, headers: { ...this.headers, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) };
     const res = await this.send(url, init);
-    if (!res.ok) return RestClient.fail(res, path);
+    if (!res.ok) return RestClient.fail(res, apiPath);
     const text = await res.text();
     return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  /**
+   * GETs a file the server serves (an artifact download) as a Response, token included.
+   * @throws RequestError for no reply or a non-2xx status
+   */
+  async fetchFile(apiPath: string, query: Record<string, string>): Promise<Response> {
+    const url = `${this.base}${apiPath}?${new URLSearchParams(query)}`;
+    const res = await this.send(url, { method: 'GET', headers: this.headers }, 10 * 60_000);
+    if (!res.ok) return RestClient.fail(res, apiPath);
+    return res;
   }
 
   /**

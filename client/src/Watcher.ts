@@ -22,13 +22,28 @@ export interface WatchSnapshot {
   runs: WireRun[];
 }
 
-/** What a watcher yields: a snapshot, or one committed change. */
-export type WatchEvent = LiveEvent | WatchSnapshot;
+/**
+ * With `snapshot: false`: changes may have been missed (the agent restarted or could not
+ * replay that far), so whatever the consumer shows should be fetched again.
+ */
+export interface WatchGap {
+  kind: 'gap';
+  seq: number;
+}
+
+/** What a watcher yields: a snapshot, a gap, or one committed change. */
+export type WatchEvent = LiveEvent | WatchSnapshot | WatchGap;
 
 /** Options of `watch`. */
 export interface WatchOptions {
   /** Events held for a consumer that does not keep up, past which they are dropped and fetched again from the agent. Default 100 000. */
   maxBuffered?: number;
+  /**
+   * Start with a snapshot of the scope (default true). A viewer that reads the state itself
+   * (a paged table over `runs/search`) passes false: it then gets only changes, and a
+   * `gap` item whenever it has to read the state again.
+   */
+  snapshot?: boolean;
 }
 
 /** A live subscription, iterated with `for await`. */
@@ -49,6 +64,8 @@ export class Watcher implements AsyncIterableIterator<WatchEvent>, LinkListener 
   private readonly backoff = new Backoff(200, 5_000);
   private readonly unlisten: () => void;
   private readonly maxBuffered: number;
+  private readonly wantSnapshot: boolean;
+  private gapPending = false;
 
   /** @internal made by `Lablog.watch` */
   constructor(
@@ -58,6 +75,7 @@ export class Watcher implements AsyncIterableIterator<WatchEvent>, LinkListener 
     private readonly onClose: () => void,
   ) {
     this.maxBuffered = opts.maxBuffered ?? 100_000;
+    this.wantSnapshot = opts.snapshot ?? true;
     this.unlisten = link.listen(this);
     link.start();
     if (link.state === 'live' || link.state === 'rest') this.onUp();
@@ -88,6 +106,10 @@ export class Watcher implements AsyncIterableIterator<WatchEvent>, LinkListener 
         this.lastSeq = Math.max(this.lastSeq ?? 0, msg.seq);
         this.started = true;
         this.backoff.reset();
+        if (this.gapPending) {
+          this.gapPending = false;
+          this.push(msg.seq, { kind: 'gap', seq: msg.seq });
+        }
         return;
       case 'event':
         if (msg.sub !== this.sub || (this.lastSeq !== null && msg.seq <= this.lastSeq)) return;
@@ -95,7 +117,12 @@ export class Watcher implements AsyncIterableIterator<WatchEvent>, LinkListener 
         this.push(msg.seq, msg.event);
         return;
       case 'resync':
-        if (msg.sub === this.sub) void this.subscribe();
+        if (msg.sub !== this.sub) return;
+        if (!this.wantSnapshot) {
+          this.gapPending = true;
+          this.lastSeq = this.epoch = null;
+        }
+        void this.subscribe();
         return;
       case 'error':
         if (msg.id !== this.sub) return;
@@ -118,7 +145,7 @@ export class Watcher implements AsyncIterableIterator<WatchEvent>, LinkListener 
       return;
     }
     const resume = this.lastSeq !== null && this.epoch !== null ? { since: this.lastSeq, epoch: this.epoch } : {};
-    this.link.send(JSON.stringify({ type: 'subscribe', id: this.sub, scope: this.scope, snapshot: true, ...resume }));
+    this.link.send(JSON.stringify({ type: 'subscribe', id: this.sub, scope: this.scope, snapshot: this.wantSnapshot, ...resume }));
   }
 
   private retryLater(): void {

@@ -6,8 +6,9 @@
  */
 export { Lablog, type StartRunOptions, type WatchScope } from './Lablog.js';
 export { Run, type MetricOptions } from './Run.js';
-export { Watcher, type WatchEvent, type WatchSnapshot, type WatchOptions } from './Watcher.js';
+export { Watcher, type WatchEvent, type WatchSnapshot, type WatchGap, type WatchOptions } from './Watcher.js';
 export type { LablogOptions } from './options.js';
 export type { FlushReport, PendingCounts } from './FlushReport.js';
 export type { ClientError } from './errors.js';
 export { RequestError } from './RestClient.js';
+export { Queries, type Page, type ViewType, type SearchRunsOptions, type SearchExperimentsOptions, type DownsampleOptions } from './Queries.js';

@@ -14,3 +14,4 @@ export * from './mlflow/loggedModelEntities.js';
 export * as loggedModelRequests from './mlflow/loggedModelRequests.js';
 export * from './live/messages.js';
 export * from './mlflow/names.js';
+export * from './lablog/downsample.js';

@@ -3,7 +3,7 @@
  * - Host must name the agent (DNS rebinding): loopback names, the bound address, this machine's name;
  * - a browser request (one with an Origin) must come from an allowed origin (CSRF): loopback
  *   origins on any port, the agent's own origin, and those given with --allow-origin;
- * - when a token is set, every request but /health carries `Authorization: Bearer <token>`.
+ * - when a token is set, every request but /health and the page's own files carries `Authorization: Bearer <token>`.
  * The same checks guard WebSocket upgrades.
  */
 import { timingSafeEqual } from 'node:crypto';
@@ -19,6 +19,8 @@ export interface SecurityOptions {
   allowOrigins: readonly string[];
   /** Bearer token required on every request, when set. */
   token?: string | undefined;
+  /** Paths served without the token besides /health (the page's files, which hold no data). */
+  tokenFree?: (path: string) => boolean;
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -72,7 +74,7 @@ export function requestGuard(opts: SecurityOptions): RequestGuard {
         throw new MlflowError('PERMISSION_DENIED', `Request refused: origin '${origin}' is not allowed. Start the agent with --allow-origin ${origin} to allow it.`);
       }
     }
-    if (token && path !== '/health' && method !== 'OPTIONS') {
+    if (token && path !== '/health' && method !== 'OPTIONS' && !opts.tokenFree?.(path)) {
       const given = Buffer.from(headers.authorization ?? '');
       if (given.length !== token.length || !timingSafeEqual(given, token)) {
         throw new MlflowError('UNAUTHENTICATED', 'This agent requires a token: send Authorization: Bearer <token> (MLFLOW_TRACKING_TOKEN for the MLflow client).');

@@ -1,0 +1,132 @@
+/**
+ * The standalone page's frame: a top bar (lablog, Experiments, Models, the connection to the
+ * agent), the experiment list beside the runs table, and one main view chosen by the route in
+ * the URL hash — so every view is a link that can be bookmarked and shared.
+ */
+import { BoxPanel, Panel, Widget } from '@lumino/widgets';
+import type { Navigator, RoutedView, ViewerContext } from '../widgets/context.js';
+import { CompareView } from '../widgets/CompareView.js';
+import { ConnectionStatus } from '../widgets/ConnectionStatus.js';
+import { ExperimentList } from '../widgets/ExperimentList.js';
+import { ModelsView } from '../widgets/ModelsView.js';
+import { formatRoute, parseRoute, type Route } from '../widgets/routes.js';
+import { RunsView } from '../widgets/RunsView.js';
+import { RunView } from '../widgets/RunView.js';
+
+type View = Widget & RoutedView;
+
+/** Which widget class shows a route. */
+function makeView(ctx: ViewerContext, route: Route): View {
+  switch (route.view) {
+    case 'runs':
+      return new RunsView(ctx, route);
+    case 'run':
+      return new RunView(ctx, route);
+    case 'compare':
+      return new CompareView(ctx, route);
+    case 'models':
+    case 'model':
+      return new ModelsView(ctx, route);
+  }
+}
+
+/** Keeps the route in `location.hash`. */
+export class HashNavigator implements Navigator {
+  constructor(private readonly onChange: (r: Route) => void) {
+    window.addEventListener('hashchange', () => this.onChange(this.route));
+  }
+
+  get route(): Route {
+    return parseRoute(location.hash);
+  }
+
+  href(route: Route): string {
+    return formatRoute(route);
+  }
+
+  go(route: Route, opts: { replace?: boolean } = {}): void {
+    const hash = formatRoute(route);
+    if (hash === location.hash) return;
+    if (opts.replace) {
+      history.replaceState(history.state, '', hash);
+      this.onChange(route);
+    } else {
+      location.hash = hash;
+    }
+  }
+}
+
+/** The page: top bar, sidebar, main view. */
+export class PageShell extends BoxPanel {
+  private readonly sidebar: ExperimentList;
+  private readonly main = new Panel();
+  private view: View | null = null;
+  private viewKind: Route['view'] | null = null;
+
+  constructor(private readonly ctx: ViewerContext) {
+    super({ direction: 'top-to-bottom', spacing: 0 });
+    this.addClass('ll-page-shell');
+    this.id = 'll-page';
+
+    const bar = new Widget({ node: document.createElement('header') });
+    bar.addClass('ll-topbar');
+    const brand = document.createElement('a');
+    brand.className = 'll-brand';
+    brand.href = ctx.nav.href({ view: 'runs' }) ?? '#/';
+    brand.textContent = 'lablog';
+    const nav = document.createElement('nav');
+    nav.className = 'll-topnav';
+    for (const [label, route] of [
+      ['Experiments', { view: 'runs' }],
+      ['Models', { view: 'models' }],
+    ] as const) {
+      const a = document.createElement('a');
+      a.textContent = label;
+      a.href = ctx.nav.href(route) ?? '#/';
+      a.dataset.view = route.view;
+      nav.append(a);
+    }
+    bar.node.append(brand, nav);
+    const status = new ConnectionStatus(ctx);
+    const top = new BoxPanel({ direction: 'left-to-right', spacing: 0 });
+    top.addClass('ll-topbar-row');
+    top.addWidget(bar);
+    top.addWidget(status);
+    BoxPanel.setStretch(bar, 1);
+    BoxPanel.setStretch(status, 0);
+    BoxPanel.setSizeBasis(top, 40);
+
+    const body = new BoxPanel({ direction: 'left-to-right', spacing: 0 });
+    body.addClass('ll-body');
+    this.sidebar = new ExperimentList(ctx, ctx.nav.route);
+    this.sidebar.addClass('ll-sidebar');
+    BoxPanel.setSizeBasis(this.sidebar, 240);
+    BoxPanel.setStretch(this.sidebar, 0);
+    this.main.addClass('ll-main');
+    BoxPanel.setStretch(this.main, 1);
+    body.addWidget(this.sidebar);
+    body.addWidget(this.main);
+
+    this.addWidget(top);
+    this.addWidget(body);
+    BoxPanel.setStretch(top, 0);
+    BoxPanel.setStretch(body, 1);
+    this.showRoute(ctx.nav.route);
+  }
+
+  /** Shows a route: moves the current view there when it can, else replaces it. */
+  showRoute(route: Route): void {
+    this.sidebar.setRoute(route);
+    this.sidebar.setHidden(route.view !== 'runs');
+    for (const a of this.node.querySelectorAll<HTMLAnchorElement>('.ll-topnav a')) {
+      const active = a.dataset.view === (route.view === 'model' ? 'models' : route.view === 'models' ? 'models' : 'runs');
+      a.classList.toggle('ll-active', active);
+    }
+    const kind = route.view === 'model' ? 'models' : route.view;
+    if (this.view && this.viewKind === kind && this.view.setRoute(route)) return;
+    this.view?.dispose();
+    this.view = makeView(this.ctx, route);
+    this.viewKind = kind;
+    this.main.addWidget(this.view);
+  }
+}

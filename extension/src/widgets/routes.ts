@@ -1,0 +1,88 @@
+/**
+ * What a viewer can show, as data: the page turns a route into a URL (`#/runs/<id>`) so every
+ * view can be bookmarked and shared; the JupyterLab panel keeps it in memory. Widgets never
+ * touch `location` themselves: they ask their `Navigator`.
+ */
+
+/** One view and its state. */
+export type Route =
+  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[] }
+  | { view: 'run'; runId: string; tab?: RunTab; artifact?: string }
+  | { view: 'compare'; runIds: string[] }
+  | { view: 'models' }
+  | { view: 'model'; name: string; version?: string };
+
+/** Tabs of the run page. */
+export type RunTab = 'overview' | 'charts' | 'artifacts';
+
+const RUN_TABS: readonly RunTab[] = ['overview', 'charts', 'artifacts'];
+
+/** Turns a route into a URL hash (`#/...`). */
+export function formatRoute(r: Route): string {
+  const q = new URLSearchParams();
+  let path: string;
+  switch (r.view) {
+    case 'runs':
+      path = r.experimentId === undefined ? '/' : `/experiments/${enc(r.experimentId)}`;
+      if (r.filter) q.set('filter', r.filter);
+      if (r.orderBy) q.set('order', r.orderBy);
+      if (r.columns?.length) q.set('cols', r.columns.join(','));
+      break;
+    case 'run':
+      path = `/runs/${enc(r.runId)}`;
+      if (r.tab && r.tab !== 'overview') q.set('tab', r.tab);
+      if (r.artifact) q.set('artifact', r.artifact);
+      break;
+    case 'compare':
+      path = '/compare';
+      q.set('runs', r.runIds.join(','));
+      break;
+    case 'models':
+      path = '/models';
+      break;
+    case 'model':
+      path = `/models/${enc(r.name)}`;
+      if (r.version) q.set('version', r.version);
+      break;
+  }
+  const qs = q.toString();
+  return `#${path}${qs ? `?${qs}` : ''}`;
+}
+
+/** Reads a URL hash back into a route; anything unknown is the home view. */
+export function parseRoute(hash: string): Route {
+  const raw = hash.replace(/^#/, '') || '/';
+  const qi = raw.indexOf('?');
+  const path = qi < 0 ? raw : raw.slice(0, qi);
+  const q = new URLSearchParams(qi < 0 ? '' : raw.slice(qi + 1));
+  const parts = path.split('/').filter(Boolean).map(dec);
+  const opt = (k: string): string | undefined => q.get(k) || undefined;
+  if (parts[0] === 'experiments' && parts[1] !== undefined) {
+    const columns = opt('cols')?.split(',').filter(Boolean);
+    return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns }) };
+  }
+  if (parts[0] === 'runs' && parts[1] !== undefined) {
+    const tab = opt('tab') as RunTab | undefined;
+    return { view: 'run', runId: parts[1], ...optional({ tab: tab && RUN_TABS.includes(tab) ? tab : undefined, artifact: opt('artifact') }) };
+  }
+  if (parts[0] === 'compare') return { view: 'compare', runIds: (opt('runs') ?? '').split(',').filter(Boolean) };
+  if (parts[0] === 'models' && parts[1] !== undefined) return { view: 'model', name: parts[1], ...optional({ version: opt('version') }) };
+  if (parts[0] === 'models') return { view: 'models' };
+  return { view: 'runs' };
+}
+
+function optional<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+function dec(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
