@@ -1,13 +1,15 @@
 /**
- * CompareView — 2–N runs side by side: overlaid charts, params and metrics with differences highlighted, parallel coordinates.
+ * CompareView — 2–N runs side by side: charts overlaid per metric, params and latest metrics
+ * with differences highlighted, a parallel-coordinates view over chosen params and metrics.
  * (Placeholder while it is being built.)
  */
-import { Widget } from '@lumino/widgets';
+import { Panel } from '@lumino/widgets';
 import type { RoutedView, ViewerContext } from './context.js';
 import type { Route } from './routes.js';
-/** 2–N runs side by side: overlaid charts, params and metrics with differences highlighted, parallel coordinates. */
-export declare class CompareView extends Widget implements RoutedView {
+/** Compares runs. */
+export declare class CompareView extends Panel implements RoutedView {
     private readonly ctx;
+    private readonly charts;
     constructor(ctx: ViewerContext, route: Route);
     setRoute(route: Route): boolean;
 }

@@ -1,19 +1,25 @@
 /**
- * CompareView — 2–N runs side by side: overlaid charts, params and metrics with differences highlighted, parallel coordinates.
+ * CompareView — 2–N runs side by side: charts overlaid per metric, params and latest metrics
+ * with differences highlighted, a parallel-coordinates view over chosen params and metrics.
  * (Placeholder while it is being built.)
  */
-import { Widget } from '@lumino/widgets';
-/** 2–N runs side by side: overlaid charts, params and metrics with differences highlighted, parallel coordinates. */
-export class CompareView extends Widget {
+import { Panel } from '@lumino/widgets';
+import { ChartGrid } from './ChartGrid.js';
+/** Compares runs. */
+export class CompareView extends Panel {
     ctx;
+    charts;
     constructor(ctx, route) {
         super();
         this.ctx = ctx;
         this.addClass('ll-compare-view');
-        this.setRoute(route);
+        this.charts = new ChartGrid(this.ctx, { runIds: route.view === 'compare' ? route.runIds : [] });
+        this.addWidget(this.charts);
     }
     setRoute(route) {
-        this.node.textContent = `CompareView: ${JSON.stringify(route)} (${this.ctx.query.url})`;
+        if (route.view !== 'compare')
+            return false;
+        this.charts.setRuns(route.runIds);
         return true;
     }
 }
