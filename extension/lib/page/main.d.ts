@@ -1,2 +1,0 @@
-import '../../style/index.css';
-import '../../style/page.css';
