@@ -1,6 +1,7 @@
 /**
  * `lablog` command line: `lablog serve` runs the agent; `lablog import` reads an MLflow file
- * store into the store; `lablog export` writes runs as JSON or CSV. Flags override environment
+ * store into the store; `lablog export` writes runs as JSON or CSV; `lablog jupyter install`
+ * adds the JupyterLab extension. Flags override environment
  * variables (LABLOG_STORE, LABLOG_PORT, LABLOG_TOKEN), which override defaults.
  */
 import { resolve } from 'node:path';
@@ -11,6 +12,7 @@ import { MlflowError } from './errors.js';
 import { CommandFailure } from './importExport/CommandFailure.js';
 import { exportCommand } from './importExport/exportCommand.js';
 import { importCommand } from './importExport/importCommand.js';
+import { jupyterCommand } from './jupyter/jupyterCommand.js';
 
 const HELP = `lablog — experiment tracking for notebooks, MLflow-compatible
 
@@ -21,6 +23,8 @@ Usage:
   lablog export (--run ID | --experiment ID) [--format json|csv] [--out FILE] [--store DIR]
                              write params, latest metrics and metric histories
                              (lablog import --help, lablog export --help for more)
+  lablog jupyter install|uninstall [--user | --sys-prefix | --dir DIR]
+                             add lablog's run panel to JupyterLab 4, or remove it
 
 Options of serve:
   --host ADDR            address to bind (default 127.0.0.1; anything off loopback needs --token)
@@ -83,6 +87,7 @@ async function serve(args: string[]): Promise<void> {
   }
   process.stdout.write(
     `lablog agent on ${url}  (store: ${store})\n` +
+      `  open ${url}/ in a browser${token ? ` (first time: ${url}/?token=<token>)` : ''}\n` +
       `  export MLFLOW_TRACKING_URI=${url}\n`,
   );
   let stopping = false;
@@ -109,8 +114,9 @@ async function main(argv: string[]): Promise<void> {
       return serve(rest);
     case 'import':
     case 'export':
+    case 'jupyter':
       try {
-        return await (command === 'import' ? importCommand(rest) : exportCommand(rest));
+        return await (command === 'import' ? importCommand(rest) : command === 'export' ? exportCommand(rest) : jupyterCommand(rest));
       } catch (err) {
         if (err instanceof CommandFailure) fail(err.message, err.exitCode);
         throw err;

@@ -3,7 +3,7 @@
  * microseconds) and never throws or waits, whatever the server's state: values the server
  * would refuse are left out and reported by the next `flush()` / `endRun()`.
  */
-import type { Dataset, RunStatus } from '@lablog/schema';
+import { RUN_MIME_TYPE, type Dataset, type RunMimeData, type RunStatus } from '@lablog/schema';
 import type { ClientCore } from './ClientCore.js';
 import { valueString } from './encode.js';
 import type { FlushReport } from './FlushReport.js';
@@ -46,6 +46,19 @@ export class Run {
   /** The run's experiment id, once the server has created the run. */
   get experimentId(): string | undefined {
     return this.core.runs.experimentId(this.localId);
+  }
+
+  /**
+   * A display bundle that draws this run's live charts inside a notebook cell (lablog's
+   * JupyterLab extension renders it), e.g. in a Deno kernel:
+   * `Deno.jupyter.display(run.mimeBundle(), { raw: true })`.
+   * @param metrics only these metrics (default: all)
+   */
+  mimeBundle(metrics?: string[]): { [RUN_MIME_TYPE]: RunMimeData; 'text/plain': string } {
+    return {
+      [RUN_MIME_TYPE]: { run_id: this.id, ...(metrics ? { metrics } : {}) },
+      'text/plain': `lablog run ${this.id}`,
+    };
   }
 
   /** @internal the client's id of the run, whatever the server calls it */

@@ -72,7 +72,7 @@ export class PageShell extends BoxPanel {
     bar.addClass('ll-topbar');
     const brand = document.createElement('a');
     brand.className = 'll-brand';
-    brand.href = ctx.nav.href({ view: 'runs' }) ?? '#/';
+    brand.href = ctx.nav.href({ view: 'runs' });
     brand.textContent = 'lablog';
     const nav = document.createElement('nav');
     nav.className = 'll-topnav';
@@ -82,7 +82,7 @@ export class PageShell extends BoxPanel {
     ] as const) {
       const a = document.createElement('a');
       a.textContent = label;
-      a.href = ctx.nav.href(route) ?? '#/';
+      a.href = ctx.nav.href(route);
       a.dataset.view = route.view;
       nav.append(a);
     }

@@ -9,8 +9,11 @@ import type { Route } from './routes.js';
 export interface Navigator {
   /** The current route. */
   readonly route: Route;
-  /** A link target for `route` (an `href`), or `null` where views have no URLs. */
-  href(route: Route): string | null;
+  /**
+   * A link target for `route` (an `href`): a URL hash (`#/runs/<id>`). The page follows it;
+   * the JupyterLab panel intercepts clicks on such links and shows the route in place.
+   */
+  href(route: Route): string;
   /** Shows `route`; `replace` updates the current history entry instead of adding one (a typed filter). */
   go(route: Route, opts?: { replace?: boolean }): void;
 }

@@ -1,0 +1,40 @@
+/**
+ * The extension's settings (schema in extension/schema/plugin.json, edited in JupyterLab's
+ * settings editor), read into one plain object.
+ */
+import type { ISettingRegistry } from '@jupyterlab/settingregistry';
+
+/** What the extension captures for notebook-linked runs. */
+export interface CaptureSettings {
+  snapshots: boolean;
+  executionLog: boolean;
+  environment: boolean;
+}
+
+/** The extension's settings. */
+export interface LablogSettings {
+  agentUrl: string;
+  token: string;
+  autoAttach: boolean;
+  capture: CaptureSettings;
+}
+
+/** Defaults, as in the schema; used before the registry answers or when it fails. */
+export const DEFAULT_SETTINGS: LablogSettings = {
+  agentUrl: 'http://127.0.0.1:5454',
+  token: '',
+  autoAttach: true,
+  capture: { snapshots: true, executionLog: true, environment: true },
+};
+
+/** Reads the composite (defaults + user) settings. */
+export function readSettings(s: ISettingRegistry.ISettings): LablogSettings {
+  const c = s.composite as Partial<LablogSettings>;
+  const url = typeof c.agentUrl === 'string' && c.agentUrl.trim() ? c.agentUrl.trim().replace(/\/+$/, '') : DEFAULT_SETTINGS.agentUrl;
+  return {
+    agentUrl: url,
+    token: typeof c.token === 'string' ? c.token : '',
+    autoAttach: c.autoAttach !== false,
+    capture: { ...DEFAULT_SETTINGS.capture, ...(c.capture ?? {}) },
+  };
+}
