@@ -72,6 +72,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     themes?.themeChanged.connect(() => notifyThemeChanged());
 
+    let settingsLoaded: () => void = () => {};
+    const settingsRead = settingRegistry ? new Promise<void>((res) => (settingsLoaded = res)) : Promise.resolve();
     const links = new Map<NotebookPanel, NotebookLink>();
     if (tracker) {
       app.docRegistry.addWidgetExtension('Notebook', {
@@ -84,7 +86,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       const follow = (): void => panel.setNotebook(tracker.currentWidget?.context.path ?? null);
       tracker.currentChanged.connect(follow);
       tracker.widgetAdded.connect((_, nb) => {
-        const link = new NotebookLink(nb, () => ({ settings, lablog }));
+        const link = new NotebookLink(nb, () => ({ settings, lablog, settingsRead }));
         links.set(nb, link);
         nb.context.pathChanged.connect(follow);
         nb.disposed.connect(() => {
@@ -102,6 +104,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         .then((s) => {
           const apply = (): void => {
             const next = readSettings(s);
+            if (JSON.stringify(next) === JSON.stringify(settings)) return;
             const clientChanged = next.agentUrl !== settings.agentUrl || next.token !== settings.token;
             settings = next;
             if (clientChanged) {
@@ -114,7 +117,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           s.changed.connect(apply);
           apply();
         })
-        .catch((err: unknown) => console.warn('lablog: settings could not be loaded; using defaults', err));
+        .catch((err: unknown) => console.warn('lablog: settings could not be loaded; using defaults', err))
+        .finally(() => settingsLoaded());
     }
   },
 };

@@ -18,8 +18,8 @@ import type { CellExecution, RegisterSession } from '@lablog/schema';
 import { parseReport, pythonLinkCode, pythonReportCode, PYTHON_REPORT_EXPRESSION, type KernelReport } from './kernelCode.js';
 import type { LablogSettings } from './settings.js';
 
-/** The current settings and client (both may change while the notebook is open). */
-export type LinkEnv = () => { settings: LablogSettings; lablog: Lablog };
+/** The current settings and client (both may change while the notebook is open), and when the settings were first read. */
+export type LinkEnv = () => { settings: LablogSettings; lablog: Lablog; settingsRead: Promise<void> };
 
 /** A cell execution seen on the kernel's channels. */
 interface Execution {
@@ -96,6 +96,8 @@ export class NotebookLink {
   }
 
   private async link(): Promise<void> {
+    // never link with the defaults when the user's settings name another agent
+    await this.env().settingsRead;
     const { settings, lablog } = this.env();
     const kernel = this.kernel;
     const sessionId = this.sessionId;
