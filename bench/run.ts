@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { startAgentProcess, type AgentProcess } from '../test/support/agentProcess.js';
 import { clientBench } from './clientBench.js';
 import { artifactBench } from './artifactBench.js';
+import { browserChartBench } from './browserChartBench.js';
+import { browserTableBench } from './browserTableBench.js';
 import { ingestBench } from './ingestBench.js';
 import { liveBench } from './liveBench.js';
 import { storeBench } from './storeBench.js';
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
   if (!only || only === 'client') rows.push(...(await withAgentProcess((agent) => clientBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
+  if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
+  if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
   printTable(`lablog bench (${new Date().toISOString()}, node ${process.version})`, rows);
 }
 

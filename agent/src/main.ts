@@ -15,6 +15,9 @@ import { originCheck, requestGuard } from './http/security.js';
 import { validatorCompiler } from './http/validation.js';
 import { attachLiveChannel, LIVE_DEFAULTS, type LiveChannel, type LiveOptions } from './live/liveSocket.js';
 import { registerMlflowApi } from './mlflow/mlflowApi.js';
+import { isNotebookLivePath, registerNotebookApi } from './notebook/notebookApi.js';
+import { NotebookRuns } from './notebook/NotebookRuns.js';
+import { SessionBook } from './notebook/SessionBook.js';
 import { isPagePath, registerPage } from './http/page.js';
 import { FileStore } from './store/FileStore.js';
 
@@ -90,8 +93,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   });
 
   await registerMlflowApi(app, store);
+  // notebook-linked runs: session endpoints, and the API again under /nb/<session>
+  const notebooks = new NotebookRuns(store, await SessionBook.open(opts.store), app.log);
+  await registerNotebookApi(app, store, notebooks);
   await registerPage(app, opts.pageDir);
-  const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live });
+  const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path));
 
   let closing: Promise<void> | null = null;
   return {
@@ -109,6 +115,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       closing ??= (async () => {
         await live.close();
         await app.close();
+        await notebooks.close();
         await store.close();
       })();
       return closing;

@@ -14,6 +14,7 @@ import type { KeyValue, Scope } from '@lablog/schema';
 import { ClientCore } from './ClientCore.js';
 import type { FlushReport } from './FlushReport.js';
 import { newRunId } from './ids.js';
+import { NotebookSessions } from './NotebookSessions.js';
 import { Queries } from './Queries.js';
 import { resolveOptions, type LablogOptions } from './options.js';
 import { Run } from './Run.js';
@@ -58,6 +59,13 @@ export class Lablog {
   }
 
   private queries: Queries | undefined;
+
+  /** The agent's notebook-session calls (lablog's JupyterLab extension uses them). */
+  get sessions(): NotebookSessions {
+    return (this.notebookSessions ??= new NotebookSessions(this.core.rest));
+  }
+
+  private notebookSessions: NotebookSessions | undefined;
 
   /** The tracking server's URL. */
   get url(): string {

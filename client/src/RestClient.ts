@@ -90,7 +90,7 @@ export class RestClient {
    * Calls any JSON endpoint of the server by its absolute path (e.g. `/api/2.0/lablog/...`).
    * @throws RequestError
    */
-  async request<T>(apiPath: string, body: unknown, method: 'POST' | 'GET' | 'PATCH' | 'DELETE' = 'GET', query?: Record<string, string>): Promise<T> {
+  async request<T>(apiPath: string, body: unknown, method: 'POST' | 'GET' | 'PUT' | 'PATCH' | 'DELETE' = 'GET', query?: Record<string, string>): Promise<T> {
     const qs = query ? `?${new URLSearchParams(query)}` : '';
     const url = `${this.base}${apiPath}${qs}`;
     const init: RequestInit =

@@ -11,4 +11,5 @@ export type { LablogOptions } from './options.js';
 export type { FlushReport, PendingCounts } from './FlushReport.js';
 export type { ClientError } from './errors.js';
 export { RequestError } from './RestClient.js';
+export { NotebookSessions } from './NotebookSessions.js';
 export { Queries, type Page, type ViewType, type SearchRunsOptions, type SearchExperimentsOptions, type DownsampleOptions } from './Queries.js';

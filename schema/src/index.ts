@@ -15,3 +15,5 @@ export * as loggedModelRequests from './mlflow/loggedModelRequests.js';
 export * from './live/messages.js';
 export * from './mlflow/names.js';
 export * from './lablog/downsample.js';
+export * from './lablog/runMime.js';
+export * from './lablog/sessions.js';

@@ -59,12 +59,14 @@ export interface LiveChannel {
 /**
  * Serves `/ws` (and `<prefix>/ws` for each extra prefix) on `server`.
  * @param guard the request check REST uses; it throws an MlflowError to refuse
+ * @param isLivePath which upgrade paths are the channel (default: `/ws` only; the agent adds `/nb/<session>/ws`)
  */
 export function attachLiveChannel(
   server: Server,
   store: FileStore,
   guard: RequestGuard,
   opts: LiveOptions,
+  isLivePath: (path: string) => boolean = (path) => path === '/ws',
 ): LiveChannel {
   const hub = new Hub(store, opts.ringBytes);
   const wss = new WebSocketServer({
@@ -82,7 +84,7 @@ export function attachLiveChannel(
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    if (path !== '/ws') return refuse(socket, 404, 'ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`);
+    if (!isLivePath(path)) return refuse(socket, 404, 'ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`);
     try {
       guard(withSubprotocolToken(req.headers), path);
     } catch (err) {

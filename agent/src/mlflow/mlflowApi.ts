@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerArtifactApi } from '../artifacts/artifactApi.js';
 import { runArtifactListRoutes } from '../artifacts/runArtifactRoutes.js';
+import { registerLablogApi } from '../lablog/lablogApi.js';
 import { loggedModelRoutes } from '../loggedModels/loggedModelRoutes.js';
 import type { FileStore } from '../store/FileStore.js';
 import { experimentRoutes } from './experimentRoutes.js';
@@ -13,7 +14,7 @@ import { loggingRoutes } from './loggingRoutes.js';
 import { metricRoutes } from './metricRoutes.js';
 import { modelVersionRoutes } from './modelVersionRoutes.js';
 import { registeredModelRoutes } from './registeredModelRoutes.js';
-import { runRoutes } from './runRoutes.js';
+import { runRoutes, type RunCreationHooks } from './runRoutes.js';
 
 /** The MLflow version whose tracking API the agent implements; `/version` answers it. */
 export const MLFLOW_API_VERSION = '2.12.2';
@@ -21,13 +22,19 @@ export const MLFLOW_API_VERSION = '2.12.2';
 /** Route prefixes MLflow registers every tracking endpoint under. */
 export const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
 
+/** What a mount of the API adds to the default behaviour. */
+export interface MlflowApiOptions {
+  /** What runs created under this mount get (a notebook session's tags and snapshots). */
+  runCreation?: RunCreationHooks;
+}
+
 /** Registers the tracking API on `app` (under `base`, e.g. a notebook session prefix). */
-export async function registerMlflowApi(app: FastifyInstance, store: FileStore, base = ''): Promise<void> {
+export async function registerMlflowApi(app: FastifyInstance, store: FileStore, base = '', opts: MlflowApiOptions = {}): Promise<void> {
   for (const prefix of MLFLOW_PREFIXES) {
     await app.register(
       async (scope) => {
         await scope.register(experimentRoutes, { store });
-        await scope.register(runRoutes, { store });
+        await scope.register(runRoutes, { store, creation: opts.runCreation });
         await scope.register(loggingRoutes, { store });
         await scope.register(metricRoutes, { store });
         await scope.register(registeredModelRoutes, { store });
@@ -39,6 +46,7 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
     );
   }
   await registerArtifactApi(app, store, base);
+  await registerLablogApi(app, store, base);
   app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get(`${base}/version`, async (_req, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
 }

@@ -2,25 +2,38 @@
  * MLflow run endpoints: create, get, update, delete, restore, search.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { runRequests as R } from '@lablog/schema';
 import { searchRuns } from '../search/searchRuns.js';
 import type { FileStore } from '../store/FileStore.js';
+import type { RunDoc } from '../store/records.js';
 import { keyValues } from './loggingRules.js';
 import { optionalInt64, runIdOf } from './requestFields.js';
 import { wireRun, wireRunInfo } from './wire.js';
 
+/** What a route prefix adds to the runs created under it (a notebook session's tags and snapshots). */
+export interface RunCreationHooks {
+  /** Tags set on a new run over those the client sent. Never rejects. */
+  tags(req: FastifyRequest): Promise<Record<string, string>>;
+  /** Called once the run exists (new, or found again by its client id), before the reply. Never rejects. */
+  created(req: FastifyRequest, run: RunDoc): Promise<void>;
+}
+
 /** Registers the run endpoints. */
-export const runRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+export const runRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; creation?: RunCreationHooks | undefined }> = async (app, { store, creation }) => {
   app.post('/runs/create', { schema: { body: R.CreateRun } }, async (req) => {
     const b = req.body;
+    const tags = keyValues('tag', b.tags);
+    if (creation) Object.assign(tags, await creation.tags(req));
     const doc = await store.createRun({
       runId: b.run_id,
       experimentId: b.experiment_id || '0',
       userId: b.user_id ?? '',
       runName: b.run_name ?? '',
       startTime: optionalInt64(b.start_time, 'start_time') ?? Date.now(),
-      tags: keyValues('tag', b.tags),
+      tags,
     });
+    if (creation) await creation.created(req, doc);
     return { run: wireRun(doc) };
   });
 

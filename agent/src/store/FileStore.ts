@@ -19,7 +19,7 @@ import { LoggedModelBook } from '../loggedModels/LoggedModelBook.js';
 import { ModelRegistry } from '../registry/ModelRegistry.js';
 import { ExperimentBook } from './ExperimentBook.js';
 import { GroupCommitter } from './GroupCommitter.js';
-import type { BatchOrigin } from './MetricLog.js';
+import type { BatchOrigin, MetricLog } from './MetricLog.js';
 import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from './records.js';
 import { writeImportedRun, type ImportedRun, type ImportedRunCounts } from './runImport.js';
 import { randomRunName } from './runNames.js';
@@ -345,6 +345,14 @@ export class FileStore {
   /** Every committed point of one metric of a run, in logging order. */
   metricHistory(runId: string, key: string): Promise<MetricPoint[]> {
     return this.stored(runId).metrics.history(key);
+  }
+
+  /**
+   * A run's metric log, for readers that keep their own index of it (the downsampling
+   * columns): its path and committed size. @throws RESOURCE_DOES_NOT_EXIST
+   */
+  metricLog(runId: string): MetricLog {
+    return this.stored(runId).metrics;
   }
 
   /** Waits for pending commits, saves every summary and releases the store. */

@@ -35,6 +35,13 @@ export class MetricLog implements AppendTarget {
   private cache: { bytes: number; key: string; points: MetricPoint[] } | null = null;
 
   /**
+   * Told of every commit, in file order, with the bytes it took (`from`..`to`) and its points:
+   * an in-memory index of the log (the downsampling columns) follows appends without reading
+   * the file again. One listener; null for none.
+   */
+  onCommit: ((from: number, to: number, points: readonly MetricPoint[]) => void) | null = null;
+
+  /**
    * @param path the `metrics.jsonl` file
    * @param committedBytes bytes of the file known to be whole lines (from recovery or a new file: 0)
    */
@@ -58,7 +65,9 @@ export class MetricLog implements AppendTarget {
     for (const p of points) lines += encodePoint(p);
     const data = origin ? `${lines}${markerPrefix(origin.client)}${origin.seq}}\n` : lines;
     await this.committer.append(this, data);
+    const from = this.committedBytes;
     this.committedBytes += Buffer.byteLength(data);
+    this.onCommit?.(from, this.committedBytes, points);
     return lines;
   }
 

@@ -1,9 +1,13 @@
 /**
  * ArtifactBrowser — a run's artifact tree with a preview of the chosen file: images, text,
  * JSON, CSV as a table, HTML in a sandboxed frame, notebooks (.ipynb) rendered read-only.
- * (Placeholder while it is being built.)
+ * It follows the run live: files logged while it is open appear in the tree, and the file
+ * being previewed is shown again when it is rewritten.
  */
-import { Widget } from '@lumino/widgets';
+import type { Watcher } from '@lablog/client';
+import { Panel } from '@lumino/widgets';
+import { ArtifactPreview } from './artifacts/ArtifactPreview.js';
+import { ArtifactTree, type ArtifactNode } from './artifacts/ArtifactTree.js';
 import type { ViewerContext } from './context.js';
 
 /** Options of an artifact browser. */
@@ -15,24 +19,130 @@ export interface ArtifactBrowserOptions {
   onOpen?: (path: string) => void;
 }
 
+/** Live changes are gathered this long before the tree is listed again. */
+const REFRESH_DELAY_MS = 150;
+
 /** Browses and previews one run's artifacts. */
-export class ArtifactBrowser extends Widget {
+export class ArtifactBrowser extends Panel {
+  private readonly tree: ArtifactTree;
+  private readonly preview: ArtifactPreview;
+  private watcher: Watcher | null = null;
+  private pending: Set<string> | 'all' | null = null;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The path asked for last (by the route or the user), so a late reveal does not win over a newer one. */
+  private wanted: string | undefined;
+  private hasFiles = false;
+
   constructor(
     private readonly ctx: ViewerContext,
     private opts: ArtifactBrowserOptions,
   ) {
     super();
     this.addClass('ll-artifacts');
-    this.render();
+    this.tree = new ArtifactTree(ctx.query, {
+      runId: opts.runId,
+      onOpen: (node) => this.userOpened(node),
+      onRootListed: (files) => this.rootListed(files),
+    });
+    this.preview = new ArtifactPreview(ctx.query, opts.runId);
+    this.addWidget(this.tree);
+    this.addWidget(this.preview);
+    this.follow();
+    this.open(opts.path ?? '');
   }
 
-  /** Shows another file of the same run. */
+  /** Shows another file (or folder) of the same run; `undefined` keeps the current one. */
   open(path: string | undefined): void {
-    this.opts = { ...this.opts, ...(path === undefined ? {} : { path }) };
-    this.render();
+    if (path === undefined || this.isDisposed) return;
+    this.opts = { ...this.opts, path };
+    if (path !== '' && path === this.preview.path) return;
+    void this.showPath(path);
   }
 
-  private render(): void {
-    this.node.textContent = `artifacts of ${this.opts.runId} at ${this.opts.path ?? '/'} (${this.ctx.query.url})`;
+  private async showPath(path: string): Promise<void> {
+    this.wanted = path;
+    const node = await this.tree.reveal(path);
+    if (this.isDisposed || this.wanted !== path) return;
+    if (node && !node.isDir) {
+      this.tree.select(node.path);
+      void this.preview.showFile(node.path, node.size);
+    } else if (!node && path !== '') {
+      this.tree.select(null);
+      this.preview.showMissing(path);
+    } else {
+      this.tree.select(null);
+      this.preview.showEmpty(this.hasFiles ? 'choose' : 'no-artifacts');
+    }
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    void this.watcher?.return();
+    this.watcher = null;
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    super.dispose();
+  }
+
+  private userOpened(node: ArtifactNode): void {
+    this.wanted = node.path;
+    this.opts = { ...this.opts, path: node.path };
+    this.tree.select(node.path);
+    void this.preview.showFile(node.path, node.size);
+    this.opts.onOpen?.(node.path);
+  }
+
+  private rootListed(files: number): void {
+    const had = this.hasFiles;
+    this.hasFiles = files > 0;
+    // the empty state changes when the first file arrives (or the last goes)
+    if (had !== this.hasFiles && this.preview.path === null && !this.opts.path) this.preview.showEmpty(this.hasFiles ? 'choose' : 'no-artifacts');
+  }
+
+  /** Listens for the run's artifact changes; without a live channel the listing stays as read. */
+  private follow(): void {
+    let w: Watcher;
+    try {
+      w = this.ctx.lablog.watch({ run: this.opts.runId }, { snapshot: false });
+    } catch {
+      return;
+    }
+    this.watcher = w;
+    void (async () => {
+      try {
+        for await (const ev of w) {
+          if (ev.kind === 'gap') this.changed('all');
+          else if (ev.kind === 'artifact') this.changed(ev.path);
+        }
+      } catch {
+        // a plain MLflow server has no live channel: the listing is what was read
+      }
+    })();
+  }
+
+  private changed(path: string | 'all'): void {
+    if (path === 'all' || this.pending === 'all') this.pending = 'all';
+    else {
+      this.pending ??= new Set();
+      this.pending.add(path);
+    }
+    this.refreshTimer ??= setTimeout(() => void this.applyChanges(), REFRESH_DELAY_MS);
+  }
+
+  private async applyChanges(): Promise<void> {
+    this.refreshTimer = null;
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending || this.isDisposed) return;
+    await this.tree.refresh(pending === 'all' ? undefined : [...pending]);
+    if (this.isDisposed) return;
+    const shown = this.preview.path;
+    if (shown === null || (pending !== 'all' && !pending.has(shown))) return;
+    // the previewed file was rewritten or deleted
+    const node = this.tree.get(shown);
+    if (node && !node.isDir) void this.preview.showFile(node.path, node.size);
+    else {
+      this.tree.select(null);
+      this.preview.showMissing(shown);
+    }
   }
 }

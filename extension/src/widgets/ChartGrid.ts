@@ -1,37 +1,187 @@
 /**
- * ChartGrid — one live uPlot chart per metric over one or more runs (runs overlaid), with a
- * toolbar: x by step or time, log scale, smoothing, a filter on metric names.
- * (Placeholder while it is being built.)
+ * ChartGrid — one live chart per metric of one or more runs (runs overlaid, in the series
+ * colours of their order), in a responsive grid under a toolbar: x by step or time, log scale,
+ * smoothing, a filter on metric names. The metrics are those the runs have, plus any that
+ * appear while they log; one watcher per run feeds every chart.
  */
-import { Widget } from '@lumino/widgets';
+import type { WireRun } from '@lablog/schema';
+import { Panel, Widget } from '@lumino/widgets';
+import { ChartToolbar } from './charts/ChartToolbar.js';
+import { DEFAULT_CHART_SETTINGS, type ChartSettings } from './charts/ChartSettings.js';
+import { RunMetricFeed } from './charts/RunMetricFeed.js';
 import type { ViewerContext } from './context.js';
+import { runLabel } from './format.js';
+import { MetricChart, type ChartRun } from './MetricChart.js';
 
 /** Options of a chart grid. */
 export interface ChartGridOptions {
   /** The runs drawn; each one is a series on every chart. */
   runIds: string[];
-  /** Only these metric keys (default: every key any of the runs has). */
+  /** Only these metric keys (default: every key any of the runs has, and any that comes). */
   keys?: string[];
 }
 
+const byName = (a: string, b: string): number => a.localeCompare(b, undefined, { numeric: true });
+
 /** One chart per metric key of the given runs. */
-export class ChartGrid extends Widget {
+export class ChartGrid extends Panel {
+  private readonly feed: RunMetricFeed;
+  private readonly toolbar: ChartToolbar;
+  private readonly grid = new Panel();
+  private readonly note = new Widget();
+  private readonly charts = new Map<string, MetricChart>();
+  private readonly keys = new Set<string>();
+  private runs: ChartRun[] = [];
+  private settings: ChartSettings = { ...DEFAULT_CHART_SETTINGS };
+  private filter = '';
+  private loading = true;
+  private problems: string[] = [];
+  private generation = 0;
+
   constructor(
     private readonly ctx: ViewerContext,
     private opts: ChartGridOptions,
   ) {
     super();
     this.addClass('ll-chart-grid');
-    this.render();
+    this.toolbar = new ChartToolbar(this.settings, {
+      settings: (s) => {
+        this.settings = s;
+        for (const c of this.charts.values()) c.setSettings(s);
+      },
+      filter: (text) => {
+        this.filter = text.trim().toLowerCase();
+        this.applyFilter();
+      },
+    });
+    this.grid.addClass('ll-chart-grid-charts');
+    this.note.addClass('ll-chart-grid-note');
+    this.addWidget(this.toolbar);
+    this.addWidget(this.note);
+    this.addWidget(this.grid);
+    this.feed = new RunMetricFeed(ctx.lablog);
+    this.feed.listen({
+      run: (run) => this.addKeys((run.data.metrics ?? []).map((m) => m.key)),
+      points: (_runId, points) => this.addKeys(points.map((p) => p.key)),
+    });
+    void this.load();
   }
 
   /** Draws another set of runs. */
   setRuns(runIds: string[]): void {
     this.opts = { ...this.opts, runIds };
+    void this.load();
+  }
+
+  /** The metric keys charted, in order. */
+  get metricKeys(): string[] {
+    return [...this.charts.keys()];
+  }
+
+  private async load(): Promise<void> {
+    const gen = ++this.generation;
+    const ids = this.opts.runIds;
+    this.feed.setRuns(ids);
+    for (const c of this.charts.values()) c.dispose();
+    this.charts.clear();
+    this.keys.clear();
+    this.loading = true;
+    this.problems = [];
+    this.render();
+    const got = await Promise.all(
+      ids.map(async (id) => {
+        try {
+          return await this.ctx.query.getRun(id);
+        } catch (err) {
+          return { id, error: (err as Error).message };
+        }
+      }),
+    );
+    if (gen !== this.generation || this.isDisposed) return;
+    this.runs = ids.map((id, i) => {
+      const r = got[i]!;
+      return { runId: id, label: 'info' in r ? runLabel(r) : id.slice(0, 8), colour: i };
+    });
+    this.problems = got.filter((r): r is { id: string; error: string } => 'error' in r).map((r) => `Run ${r.id}: ${r.error}`);
+    this.loading = false;
+    const known = this.opts.keys ?? got.flatMap((r) => ('info' in r ? ((r as WireRun).data.metrics ?? []).map((m) => m.key) : []));
+    this.addKeys(known, true);
     this.render();
   }
 
-  private render(): void {
-    this.node.textContent = `charts of ${this.opts.runIds.join(', ')} (${this.ctx.query.url})`;
+  /** Adds charts for keys not charted yet (live: a metric logged for the first time). */
+  private addKeys(keys: readonly string[], force = false): void {
+    if (this.loading || this.isDisposed) {
+      for (const k of keys) if (!this.opts.keys || this.opts.keys.includes(k)) this.keys.add(k);
+      return;
+    }
+    let added = false;
+    for (const k of keys) {
+      if (this.charts.has(k) || (this.opts.keys && !this.opts.keys.includes(k))) continue;
+      this.keys.add(k);
+      added = true;
+    }
+    if (added || force) this.render();
   }
+
+  private render(): void {
+    if (!this.loading) {
+      const order = [...this.keys].sort(byName);
+      for (const key of order) {
+        if (this.charts.has(key)) continue;
+        const chart = new MetricChart(this.ctx, { key, runs: this.runs, settings: this.settings, feed: this.feed });
+        this.charts.set(key, chart);
+        this.grid.insertWidget(order.indexOf(key), chart);
+      }
+    }
+    this.applyFilter();
+  }
+
+  private applyFilter(): void {
+    let shown = 0;
+    for (const [key, chart] of this.charts) {
+      const match = !this.filter || key.toLowerCase().includes(this.filter);
+      chart.setHidden(!match);
+      if (match) shown++;
+    }
+    this.node.dataset.charts = String(this.charts.size);
+    const n = this.note.node;
+    n.replaceChildren();
+    for (const p of this.problems) {
+      const e = document.createElement('div');
+      e.className = 'll-error';
+      e.textContent = p;
+      n.append(e);
+    }
+    if (this.loading) {
+      n.append(Object.assign(document.createElement('div'), { className: 'll-muted', textContent: 'Loading charts…' }));
+    } else if (this.charts.size === 0) {
+      n.append(emptyState(this.opts.runIds.length));
+    } else if (shown === 0) {
+      n.append(Object.assign(document.createElement('div'), { className: 'll-empty', textContent: `No metric name contains “${this.filter}”.` }));
+    }
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.generation++;
+    this.feed.dispose();
+    super.dispose();
+  }
+}
+
+function emptyState(runs: number): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'll-empty ll-charts-empty';
+  const h = document.createElement('h2');
+  h.textContent = runs === 0 ? 'No runs to chart' : 'No metrics yet';
+  const p = document.createElement('p');
+  p.textContent = runs === 0 ? 'Pick runs to see their metrics here.' : 'Log a metric and it appears here live, one chart per metric:';
+  box.append(h, p);
+  if (runs > 0) {
+    const pre = document.createElement('pre');
+    pre.textContent = 'mlflow.log_metric("loss", loss, step=step)';
+    box.append(pre);
+  }
+  return box;
 }

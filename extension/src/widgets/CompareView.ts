@@ -1,16 +1,31 @@
 /**
- * CompareView — 2–N runs side by side: charts overlaid per metric, params and latest metrics
- * with differences highlighted, a parallel-coordinates view over chosen params and metrics.
- * (Placeholder while it is being built.)
+ * CompareView — 2–N runs side by side (`#/compare?runs=a,b,c`): the runs in their series colours,
+ * params and latest metrics with differences highlighted, a parallel-coordinates view over
+ * chosen params and metrics, and one chart per metric with every run overlaid. Runs are watched
+ * live, so the table follows runs that are still logging.
  */
-import { Panel } from '@lumino/widgets';
+import { Panel, Widget } from '@lumino/widgets';
 import { ChartGrid } from './ChartGrid.js';
+import { CompareHeader } from './compare/CompareHeader.js';
+import { CompareModel } from './compare/CompareModel.js';
+import { DiffTable } from './compare/DiffTable.js';
+import { ParallelCoordinates } from './compare/ParallelCoordinates.js';
 import type { RoutedView, ViewerContext } from './context.js';
 import type { Route } from './routes.js';
 
 /** Compares runs. */
 export class CompareView extends Panel implements RoutedView {
-  private readonly charts: ChartGrid;
+  private readonly model: CompareModel;
+  private readonly header: CompareHeader;
+  private readonly empty = new Widget();
+  private readonly table: DiffTable;
+  private readonly parallel = new ParallelCoordinates();
+  private readonly chartSection: Panel;
+  private readonly sections: Panel[];
+  private charts: ChartGrid | null = null;
+  private chartRuns = '';
+  private runIds: string[] = [];
+  private frame = 0;
 
   constructor(
     private readonly ctx: ViewerContext,
@@ -18,13 +33,93 @@ export class CompareView extends Panel implements RoutedView {
   ) {
     super();
     this.addClass('ll-compare-view');
-    this.charts = new ChartGrid(this.ctx, { runIds: route.view === 'compare' ? route.runIds : [] });
-    this.addWidget(this.charts);
+    this.model = new CompareModel(ctx);
+    this.header = new CompareHeader(ctx.nav, (id) => this.ctx.nav.go({ view: 'compare', runIds: this.runIds.filter((r) => r !== id) }));
+    this.empty.addClass('ll-empty');
+    this.empty.addClass('ll-compare-empty');
+    this.table = new DiffTable(ctx.nav);
+    this.chartSection = section('Charts', 'll-compare-charts');
+    this.sections = [section('Parameters and metrics', 'll-compare-table-section', this.table), section('Parallel coordinates', 'll-compare-parallel', this.parallel), this.chartSection];
+    this.addWidget(this.header);
+    this.addWidget(this.empty);
+    for (const s of this.sections) this.addWidget(s);
+    this.model.changed.connect(this.scheduleRender, this);
+    this.setRoute(route);
+    this.render();
   }
 
   setRoute(route: Route): boolean {
     if (route.view !== 'compare') return false;
-    this.charts.setRuns(route.runIds);
+    this.runIds = route.runIds;
+    void this.model.setRunIds(route.runIds);
     return true;
   }
+
+  /** Renders once per frame however many live events arrive. */
+  private scheduleRender(): void {
+    if (this.frame || this.isDisposed) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  private render(): void {
+    if (this.isDisposed) return;
+    this.header.render(this.model);
+    const compared = this.model.compared;
+    const ready = compared.length >= 2;
+    this.empty.setHidden(ready || (this.model.loading && this.model.slots.length >= 2));
+    for (const s of this.sections) s.setHidden(!ready);
+    if (!ready) {
+      this.renderEmpty();
+      return;
+    }
+    this.table.setRuns(compared);
+    this.parallel.setRuns(compared);
+    const ids = compared.map((c) => c.id);
+    if (ids.join(',') === this.chartRuns) return;
+    this.chartRuns = ids.join(',');
+    if (this.charts) this.charts.setRuns(ids);
+    else {
+      this.charts = new ChartGrid(this.ctx, { runIds: ids });
+      this.chartSection.addWidget(this.charts);
+    }
+  }
+
+  private renderEmpty(): void {
+    const h = document.createElement('h2');
+    const p = document.createElement('p');
+    const runsLink = document.createElement('a');
+    runsLink.href = this.ctx.nav.href({ view: 'runs' });
+    runsLink.textContent = 'the runs table';
+    if (this.model.slots.length < 2) {
+      h.textContent = 'Pick at least two runs to compare';
+      p.append('Select two or more runs in ', runsLink, ', then press Compare. ');
+      p.append('The comparison is a link (#/compare?runs=…) you can bookmark and share.');
+    } else {
+      h.textContent = 'Fewer than two of these runs could be read';
+      p.append('Remove the ones shown in red above, or pick other runs in ', runsLink, '.');
+    }
+    this.empty.node.replaceChildren(h, p);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    cancelAnimationFrame(this.frame);
+    this.model.dispose();
+    super.dispose();
+  }
+}
+
+/** A titled part of the view. */
+function section(title: string, className: string, content?: Widget): Panel {
+  const p = new Panel();
+  p.addClass('ll-compare-section');
+  p.addClass(className);
+  const h = new Widget({ node: document.createElement('h2') });
+  h.node.textContent = title;
+  p.addWidget(h);
+  if (content) p.addWidget(content);
+  return p;
 }

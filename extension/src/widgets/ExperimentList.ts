@@ -1,24 +1,183 @@
 /**
- * ExperimentList — the experiment list (sidebar): names, run counts, selected one highlighted, live.
- * (Placeholder while it is being built.)
+ * ExperimentList — the sidebar: every experiment by name, the one shown highlighted, read
+ * again every few seconds while visible so new experiments appear. (Not through `watch('all')`:
+ * that would carry every metric point of every run just to notice a new name.)
+ * Keyboard: up/down (Home/End) move between experiments, Enter opens one.
  */
+import type { WireExperiment } from '@lablog/schema';
+import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { RoutedView, ViewerContext } from './context.js';
 import type { Route } from './routes.js';
 
-/** the experiment list (sidebar): names, run counts, selected one highlighted, live. */
+/** How often the list is read again (ms). */
+const REFRESH_MS = 3000;
+
+/** The experiment list. */
 export class ExperimentList extends Widget implements RoutedView {
+  private readonly list = document.createElement('ul');
+  private readonly note = document.createElement('div');
+  private experiments: WireExperiment[] = [];
+  private shown = '';
+  private selectedId: string | undefined;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private reading = false;
+
   constructor(
     private readonly ctx: ViewerContext,
     route: Route,
   ) {
     super();
     this.addClass('ll-experiment-list');
+    const title = document.createElement('h2');
+    title.className = 'll-sidebar-title';
+    title.id = `ll-experiments-${Math.random().toString(36).slice(2, 8)}`;
+    title.textContent = 'Experiments';
+    this.list.className = 'll-experiments';
+    this.list.setAttribute('aria-labelledby', title.id);
+    this.note.className = 'll-muted ll-experiments-note';
+    this.node.append(title, this.list, this.note);
+    this.list.addEventListener('keydown', (e) => this.onKey(e));
+    this.list.addEventListener('click', (e) => {
+      const a = (e.target as HTMLElement).closest<HTMLAnchorElement>('a[data-id]');
+      if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      this.open(a.dataset.id!);
+    });
     this.setRoute(route);
+    void this.refresh();
   }
 
   setRoute(route: Route): boolean {
-    this.node.textContent = `ExperimentList: ${JSON.stringify(route)} (${this.ctx.query.url})`;
+    const id = route.view === 'runs' ? route.experimentId : undefined;
+    if (id !== this.selectedId) {
+      this.selectedId = id;
+      this.markSelected();
+    }
     return true;
+  }
+
+  /** Reads the experiments now (and again every few seconds while attached and visible). */
+  async refresh(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.isDisposed || this.reading) return;
+    if (this.isVisible || !this.isAttached) {
+      this.reading = true;
+      try {
+        const page = await this.ctx.query.searchExperiments();
+        this.experiments = page.items.sort((a, b) => a.name.localeCompare(b.name) || a.experiment_id.localeCompare(b.experiment_id));
+        this.render();
+      } catch {
+        // the agent is away: keep what was read (the connection indicator says so)
+      } finally {
+        this.reading = false;
+      }
+    }
+    if (this.isAttached && !this.isDisposed) this.timer = setTimeout(() => void this.refresh(), REFRESH_MS);
+  }
+
+  private render(): void {
+    const key = JSON.stringify(this.experiments.map((e) => [e.experiment_id, e.name]));
+    if (key === this.shown) return;
+    this.shown = key;
+    const focused = this.list.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.id : undefined;
+    const items = this.experiments.map((exp) => {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.className = 'll-experiment';
+      a.dataset.id = exp.experiment_id;
+      const href = this.ctx.nav.href({ view: 'runs', experimentId: exp.experiment_id });
+      if (href !== null) a.href = href;
+      a.tabIndex = -1;
+      a.title = `${exp.name} (experiment ${exp.experiment_id})`;
+      const name = document.createElement('span');
+      name.className = 'll-experiment-name';
+      name.textContent = exp.name;
+      a.append(name);
+      li.append(a);
+      return li;
+    });
+    this.list.replaceChildren(...items);
+    this.note.textContent = items.length ? '' : 'No experiments yet.';
+    this.markSelected();
+    if (focused) this.item(focused)?.focus();
+  }
+
+  private item(id: string): HTMLAnchorElement | null {
+    return this.list.querySelector<HTMLAnchorElement>(`a[data-id="${CSS.escape(id)}"]`);
+  }
+
+  private markSelected(): void {
+    const links = [...this.list.querySelectorAll<HTMLAnchorElement>('a[data-id]')];
+    for (const a of links) {
+      const on = a.dataset.id === this.selectedId;
+      a.classList.toggle('ll-selected', on);
+      if (on) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    // one tab stop: the selected experiment, else the first
+    const stop = links.find((a) => a.dataset.id === this.selectedId) ?? links[0];
+    if (stop && !links.some((a) => a.tabIndex === 0 && a === document.activeElement)) {
+      for (const a of links) a.tabIndex = a === stop ? 0 : -1;
+    }
+  }
+
+  private open(id: string): void {
+    this.ctx.nav.go({ view: 'runs', experimentId: id });
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const links = [...this.list.querySelectorAll<HTMLAnchorElement>('a[data-id]')];
+    const i = links.indexOf(e.target as HTMLAnchorElement);
+    if (i < 0) return;
+    let next: HTMLAnchorElement | undefined;
+    switch (e.key) {
+      case 'ArrowDown':
+        next = links[i + 1];
+        break;
+      case 'ArrowUp':
+        next = links[i - 1];
+        break;
+      case 'Home':
+        next = links[0];
+        break;
+      case 'End':
+        next = links[links.length - 1];
+        break;
+      case 'Enter':
+      case ' ':
+        e.preventDefault();
+        this.open(links[i]!.dataset.id!);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    if (!next) return;
+    for (const a of links) a.tabIndex = a === next ? 0 : -1;
+    next.focus();
+  }
+
+  protected override onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    void this.refresh();
+  }
+
+  protected override onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    void this.refresh();
+  }
+
+  protected override onBeforeDetach(msg: Message): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    super.onBeforeDetach(msg);
+  }
+
+  override dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    super.dispose();
   }
 }

@@ -1,15 +1,22 @@
 /**
- * RunView — one run: a header (name, status, experiment, times), then tabs: Overview (info,
- * params, tags, dataset inputs, model versions from the run), Charts (one live chart per
- * metric) and Artifacts (browser with previews). The tab and the open artifact are in the route.
+ * RunView — one run: a header (name, status, experiment, start, duration, user, source, parent),
+ * then tabs: Overview (info, metrics, params, tags, dataset inputs, model versions from the run,
+ * logged models), Charts (one live chart per metric) and Artifacts (browser with previews). The
+ * tab and the open artifact are in the route. The run is watched while the page is open, so
+ * status, params, tags and inputs change in place.
  */
-import type { WireRun } from '@lablog/schema';
+import type { LiveEvent, WireRun } from '@lablog/schema';
+import type { Watcher } from '@lablog/client';
 import { Panel, Widget } from '@lumino/widgets';
 import { ArtifactBrowser } from './ArtifactBrowser.js';
 import { ChartGrid } from './ChartGrid.js';
+import { applyLiveEvent } from './compare/liveRun.js';
 import type { RoutedView, ViewerContext } from './context.js';
-import { runLabel } from './format.js';
 import type { Route, RunTab } from './routes.js';
+import type { RunDetails } from './run/RunDetails.js';
+import { parentRunId } from './run/runFacts.js';
+import { renderRunHeader, tickDuration } from './run/runHeader.js';
+import { RunOverview } from './run/RunOverview.js';
 
 type RunRoute = Extract<Route, { view: 'run' }>;
 
@@ -23,11 +30,16 @@ const TABS: ReadonlyArray<[RunTab, string]> = [
 export class RunView extends Panel implements RoutedView {
   private route: RunRoute;
   private run: WireRun | null = null;
+  private details: RunDetails = {};
   private readonly header = new Widget();
   private readonly tabBar = new Widget();
   private readonly body = new Panel();
   private content: Widget | null = null;
   private contentTab: RunTab | null = null;
+  private watcher: Watcher | null = null;
+  private frame = 0;
+  private clock: ReturnType<typeof setInterval> | null = null;
+  private headerState = '';
 
   constructor(
     private readonly ctx: ViewerContext,
@@ -54,26 +66,116 @@ export class RunView extends Panel implements RoutedView {
   }
 
   private async load(): Promise<void> {
+    const runId = this.route.runId;
     try {
-      this.run = await this.ctx.query.getRun(this.route.runId);
+      this.run = await this.ctx.query.getRun(runId);
     } catch (err) {
-      this.header.node.innerHTML = '';
+      if (this.isDisposed) return;
       const e = document.createElement('div');
       e.className = 'll-error';
       e.textContent = (err as Error).message;
-      this.header.node.append(e);
+      this.header.node.replaceChildren(e);
       return;
     }
-    this.renderHeader();
+    if (this.isDisposed) return;
+    this.renderTabs();
+    this.render();
     this.showTab();
+    this.watch(runId);
+    void this.loadDetails(this.run);
   }
 
-  private renderHeader(): void {
+  /** The experiment's and parent's names and the model versions from this run. */
+  private async loadDetails(run: WireRun): Promise<void> {
+    const parent = parentRunId(run);
+    const [experiment, parentRun, versions] = await Promise.all([
+      this.ctx.query.getExperiment(run.info.experiment_id).catch(() => null),
+      parent ? this.ctx.query.getRun(parent).catch(() => null) : Promise.resolve(null),
+      this.readModelVersions(run.info.run_id),
+    ]);
+    if (this.isDisposed) return;
+    this.details = {
+      ...(experiment ? { experimentName: experiment.name } : {}),
+      ...(parentRun ? { parentName: parentRun.info.run_name || parentRun.info.run_id.slice(0, 8) } : {}),
+      modelVersions: versions,
+    };
+    this.scheduleRender();
+  }
+
+  private async readModelVersions(runId: string): Promise<RunDetails['modelVersions']> {
+    try {
+      const all = [];
+      let pageToken: string | undefined;
+      do {
+        const page = await this.ctx.query.searchModelVersions({ filter: `run_id = '${runId}'`, ...(pageToken ? { pageToken } : {}) });
+        all.push(...page.items);
+        pageToken = page.nextPageToken;
+      } while (pageToken);
+      return all;
+    } catch (err) {
+      return `The model registry could not be read: ${(err as Error).message}`;
+    }
+  }
+
+  /** Follows the run's changes while the page is open. */
+  private watch(runId: string): void {
+    const w = this.ctx.lablog.watch({ run: runId });
+    this.watcher = w;
+    void (async () => {
+      try {
+        for await (const ev of w) {
+          if (!this.run) continue;
+          if (ev.kind === 'snapshot') {
+            const now = ev.runs.find((r) => r.info.run_id === runId);
+            if (now) this.run = now;
+          } else if (ev.kind === 'registry') {
+            void this.readModelVersions(runId).then((v) => {
+              this.details = { ...this.details, modelVersions: v };
+              this.scheduleRender();
+            });
+          } else if (ev.kind !== 'gap') this.run = applyChange(this.run, ev);
+          this.scheduleRender();
+        }
+      } catch {
+        // no live channel (a plain MLflow server): the page shows the run as read
+      }
+    })();
+  }
+
+  /** Renders once per frame however many changes arrive. */
+  private scheduleRender(): void {
+    if (this.frame || this.isDisposed) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      if (!this.isDisposed) this.render();
+    });
+  }
+
+  private render(): void {
     const run = this.run;
     if (!run) return;
-    const h = document.createElement('h1');
-    h.textContent = runLabel(run);
-    this.header.node.replaceChildren(h);
+    // metrics stream in far more often than the header changes: rebuild it only when it does
+    const headerState = JSON.stringify([run.info, run.data.tags, this.details.experimentName, this.details.parentName]);
+    if (headerState !== this.headerState) {
+      this.headerState = headerState;
+      renderRunHeader(this.header.node, run, this.details, this.ctx.nav);
+    }
+    if (this.content instanceof RunOverview) this.content.showRun(run, this.details);
+    // a running run's duration ticks
+    const running = run.info.status === 'RUNNING';
+    if (running && !this.clock) {
+      this.clock = setInterval(() => {
+        if (!this.run) return;
+        tickDuration(this.header.node, this.run);
+        if (this.content instanceof RunOverview) this.content.tick(this.run);
+      }, 1000);
+    } else if (!running && this.clock) {
+      clearInterval(this.clock);
+      this.clock = null;
+    }
+  }
+
+  private renderTabs(): void {
     this.tabBar.node.replaceChildren(
       ...TABS.map(([tab, label]) => {
         const b = document.createElement('button');
@@ -105,15 +207,27 @@ export class RunView extends Panel implements RoutedView {
         ...(this.route.artifact ? { path: this.route.artifact } : {}),
         onOpen: (path) => this.ctx.nav.go({ view: 'run', runId, tab: 'artifacts', artifact: path }, { replace: true }),
       });
-    else this.content = this.overview(this.run);
+    else {
+      const overview = new RunOverview(this.ctx.nav);
+      overview.showRun(this.run, this.details);
+      this.content = overview;
+    }
     this.body.addWidget(this.content);
   }
 
-  /** Info, params, tags, dataset inputs, model versions. (To be filled in.) */
-  private overview(run: WireRun): Widget {
-    const w = new Widget();
-    w.addClass('ll-run-overview');
-    w.node.textContent = JSON.stringify(run.info);
-    return w;
+  override dispose(): void {
+    if (this.isDisposed) return;
+    void this.watcher?.return();
+    this.watcher = null;
+    cancelAnimationFrame(this.frame);
+    if (this.clock) clearInterval(this.clock);
+    this.clock = null;
+    super.dispose();
   }
+}
+
+/** A run with one live change applied (inputs too, which the compare view does not need). */
+function applyChange(run: WireRun, ev: LiveEvent): WireRun {
+  if (ev.kind === 'inputs') return { ...run, inputs: { dataset_inputs: [...(run.inputs.dataset_inputs ?? []), ...ev.inputs] } };
+  return applyLiveEvent(run, ev);
 }

@@ -1,24 +1,361 @@
 /**
- * RunsView — an experiment's runs table: search box (MLflow filter grammar), sortable columns, paging, nested runs as a tree, live rows.
- * (Placeholder while it is being built.)
+ * RunsView — an experiment's runs: a search box (MLflow filter grammar), a table sortable by
+ * any column the server can order by, pages of 100 read with the server's page tokens, nested
+ * runs as a tree, chosen param and metric columns, and rows that appear and change live.
+ * Filter, order and columns live in the route, so a bookmark shows the same table.
+ * The home route (no experiment) goes to the experiment with the newest run, or says how to
+ * log a first run when there is none.
  */
+import { RequestError, type WatchEvent } from '@lablog/client';
+import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { RoutedView, ViewerContext } from './context.js';
-import type { Route } from './routes.js';
+import { formatRoute, type Route } from './routes.js';
+import { ColumnChooser } from './runsTable/ColumnChooser.js';
+import { DEFAULT_ORDER, FIXED_COLUMNS, dataColumn, formatOrder, parseOrder, type Column } from './runsTable/columns.js';
+import { FilterBox } from './runsTable/FilterBox.js';
+import { gettingStarted } from './runsTable/gettingStarted.js';
+import { latestExperimentWithRuns } from './runsTable/latestExperiment.js';
+import { LiveRuns } from './runsTable/LiveRuns.js';
+import { PAGE_SIZE, Pager } from './runsTable/Pager.js';
+import { RunsTable } from './runsTable/RunsTable.js';
+import { RunsPage } from './runsTable/RunsPage.js';
+import { arrangeTree } from './runsTable/runTree.js';
 
-/** an experiment's runs table: search box (MLflow filter grammar), sortable columns, paging, nested runs as a tree, live rows. */
+type RunsRoute = Extract<Route, { view: 'runs' }>;
+
+/** How long live changes that need a new read are gathered before it (ms): a run added or changed… */
+const REQUERY_DELAY = 400;
+/** …values of runs not shown (which a filter or sort may bring onto the page). */
+const REQUERY_LATER = 2000;
+/** How often the home page looks again for a first run (ms). */
+const HOME_POLL = 3000;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  e.className = className;
+  return e;
+}
+
+/** An experiment's runs table (or, for the home route, the way to the latest one). */
 export class RunsView extends Widget implements RoutedView {
+  private route: RunsRoute = { view: 'runs' };
+  private mode: 'home' | 'experiment' | null = null;
+  private readonly header = el('header', 'll-runs-header');
+  private readonly toolbar = el('div', 'll-runs-toolbar');
+  private readonly errorLine = el('div', 'll-error ll-runs-error');
+  private readonly message = el('div', 'll-runs-message');
+  private readonly scroller = el('div', 'll-runs-table-wrap');
+  private readonly filterBox = new FilterBox((filter) => this.go({ ...this.route, filter: filter || undefined }));
+  private readonly chooser = new ColumnChooser((columns) => this.go({ ...this.route, columns }));
+  private readonly compare = el('button', 'll-button ll-primary ll-compare');
+  private readonly pager = new Pager(() => void this.load());
+  private readonly table: RunsTable;
+  private page: RunsPage | null = null;
+  private readonly collapsed = new Set<string>();
+  private live: LiveRuns | null = null;
+  private loading = false;
+  private pendingLive: WatchEvent[] = [];
+  private loadSeq = 0;
+  private requeryTimer: ReturnType<typeof setTimeout> | null = null;
+  private homeTimer: ReturnType<typeof setTimeout> | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
+
   constructor(
     private readonly ctx: ViewerContext,
     route: Route,
   ) {
     super();
     this.addClass('ll-runs-view');
+    this.table = new RunsTable(ctx, {
+      sort: (col) => this.sortBy(col),
+      selectionChanged: () => this.showCompare(),
+      toggle: (id) => {
+        if (!this.collapsed.delete(id)) this.collapsed.add(id);
+        this.renderRows();
+      },
+    });
+    this.compare.type = 'button';
+    this.compare.addEventListener('click', () => {
+      if (this.table.selected.size >= 2) this.ctx.nav.go({ view: 'compare', runIds: [...this.table.selected] });
+    });
+    this.errorLine.setAttribute('role', 'alert');
+    const actions = el('div', 'll-runs-actions');
+    actions.append(this.chooser.node, this.compare, this.pager.node);
+    this.toolbar.append(this.filterBox.node, actions);
+    this.scroller.append(this.table.node);
+    this.node.append(this.header, this.toolbar, this.errorLine, this.message, this.scroller);
     this.setRoute(route);
   }
 
   setRoute(route: Route): boolean {
-    this.node.textContent = `RunsView: ${JSON.stringify(route)} (${this.ctx.query.url})`;
+    if (route.view !== 'runs') return false;
+    const prev = this.route;
+    this.route = route;
+    if (route.experimentId === undefined) {
+      if (this.mode !== 'home') this.showHome();
+      return true;
+    }
+    this.filterBox.value = route.filter ?? '';
+    if (this.mode !== 'experiment' || route.experimentId !== prev.experimentId) this.openExperiment(route.experimentId);
+    else if (route.filter !== prev.filter || route.orderBy !== prev.orderBy) {
+      this.pager.reset();
+      void this.load();
+    } else this.renderTable();
     return true;
+  }
+
+  /** Moves to `route`, replacing the history entry (a filter or sort is not a new page); the same route reads again. */
+  private go(route: RunsRoute): void {
+    if (formatRoute(route) === formatRoute(this.route)) {
+      void this.load();
+      return;
+    }
+    this.ctx.nav.go(route, { replace: true });
+  }
+
+  private sortBy(col: Column): void {
+    if (!col.sortField) return;
+    const current = parseOrder(this.route.orderBy);
+    // first click: newest first for the start time, ascending for everything else
+    const dir = current.field === col.sortField ? (current.dir === 'ASC' ? 'DESC' : 'ASC') : col.id === 'start' ? 'DESC' : 'ASC';
+    this.go({ ...this.route, orderBy: formatOrder({ field: col.sortField, dir }) });
+  }
+
+  // ---- home --------------------------------------------------------------------------------
+
+  private showHome(): void {
+    this.stopExperiment();
+    this.experimentError = null;
+    this.mode = 'home';
+    this.node.dataset.mode = 'home';
+    this.header.hidden = this.toolbar.hidden = this.scroller.hidden = true;
+    this.showError(null);
+    this.message.replaceChildren();
+    void this.findHome();
+  }
+
+  private async findHome(): Promise<void> {
+    this.homeTimer = null;
+    const seq = ++this.loadSeq;
+    let target: string | null = null;
+    let failure: string | null = null;
+    try {
+      target = await latestExperimentWithRuns(this.ctx.query);
+    } catch (err) {
+      failure = (err as Error).message;
+    }
+    if (seq !== this.loadSeq || this.isDisposed || this.mode !== 'home') return;
+    if (target !== null) {
+      this.ctx.nav.go({ view: 'runs', experimentId: target }, { replace: true });
+      return;
+    }
+    this.showError(failure);
+    if (failure === null && !this.message.querySelector('.ll-getting-started')) {
+      this.message.replaceChildren(gettingStarted(this.ctx.query.url, 'No runs yet'));
+    }
+    // the first run logged anywhere takes the page to its experiment
+    this.homeTimer = setTimeout(() => void this.findHome(), HOME_POLL);
+  }
+
+  // ---- one experiment ----------------------------------------------------------------------
+
+  private openExperiment(id: string): void {
+    this.stopExperiment();
+    this.mode = 'experiment';
+    delete this.node.dataset.mode;
+    this.header.hidden = this.toolbar.hidden = false;
+    this.message.replaceChildren();
+    this.page = new RunsPage(id);
+    this.collapsed.clear();
+    this.table.selected.clear();
+    this.pager.reset();
+    this.renderHeader(id, null);
+    this.experimentError = null;
+    void this.ctx.query.getExperiment(id).then(
+      (exp) => this.route.experimentId === id && this.renderHeader(id, exp.name),
+      (err: Error) => {
+        if (this.route.experimentId !== id || this.isDisposed) return;
+        this.experimentError = err.message;
+        this.showError(err.message);
+        // no such experiment: nothing to filter or page through
+        if (err instanceof RequestError && err.code === 'RESOURCE_DOES_NOT_EXIST') this.toolbar.hidden = this.scroller.hidden = true;
+        this.message.replaceChildren();
+      },
+    );
+    this.live = new LiveRuns(this.ctx, id, (batch) => this.onLive(batch));
+    void this.load();
+  }
+
+  private stopExperiment(): void {
+    this.live?.dispose();
+    this.live = null;
+    this.pendingLive = [];
+    for (const t of [this.requeryTimer, this.homeTimer]) if (t) clearTimeout(t);
+    this.requeryTimer = this.homeTimer = null;
+    this.setTicker(false);
+  }
+
+  private renderHeader(id: string, name: string | null): void {
+    const h = document.createElement('h1');
+    h.textContent = name ?? `Experiment ${id}`;
+    const sub = el('span', 'll-muted ll-runs-id');
+    sub.textContent = `experiment ${id}`;
+    this.header.replaceChildren(h, sub);
+    this.experimentName = name;
+  }
+
+  private experimentName: string | null = null;
+  /** Why the experiment could not be read (it does not exist), shown above all else. */
+  private experimentError: string | null = null;
+
+  private showError(message: string | null): void {
+    message = this.experimentError ?? message;
+    this.errorLine.hidden = message === null;
+    this.errorLine.textContent = message ?? '';
+  }
+
+  /** Reads the current page. */
+  private async load(): Promise<void> {
+    const id = this.route.experimentId;
+    if (id === undefined) return;
+    if (this.requeryTimer) clearTimeout(this.requeryTimer);
+    this.requeryTimer = null;
+    const seq = ++this.loadSeq;
+    this.loading = true;
+    this.node.dataset.loading = 'true';
+    try {
+      const page = await this.ctx.query.searchRuns({
+        experimentIds: [id],
+        filter: this.route.filter,
+        orderBy: [this.route.orderBy ?? DEFAULT_ORDER],
+        maxResults: PAGE_SIZE,
+        pageToken: this.pager.token,
+      });
+      if (seq !== this.loadSeq || this.isDisposed) return;
+      this.filterBox.setError(null);
+      this.showError(null);
+      this.page?.set(page.items);
+      this.pager.show(page.items.length, page.nextPageToken);
+    } catch (err) {
+      if (seq !== this.loadSeq || this.isDisposed) return;
+      // a refused filter or order is the user's to fix: say why under the box
+      if (err instanceof RequestError && err.code === 'INVALID_PARAMETER_VALUE') this.filterBox.setError(err.message);
+      else this.showError((err as Error).message);
+      this.page?.set([]);
+      this.pager.show(0);
+    }
+    this.loading = false;
+    delete this.node.dataset.loading;
+    this.renderTable();
+    const pending = this.pendingLive;
+    this.pendingLive = [];
+    if (pending.length) this.onLive(pending);
+  }
+
+  private get chosenColumns(): string[] {
+    return this.route.columns ?? this.page?.defaultColumns ?? [];
+  }
+
+  private renderTable(): void {
+    if (this.mode !== 'experiment') return;
+    const chosen = this.chosenColumns;
+    const columns = [...FIXED_COLUMNS, ...chosen.map(dataColumn).filter((c): c is Column => c !== null)];
+    this.table.renderHead(columns, this.route.orderBy);
+    this.chooser.render(chosen, this.page?.params ?? [], this.page?.metrics ?? []);
+    this.renderRows();
+  }
+
+  private renderRows(): void {
+    const runs = this.page?.runs ?? [];
+    this.table.renderBody(arrangeTree(runs, this.collapsed));
+    const empty = runs.length === 0;
+    this.scroller.hidden = empty;
+    this.message.replaceChildren();
+    if (empty && !this.loading && this.errorLine.hidden && !this.toolbar.hidden && !this.filterBox.input.classList.contains('ll-invalid')) {
+      if (this.route.filter || !this.pager.first) {
+        const p = el('div', 'll-empty');
+        p.textContent = this.route.filter ? 'No runs match this filter.' : 'No more runs.';
+        this.message.append(p);
+      } else {
+        this.message.append(gettingStarted(this.ctx.query.url, 'No runs in this experiment yet', this.experimentName ?? undefined));
+      }
+    }
+    this.showCompare();
+    this.setTicker(this.table.anyRunning);
+  }
+
+  private showCompare(): void {
+    const n = this.table.selected.size;
+    this.compare.disabled = n < 2;
+    this.compare.textContent = n >= 2 ? `Compare ${n} runs` : 'Compare';
+    this.compare.title = n >= 2 ? 'Charts, params and metrics of the selected runs side by side' : 'Select two or more runs to compare them';
+  }
+
+  /** Ticks the duration of running runs once a second. */
+  private setTicker(on: boolean): void {
+    if (on && !this.ticker && this.isAttached) this.ticker = setInterval(() => this.table.tick(), 1000);
+    else if (!on && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+  }
+
+  // ---- live --------------------------------------------------------------------------------
+
+  /** Whether a new run goes straight to the top: first page, newest first, no filter. */
+  private get insertsLive(): boolean {
+    return this.pager.first && !this.route.filter && (this.route.orderBy === undefined || this.route.orderBy === DEFAULT_ORDER);
+  }
+
+  private onLive(batch: readonly WatchEvent[]): void {
+    if (this.mode !== 'experiment' || !this.page) return;
+    if (this.loading) {
+      this.pendingLive.push(...batch);
+      return;
+    }
+    const out = this.page.apply(batch, this.insertsLive);
+    if (out.experiment) this.renderHeader(out.experiment.experiment_id, out.experiment.name);
+    if (out.columnsGrew && !this.route.columns) this.renderTable();
+    else if (out.rebuild) this.renderRows();
+    else {
+      const now = Date.now();
+      for (const id of out.touched) this.table.updateRun(id, now);
+      this.setTicker(this.table.anyRunning);
+    }
+    if (out.rebuild) this.pager.recount(this.page.runs.length);
+    if (out.newKeys) this.chooser.render(this.chosenColumns, this.page.params, this.page.metrics);
+    if (out.requery !== 'no') this.requery(out.requery === 'soon' ? REQUERY_DELAY : REQUERY_LATER);
+  }
+
+  /** Reads the page again in `delay` ms, or sooner when a read is already due. */
+  private requery(delay: number): void {
+    const due = performance.now() + delay;
+    if (this.requeryTimer && this.requeryDue <= due) return;
+    if (this.requeryTimer) clearTimeout(this.requeryTimer);
+    this.requeryDue = due;
+    this.requeryTimer = setTimeout(() => void this.load(), delay);
+  }
+
+  private requeryDue = 0;
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  protected override onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this.setTicker(this.table.anyRunning);
+  }
+
+  protected override onBeforeDetach(msg: Message): void {
+    this.setTicker(false);
+    super.onBeforeDetach(msg);
+  }
+
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.stopExperiment();
+    this.chooser.dispose();
+    this.mode = null;
+    super.dispose();
   }
 }

@@ -45,7 +45,8 @@ export function formatRoute(r: Route): string {
       if (r.version) q.set('version', r.version);
       break;
   }
-  const qs = q.toString();
+  // commas separate ids and column names: keep them readable in shared links
+  const qs = q.toString().replace(/%2C/gi, ',');
   return `#${path}${qs ? `?${qs}` : ''}`;
 }
 

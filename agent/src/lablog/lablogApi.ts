@@ -1,0 +1,23 @@
+/**
+ * lablog's own read endpoints (beyond MLflow's API), mounted beside it under
+ * `/api/2.0/lablog` and `/ajax-api/2.0/lablog`, and under the same `base` (a notebook session
+ * prefix) whenever the MLflow API is.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { FileStore } from '../store/FileStore.js';
+import { downsampleRoutes } from './downsampleRoutes.js';
+
+/** Route prefixes of lablog's own endpoints, parallel to MLflow's. */
+export const LABLOG_PREFIXES = ['/api/2.0/lablog', '/ajax-api/2.0/lablog'] as const;
+
+/** Registers lablog's endpoints on `app` under `base`. */
+export async function registerLablogApi(app: FastifyInstance, store: FileStore, base = ''): Promise<void> {
+  for (const prefix of LABLOG_PREFIXES) {
+    await app.register(
+      async (scope) => {
+        await scope.register(downsampleRoutes, { store });
+      },
+      { prefix: base + prefix },
+    );
+  }
+}

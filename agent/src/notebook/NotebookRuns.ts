@@ -1,0 +1,181 @@
+/**
+ * What the agent adds to runs created under a notebook session's prefix, as files in each
+ * run's artifact folder (see NOTEBOOK_ARTIFACTS in @lablog/schema):
+ * - `notebook/start.ipynb`: the session's latest snapshot when the run is created, or the first
+ *   one that arrives after;
+ * - `notebook/end.ipynb`: the latest snapshot when the run ends, replaced once by the next one
+ *   (the extension sends one when the ending cell finishes, with that cell's outputs);
+ * - `notebook/execution_log.jsonl`: every cell executed while the run was active;
+ * - `environment/packages.txt`: the session's packages, at creation.
+ * A run's ending is learnt from the store's announcements, so it counts whoever ended the run.
+ * Writes to one run happen one after the other (a queue per run); a failed write is logged and
+ * never fails the request that caused it: the user's logging must not break for a snapshot.
+ */
+import { createReadStream } from 'node:fs';
+import { NOTEBOOK_ARTIFACTS as FILES, type CellExecution, type NotebookSnapshot, type RunStatus } from '@lablog/schema';
+import type { FastifyBaseLogger } from 'fastify';
+import type { FileStore } from '../store/FileStore.js';
+import type { RunDoc } from '../store/records.js';
+import { appendRunArtifact, writeRunArtifact } from './runArtifactFiles.js';
+import type { RunLink, Session, SessionBook } from './SessionBook.js';
+import { SESSION_TAG } from './sessionTags.js';
+
+const ENDED: ReadonlySet<RunStatus> = new Set(['FINISHED', 'FAILED', 'KILLED']);
+
+/** A cell as its execution-log line writes it (fields in a fixed order). */
+function logLine(c: CellExecution): string {
+  return `${JSON.stringify({
+    ...(c.cell_id !== undefined ? { cell_id: c.cell_id } : {}),
+    execution_count: c.execution_count,
+    source: c.source,
+    started: c.started,
+    ended: c.ended,
+    status: c.status,
+    ...(c.error_name !== undefined ? { error_name: c.error_name } : {}),
+  })}\n`;
+}
+
+/** The notebook side of runs: links runs to sessions and writes their notebook artifacts. */
+export class NotebookRuns {
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly unsubscribe: () => void;
+
+  /**
+   * @param log where failed writes are reported (the agent's logger)
+   */
+  constructor(
+    private readonly store: FileStore,
+    readonly sessions: SessionBook,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.unsubscribe = store.subscribe((e) => {
+      if (e.type === 'run') this.runChanged(e.run);
+    });
+  }
+
+  /** Runs `task` after those queued for `runId`; resolves when it is done, never rejects. */
+  private enqueue(runId: string, what: string, task: () => Promise<void>): Promise<void> {
+    const next = (this.queues.get(runId) ?? Promise.resolve()).then(task).catch((err: unknown) => {
+      this.log.warn({ err, runId }, `notebook: ${what} failed`);
+    });
+    this.queues.set(runId, next);
+    void next.then(() => {
+      if (this.queues.get(runId) === next) this.queues.delete(runId);
+    });
+    return next;
+  }
+
+  /** Resolves once the writes queued so far for `runId` are done. */
+  settled(runId: string): Promise<void> {
+    return this.queues.get(runId) ?? Promise.resolve();
+  }
+
+  /** Resolves once every queued write is done. */
+  async idle(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all(this.queues.values());
+  }
+
+  /**
+   * Links a run just created under session `sessionId`'s prefix: records it in the session and
+   * writes its start snapshot and package list. Nothing happens for an unknown session, or a run
+   * already linked (created again by its client id). Never rejects.
+   */
+  runCreated(sessionId: string, run: RunDoc): Promise<void> {
+    const runId = run.info.run_id;
+    return this.enqueue(runId, 'linking a run to its notebook', async () => {
+      const session = await this.sessions.find(sessionId);
+      if (!session || session.doc.runs.some((r) => r.run_id === runId)) return;
+      const link: RunLink = { run_id: runId, start: false, end: 'open' };
+      session.doc.runs.push(link);
+      await session.save();
+      if (session.doc.snapshot_time !== null) {
+        await writeRunArtifact(this.store, runId, FILES.start, createReadStream(session.snapshotPath));
+        link.start = true;
+        await session.save();
+      }
+      const packages = session.doc.packages;
+      if (packages && packages.length > 0) await writeRunArtifact(this.store, runId, FILES.packages, `${packages.join('\n')}\n`);
+    });
+  }
+
+  /** A committed run change: an ending writes `end.ipynb`; a run resumed (RUNNING again) will get a new one. */
+  private runChanged(run: RunDoc): void {
+    const sessionId = run.tags[SESSION_TAG];
+    if (sessionId === undefined) return;
+    const runId = run.info.run_id;
+    const status = run.info.status; // the document is live: take the status this change committed
+    void this.enqueue(runId, 'writing the end snapshot', async () => {
+      const session = await this.sessions.find(sessionId);
+      const link = session?.doc.runs.find((r) => r.run_id === runId);
+      if (!session || !link) return;
+      if (ENDED.has(status) && link.end === 'open') {
+        link.end = 'awaiting';
+        await session.save();
+        if (session.doc.snapshot_time !== null) {
+          await writeRunArtifact(this.store, runId, FILES.end, createReadStream(session.snapshotPath));
+        }
+      } else if (status === 'RUNNING' && link.end !== 'open') {
+        link.end = 'open';
+        await session.save();
+      }
+    });
+  }
+
+  /**
+   * Keeps `notebook` as the session's latest snapshot, then gives it to the runs waiting for
+   * one: as `start.ipynb` to those that have none, as the final `end.ipynb` to those that ended.
+   * Resolves when those files are written.
+   */
+  async snapshot(session: Session, notebook: NotebookSnapshot): Promise<void> {
+    const text = `${JSON.stringify(notebook, null, 1)}\n`;
+    await session.saveSnapshot(text, Date.now());
+    const waiting = session.doc.runs.filter((l) => !l.start || l.end === 'awaiting');
+    await Promise.all(
+      waiting.map((link) =>
+        // checked again inside the queue: a creation or an ending queued before may have settled it
+        this.enqueue(link.run_id, 'writing a notebook snapshot', async () => {
+          const start = !link.start;
+          const end = link.end === 'awaiting';
+          if (start) await writeRunArtifact(this.store, link.run_id, FILES.start, text);
+          if (end) await writeRunArtifact(this.store, link.run_id, FILES.end, text);
+          if (start) link.start = true;
+          if (end) link.end = 'final';
+          if (start || end) await session.save();
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Appends each cell to the execution log of every run of the session whose active period
+   * (start time to end time, or now) overlaps the cell's, in the order given.
+   * @returns the runs whose log got at least one cell
+   */
+  async executions(session: Session, cells: readonly CellExecution[]): Promise<string[]> {
+    const now = Date.now();
+    const touched: string[] = [];
+    const writes: Promise<void>[] = [];
+    for (const link of session.doc.runs) {
+      let info;
+      try {
+        info = this.store.getRun(link.run_id).info;
+      } catch {
+        continue; // a run that is gone keeps no log
+      }
+      const from = info.start_time;
+      const to = info.end_time ?? now;
+      const lines = cells.filter((c) => c.started <= to && c.ended >= from).map(logLine);
+      if (lines.length === 0) continue;
+      touched.push(link.run_id);
+      writes.push(this.enqueue(link.run_id, 'appending to the execution log', () => appendRunArtifact(this.store, link.run_id, FILES.executionLog, lines.join(''))));
+    }
+    await Promise.all(writes);
+    return touched;
+  }
+
+  /** Stops following the store and waits for the writes under way. */
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await this.idle();
+  }
+}

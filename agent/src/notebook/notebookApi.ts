@@ -1,0 +1,60 @@
+/**
+ * Notebook-linked runs, on the agent's side: the session endpoints, and the whole MLflow API
+ * again under `/nb/<session>` — the tracking URI the extension sets in the kernel — where
+ * every run created gets the notebook's tags and artifacts (NotebookRuns). An unknown session
+ * still gets the full API: code injected in a user's kernel must never make their logging fail.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { NOTEBOOK_PREFIX, SESSION_ID_PATTERN } from '@lablog/schema';
+import { invalidParameter } from '../errors.js';
+import { registerMlflowApi } from '../mlflow/mlflowApi.js';
+import type { FileStore } from '../store/FileStore.js';
+import type { NotebookRuns } from './NotebookRuns.js';
+import { isSessionId } from './SessionBook.js';
+import { sessionRoutes } from './sessionRoutes.js';
+import { sessionRunTags } from './sessionTags.js';
+
+const LIVE_PATH = new RegExp(`^${NOTEBOOK_PREFIX}/${SESSION_ID_PATTERN.slice(1, -1)}/ws$`);
+
+/** True for the live channel's path under a session prefix (`/nb/<id>/ws`), where the TS client looks for it. */
+export function isNotebookLivePath(path: string): boolean {
+  return LIVE_PATH.test(path);
+}
+
+function sessionOf(req: FastifyRequest): string {
+  return (req.params as { session: string }).session;
+}
+
+/** Registers the session endpoints and the session-prefixed MLflow API. */
+export async function registerNotebookApi(app: FastifyInstance, store: FileStore, notebooks: NotebookRuns): Promise<void> {
+  await app.register(sessionRoutes, { notebooks, prefix: '/api/2.0/lablog' });
+
+  await app.register(async (nb) => {
+    nb.addHook('onRequest', async (req) => {
+      const id = sessionOf(req);
+      if (!isSessionId(id)) throw invalidParameter(`Invalid notebook session id '${id}' in the path: it must match ${SESSION_ID_PATTERN}.`);
+    });
+    // a run ended through the prefix has its end snapshot once the reply arrives
+    nb.addHook('onSend', async (req, _reply, payload) => {
+      if (req.method === 'POST' && req.routeOptions.url?.endsWith('/runs/update')) {
+        const body = req.body as { run_id?: string; run_uuid?: string } | undefined;
+        const runId = body?.run_id || body?.run_uuid;
+        if (runId) await notebooks.settled(runId);
+      }
+      return payload;
+    });
+    await registerMlflowApi(nb, store, `${NOTEBOOK_PREFIX}/:session`, {
+      runCreation: {
+        async tags(req) {
+          const id = sessionOf(req);
+          const session = await notebooks.sessions.find(id).catch((err: unknown) => {
+            req.log.warn({ err }, `notebook session ${id} could not be read`);
+            return null;
+          });
+          return sessionRunTags(id, session?.doc ?? null);
+        },
+        created: (req, run) => notebooks.runCreated(sessionOf(req), run),
+      },
+    });
+  });
+}

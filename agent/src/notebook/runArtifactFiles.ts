@@ -1,0 +1,47 @@
+/**
+ * Artifact files the agent writes into a run itself (notebook snapshots, the execution log,
+ * the package list), through the same artifact folder code as uploads: written whole and
+ * renamed into place, listed and downloadable like any artifact, announced to live viewers.
+ */
+import { Readable } from 'node:stream';
+import { runArtifacts } from '../artifacts/ArtifactArea.js';
+import { checkRelPath } from '../artifacts/artifactPath.js';
+import { MlflowError } from '../errors.js';
+import type { FileStore } from '../store/FileStore.js';
+
+/** What to write: text, bytes, or a stream (a file being copied). */
+export type ArtifactContent = string | Buffer | Readable;
+
+/**
+ * Writes `content` as the run's artifact `path` (e.g. `notebook/start.ipynb`), replacing any.
+ * @throws RESOURCE_DOES_NOT_EXIST when the run does not exist
+ */
+export async function writeRunArtifact(store: FileStore, runId: string, path: string, content: ArtifactContent): Promise<void> {
+  const area = runArtifacts(store, runId);
+  const rel = checkRelPath(path);
+  const source = content instanceof Readable ? content : Readable.from([content]);
+  const size = await area.folder.write(rel, source);
+  area.changed(rel, size);
+}
+
+/**
+ * Appends `text` to the run's artifact `path`, creating it. The file is rewritten whole (a
+ * reader never sees half a line); callers serialise appends to one file.
+ * @throws RESOURCE_DOES_NOT_EXIST when the run does not exist
+ */
+export async function appendRunArtifact(store: FileStore, runId: string, path: string, text: string): Promise<void> {
+  const area = runArtifacts(store, runId);
+  const rel = checkRelPath(path);
+  let before = Buffer.alloc(0);
+  try {
+    const file = await area.folder.open(rel);
+    try {
+      before = await file.handle.readFile();
+    } finally {
+      await file.handle.close();
+    }
+  } catch (err) {
+    if (!(err instanceof MlflowError && err.code === 'RESOURCE_DOES_NOT_EXIST')) throw err;
+  }
+  await writeRunArtifact(store, runId, path, Buffer.concat([before, Buffer.from(text)]));
+}

@@ -1,0 +1,78 @@
+/**
+ * Paging through search results with the server's page tokens: Prev / Next and the range
+ * shown ("101–200"). Tokens of the pages already seen are kept so Prev needs no new token.
+ */
+
+/** Page size of the runs table. */
+export const PAGE_SIZE = 100;
+
+/** Prev/Next buttons and the range; `node` holds them. */
+export class Pager {
+  readonly node = document.createElement('div');
+  private readonly prev = document.createElement('button');
+  private readonly next = document.createElement('button');
+  private readonly range = document.createElement('span');
+  private tokens: Array<string | undefined> = [undefined];
+  private index = 0;
+  private nextToken: string | undefined;
+
+  /** @param go called after the page changed, to read it */
+  constructor(go: () => void) {
+    this.node.className = 'll-pager';
+    this.range.className = 'll-pager-range';
+    this.range.setAttribute('aria-live', 'polite');
+    for (const [b, label, text] of [
+      [this.prev, 'Previous page', '‹ Prev'],
+      [this.next, 'Next page', 'Next ›'],
+    ] as const) {
+      b.type = 'button';
+      b.className = 'll-button';
+      b.setAttribute('aria-label', label);
+      b.textContent = text;
+    }
+    this.prev.addEventListener('click', () => {
+      if (this.index === 0) return;
+      this.index--;
+      go();
+    });
+    this.next.addEventListener('click', () => {
+      if (this.nextToken === undefined) return;
+      this.tokens[++this.index] = this.nextToken;
+      this.nextToken = undefined;
+      go();
+    });
+    this.node.append(this.range, this.prev, this.next);
+    this.show(0);
+  }
+
+  /** The token of the page to read (undefined for the first). */
+  get token(): string | undefined {
+    return this.tokens[this.index];
+  }
+
+  /** Whether the first page is shown. */
+  get first(): boolean {
+    return this.index === 0;
+  }
+
+  /** Back to the first page (a new filter or order). */
+  reset(): void {
+    this.tokens = [undefined];
+    this.index = 0;
+    this.nextToken = undefined;
+  }
+
+  /** How many runs the page shows now (runs that started while it was open included). */
+  recount(count: number): void {
+    this.show(count, this.nextToken);
+  }
+
+  /** After a page was read: how many runs it has and the token of the next one. */
+  show(count: number, nextToken?: string): void {
+    this.nextToken = nextToken;
+    const start = this.index * PAGE_SIZE;
+    this.range.textContent = count === 0 ? (this.index === 0 ? 'no runs' : `none after ${start}`) : `${start + 1}–${start + count}${nextToken ? '' : ` of ${start + count}`}`;
+    this.prev.disabled = this.index === 0;
+    this.next.disabled = nextToken === undefined;
+  }
+}

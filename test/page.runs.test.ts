@@ -1,0 +1,402 @@
+/**
+ * The runs table of the standalone page, in Chromium against a real agent: the rows and values
+ * a user sees, the filter (and the agent's error for a bad one), sorting, nested runs, paging,
+ * rows that appear and change while the page is open, the keyboard, the compare selection,
+ * the experiment list, and the empty state of an agent with no runs.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Lablog } from '@lablog/client';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage } from './support/browser.js';
+import { post } from './support/mlflowHttp.js';
+import { startAgent, type StartedAgent } from './support/startAgent.js';
+
+let browser: Browser;
+let agent: StartedAgent;
+let sweep: string;
+let other: string;
+const ids: Record<string, string> = {};
+const T0 = 1_750_000_000_000;
+
+async function experiment(name: string): Promise<string> {
+  const r = await post<{ experiment_id: string }>(agent.url, 'experiments/create', { name });
+  assert.equal(r.status, 200);
+  return r.body.experiment_id;
+}
+
+/** Creates a run with params and metrics, ended unless `running`. */
+async function run(
+  experimentId: string,
+  name: string,
+  o: { start: number; params?: Record<string, string>; metrics?: Record<string, number>; parent?: string; running?: boolean; user?: string },
+): Promise<string> {
+  const tags = [{ key: 'mlflow.user', value: o.user ?? 'ada' }, ...(o.parent ? [{ key: 'mlflow.parentRunId', value: o.parent }] : [])];
+  const c = await post<{ run: { info: { run_id: string } } }>(agent.url, 'runs/create', { experiment_id: experimentId, run_name: name, start_time: o.start, user_id: o.user ?? 'ada', tags });
+  assert.equal(c.status, 200, JSON.stringify(c.body));
+  const id = c.body.run.info.run_id;
+  const b = await post(agent.url, 'runs/log-batch', {
+    run_id: id,
+    params: Object.entries(o.params ?? {}).map(([key, value]) => ({ key, value })),
+    metrics: Object.entries(o.metrics ?? {}).map(([key, value]) => ({ key, value, timestamp: o.start + 1000, step: 1 })),
+  });
+  assert.equal(b.status, 200, JSON.stringify(b.body));
+  if (!o.running) await post(agent.url, 'runs/update', { run_id: id, status: 'FINISHED', end_time: o.start + 65_000 });
+  return id;
+}
+
+before(async () => {
+  [browser, agent] = await Promise.all([launchBrowser(), startAgent()]);
+  sweep = await experiment('sweep');
+  ids.alpha = await run(sweep, 'alpha', { start: T0 + 1000, params: { lr: '0.1', opt: 'sgd' }, metrics: { loss: 0.5, acc: 0.7 } });
+  ids.beta = await run(sweep, 'beta', { start: T0 + 2000, params: { lr: '0.01', opt: 'adam' }, metrics: { loss: 0.2, acc: 0.9 }, user: 'grace' });
+  ids.gamma = await run(sweep, 'gamma', { start: T0 + 3000, params: { lr: '0.001', opt: 'adam' }, metrics: { loss: 0.9, acc: 0.4 }, running: true });
+  ids.parent = await run(sweep, 'parent', { start: T0 + 4000, params: { lr: '0.05' } });
+  ids.child1 = await run(sweep, 'child-1', { start: T0 + 5000, params: { lr: '0.05', fold: '1' }, metrics: { loss: 0.3 }, parent: ids.parent });
+  ids.child2 = await run(sweep, 'child-2', { start: T0 + 6000, params: { lr: '0.05', fold: '2' }, metrics: { loss: 0.35 }, parent: ids.parent });
+  // a second experiment, with the newest run: where the home page goes
+  other = await experiment('other');
+  ids.newest = await run(other, 'newest', { start: T0 + 9000, metrics: { loss: 1 } });
+});
+
+after(async () => {
+  await browser?.close();
+  await agent?.close();
+});
+
+const rows = 'table.ll-runs-table tbody tr';
+
+/** The names of the rows shown, in order. */
+function names(page: Page): Promise<string[]> {
+  return page.locator(`${rows} a.ll-run-link`).allTextContents();
+}
+
+async function waitRows(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n && !document.querySelector('.ll-runs-view[data-loading]'), [rows, n] as const);
+}
+
+function cell(page: Page, runId: string, col: string) {
+  return page.locator(`${rows}[data-run-id="${runId}"] td[data-col="${col}"]`);
+}
+
+async function applyFilter(page: Page, filter: string): Promise<void> {
+  const box = page.locator('.ll-filter-input');
+  await box.fill(filter);
+  await box.press('Enter');
+}
+
+function expUrl(id: string, query = ''): string {
+  return `${agent.url}/#/experiments/${id}${query}`;
+}
+
+test('home goes to the experiment with the newest run; the list highlights it and opens others', async () => {
+  const p = await openPage(browser, `${agent.url}/`);
+  try {
+    await p.page.waitForFunction((id) => location.hash === `#/experiments/${id}`, other);
+    await p.page.waitForSelector('.ll-experiment.ll-selected');
+    assert.equal(await p.page.locator('.ll-experiment.ll-selected .ll-experiment-name').textContent(), 'other');
+    assert.equal(await p.page.locator('.ll-runs-header h1').textContent(), 'other');
+    await waitRows(p.page, 1);
+    // keyboard in the list: up/down then Enter
+    await p.page.locator('.ll-experiment.ll-selected').focus();
+    const order = await p.page.locator('.ll-experiment .ll-experiment-name').allTextContents();
+    await p.page.keyboard.press(order.indexOf('sweep') > order.indexOf('other') ? 'ArrowDown' : 'ArrowUp');
+    await p.page.keyboard.press('Enter');
+    await p.page.waitForFunction((id) => location.hash === `#/experiments/${id}`, sweep);
+    await p.page.waitForFunction(() => document.querySelector('.ll-experiment.ll-selected .ll-experiment-name')?.textContent === 'sweep');
+    await waitRows(p.page, 6);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('the table shows each run: name, status, start, duration, user, params and latest metrics', async () => {
+  const p = await openPage(browser, expUrl(sweep));
+  try {
+    await waitRows(p.page, 6);
+    assert.equal(await p.page.locator('.ll-runs-header h1').textContent(), 'sweep');
+    const heads = await p.page.locator('table.ll-runs-table thead th').evaluateAll((ths) => ths.map((th) => (th as { dataset: { col?: string } }).dataset.col ?? ''));
+    assert.deepEqual(heads.slice(0, 6), ['', 'name', 'status', 'start', 'duration', 'user']);
+    for (const col of ['params.lr', 'params.opt', 'metrics.loss', 'metrics.acc']) assert.ok(heads.includes(col), `default columns include ${col}: ${heads}`);
+
+    assert.equal(await cell(p.page, ids.beta!, 'name').textContent(), 'beta');
+    assert.equal(await cell(p.page, ids.beta!, 'name').locator('a').getAttribute('href'), `#/runs/${ids.beta}`);
+    assert.equal(await cell(p.page, ids.beta!, 'status').locator('.ll-status-FINISHED').textContent(), 'finished');
+    assert.equal(await cell(p.page, ids.gamma!, 'status').locator('.ll-status-RUNNING').count(), 1);
+    assert.equal(await cell(p.page, ids.beta!, 'params.lr').textContent(), '0.01');
+    assert.equal(await cell(p.page, ids.beta!, 'metrics.loss').textContent(), '0.2');
+    assert.equal(await cell(p.page, ids.beta!, 'user').textContent(), 'grace');
+    assert.equal(await cell(p.page, ids.beta!, 'duration').textContent(), '1m 05s');
+    assert.match((await cell(p.page, ids.beta!, 'start').textContent()) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    // newest first by default
+    assert.deepEqual(await names(p.page), ['parent', 'child-2', 'child-1', 'gamma', 'beta', 'alpha']);
+    assert.equal(await p.page.locator('th[data-col="start"]').getAttribute('aria-sort'), 'descending');
+    assert.equal(await p.page.locator('.ll-pager-range').textContent(), '1–6 of 6');
+    await p.screenshot('runs-table');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test("a bad filter shows the agent's message under the box, and nothing else goes wrong", async () => {
+  const bad = 'metrics.loss <<< 1';
+  const expected = await post<{ message: string }>(agent.url, 'runs/search', { experiment_ids: [sweep], filter: bad });
+  assert.equal(expected.status, 400);
+  // Chromium itself logs every 4xx response ("Failed to load resource"); that line is the only one allowed
+  const p = await openPage(browser, expUrl(sweep), { expectedErrors: ['the server responded with a status of 400'] });
+  try {
+    await waitRows(p.page, 6);
+    await applyFilter(p.page, bad);
+    await p.page.waitForSelector('.ll-filter-error:not([hidden])');
+    assert.equal(await p.page.locator('.ll-filter-error').textContent(), expected.body.message);
+    assert.equal(await p.page.locator('.ll-filter-input').getAttribute('aria-invalid'), 'true');
+    await p.screenshot('runs-filter-error');
+    // fixing it clears the message
+    await applyFilter(p.page, "params.opt = 'adam'");
+    await waitRows(p.page, 2);
+    assert.equal(await p.page.locator('.ll-filter-error').isHidden(), true);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('a filter narrows the rows and lands in the URL; reloading the bookmark shows the same table', async () => {
+  const p = await openPage(browser, expUrl(sweep));
+  try {
+    await waitRows(p.page, 6);
+    await applyFilter(p.page, 'metrics.loss < 0.4');
+    await p.page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('filter') === 'metrics.loss < 0.4');
+    await waitRows(p.page, 3);
+    assert.deepEqual((await names(p.page)).sort(), ['beta', 'child-1', 'child-2']);
+    await p.screenshot('runs-filtered');
+    await p.page.reload();
+    await waitRows(p.page, 3);
+    assert.equal(await p.page.locator('.ll-filter-input').inputValue(), 'metrics.loss < 0.4');
+    assert.deepEqual((await names(p.page)).sort(), ['beta', 'child-1', 'child-2']);
+    // a filter nothing matches says so
+    await applyFilter(p.page, "params.opt = 'lbfgs'");
+    await p.page.waitForSelector('.ll-runs-message .ll-empty');
+    assert.match((await p.page.locator('.ll-runs-message').textContent()) ?? '', /No runs match/);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('clicking a metric header sorts by it on the server, both ways; the order is in the URL', async () => {
+  const p = await openPage(browser, expUrl(sweep, `?filter=${encodeURIComponent('metrics.loss > 0')}`));
+  try {
+    await waitRows(p.page, 5);
+    await p.page.locator('th[data-col="metrics.loss"] button').click();
+    await p.page.waitForFunction(() => document.querySelector('th[data-col="metrics.loss"]')?.getAttribute('aria-sort') === 'ascending');
+    await waitRows(p.page, 5);
+    // child runs follow their parent when it is on the page; here it is filtered out
+    assert.deepEqual(await names(p.page), ['beta', 'child-1', 'child-2', 'alpha', 'gamma']);
+    assert.equal(new URLSearchParams((await p.page.evaluate(() => location.hash as string)).split('?')[1]).get('order'), 'metrics.loss ASC');
+    assert.equal(await p.page.locator('th[data-col="start"]').getAttribute('aria-sort'), 'none');
+    await p.screenshot('runs-sorted');
+    await p.page.locator('th[data-col="metrics.loss"] button').click();
+    await p.page.waitForFunction(() => document.querySelector('th[data-col="metrics.loss"]')?.getAttribute('aria-sort') === 'descending');
+    await waitRows(p.page, 5);
+    assert.deepEqual(await names(p.page), ['gamma', 'alpha', 'child-2', 'child-1', 'beta']);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('nested runs sit under their parent, indented, and fold away', async () => {
+  const p = await openPage(browser, expUrl(sweep));
+  try {
+    await waitRows(p.page, 6);
+    const shown = await p.page.locator(rows).evaluateAll((trs) => trs.map((tr) => [(tr as { dataset: { runId: string; depth: string } }).dataset.runId, (tr as { dataset: { depth: string } }).dataset.depth]));
+    const at = shown.findIndex(([id]) => id === ids.parent);
+    assert.deepEqual(shown.slice(at, at + 3), [
+      [ids.parent, '0'],
+      [ids.child2, '1'],
+      [ids.child1, '1'],
+    ]);
+    const indent = async (id: string) => Number.parseFloat(await cell(p.page, id, 'name').evaluate((td) => getComputedStyle(td).paddingLeft));
+    assert.ok((await indent(ids.child1!)) > (await indent(ids.parent!)), 'children are indented');
+    const toggle = p.page.locator(`${rows}[data-run-id="${ids.parent}"] .ll-tree-toggle`);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await p.screenshot('runs-nested');
+    await toggle.click();
+    await waitRows(p.page, 4);
+    assert.equal(await p.page.locator(`${rows}[data-run-id="${ids.child1}"]`).count(), 0);
+    assert.equal(await p.page.locator(`${rows}[data-run-id="${ids.parent}"] .ll-tree-toggle`).getAttribute('aria-expanded'), 'false');
+    await p.page.locator(`${rows}[data-run-id="${ids.parent}"] .ll-tree-toggle`).click();
+    await waitRows(p.page, 6);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('a run started after the page opened appears, logs and ends without a reload', async () => {
+  const exp = await experiment('live');
+  await run(exp, 'first', { start: Date.now() - 60_000, metrics: { loss: 2 } });
+  const p = await openPage(browser, expUrl(exp));
+  const lablog = new Lablog({ url: agent.url, spoolDir: false, onError: null });
+  try {
+    await waitRows(p.page, 1);
+    const r = await lablog.startRun({ experimentId: exp, runName: 'streaming' });
+    await p.page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'streaming', `${rows}:first-child a.ll-run-link`);
+    assert.equal(await cell(p.page, r.id, 'status').locator('.ll-status-RUNNING').count(), 1);
+    // the duration of a running run ticks
+    const d0 = await cell(p.page, r.id, 'duration').textContent();
+    await p.page.waitForFunction(([sel, d0]) => document.querySelector(sel)?.textContent !== d0, [`${rows}[data-run-id="${r.id}"] td[data-col="duration"]`, d0] as const);
+    r.logMetric('loss', 0.123, { step: 1 });
+    r.logParam('lr', '0.3');
+    await r.flush();
+    await p.page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '0.123', `${rows}[data-run-id="${r.id}"] td[data-col="metrics.loss"]`);
+    r.logMetric('loss', 0.05, { step: 2 });
+    await r.flush();
+    await p.page.waitForFunction((sel) => document.querySelector(sel)?.textContent === '0.05', `${rows}[data-run-id="${r.id}"] td[data-col="metrics.loss"]`);
+    await p.screenshot('runs-live');
+    await r.endRun();
+    await p.page.waitForSelector(`${rows}[data-run-id="${r.id}"] .ll-status-FINISHED`);
+    assert.deepEqual(await names(p.page), ['streaming', 'first']);
+    assert.equal(await p.page.locator('.ll-pager-range').textContent(), '1–2 of 2');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await lablog.close();
+    await p.close();
+  }
+});
+
+test('keyboard: arrows move between rows, Space selects, Enter opens the run', async () => {
+  const p = await openPage(browser, expUrl(sweep));
+  try {
+    await waitRows(p.page, 6);
+    await p.page.locator(`${rows}`).first().focus();
+    await p.page.keyboard.press('ArrowDown');
+    await p.page.keyboard.press('ArrowDown');
+    const focused = await p.page.evaluate(() => document.activeElement?.dataset?.runId as string);
+    assert.equal(focused, ids.child1);
+    await p.page.keyboard.press('Space');
+    assert.equal(await p.page.locator(`${rows}[data-run-id="${ids.child1}"] input.ll-row-check`).isChecked(), true);
+    await p.page.keyboard.press('ArrowUp');
+    await p.page.keyboard.press('Space');
+    assert.equal(await p.page.locator('.ll-compare').textContent(), 'Compare 2 runs');
+    await p.page.keyboard.press('Enter');
+    await p.page.waitForFunction((id) => location.hash === `#/runs/${id}`, ids.child2);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('selecting two runs enables Compare, which opens the compare view of them', async () => {
+  const p = await openPage(browser, expUrl(sweep));
+  try {
+    await waitRows(p.page, 6);
+    assert.equal(await p.page.locator('.ll-compare').isDisabled(), true);
+    await p.page.locator(`${rows}[data-run-id="${ids.alpha}"] input.ll-row-check`).check();
+    await p.page.locator(`${rows}[data-run-id="${ids.beta}"] input.ll-row-check`).check();
+    assert.equal(await p.page.locator('.ll-compare').isDisabled(), false);
+    await p.screenshot('runs-selected');
+    await p.page.locator('.ll-compare').click();
+    await p.page.waitForFunction(() => location.hash.startsWith('#/compare?'));
+    const runs = new URLSearchParams((await p.page.evaluate(() => location.hash as string)).split('?')[1]).get('runs');
+    assert.deepEqual(runs?.split(',').sort(), [ids.alpha, ids.beta].sort());
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('the column chooser adds a param column and the choice is in the URL', async () => {
+  const p = await openPage(browser, expUrl(sweep, '?cols=metrics.loss'));
+  try {
+    await waitRows(p.page, 6);
+    assert.equal(await p.page.locator('th[data-col="params.lr"]').count(), 0);
+    await p.page.locator('.ll-columns > summary').click();
+    await p.page.locator('.ll-columns-menu input[data-col="params.fold"]').check();
+    await p.page.waitForSelector('th[data-col="params.fold"]');
+    assert.equal(await cell(p.page, ids.child2!, 'params.fold').textContent(), '2');
+    assert.equal(new URLSearchParams((await p.page.evaluate(() => location.hash as string)).split('?')[1]).get('cols'), 'metrics.loss,params.fold');
+    await p.screenshot('runs-columns');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('pages of 100 runs with Prev / Next', async () => {
+  const exp = await experiment('many');
+  await Promise.all(Array.from({ length: 150 }, (_, i) => run(exp, `run-${String(i).padStart(3, '0')}`, { start: T0 + i, metrics: { loss: i } })));
+  const p = await openPage(browser, expUrl(exp));
+  try {
+    await waitRows(p.page, 100);
+    assert.equal(await p.page.locator('.ll-pager-range').textContent(), '1–100');
+    assert.equal((await names(p.page))[0], 'run-149');
+    await p.page.getByRole('button', { name: 'Next page' }).click();
+    await waitRows(p.page, 50);
+    assert.equal(await p.page.locator('.ll-pager-range').textContent(), '101–150 of 150');
+    assert.equal((await names(p.page))[0], 'run-049');
+    assert.equal(await p.page.getByRole('button', { name: 'Next page' }).isDisabled(), true);
+    await p.page.getByRole('button', { name: 'Previous page' }).click();
+    await waitRows(p.page, 100);
+    assert.equal((await names(p.page))[0], 'run-149');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('an agent with no runs says how to log one, and shows the first run as soon as it exists', async () => {
+  const empty = await startAgent();
+  const p = await openPage(browser, `${empty.url}/`);
+  try {
+    await p.page.waitForSelector('.ll-getting-started');
+    const text = (await p.page.locator('.ll-getting-started').textContent()) ?? '';
+    assert.ok(text.includes(`export MLFLOW_TRACKING_URI=${empty.url}`), text);
+    assert.ok(text.includes('import mlflow'), text);
+    assert.ok(text.includes("import { Lablog } from 'lablog/client'"), text);
+    assert.equal(await p.page.locator('.ll-getting-started pre').count(), 3);
+    await p.screenshot('runs-empty');
+    const exp = (await post<{ experiment_id: string }>(empty.url, 'experiments/create', { name: 'first' })).body.experiment_id;
+    await post(empty.url, 'runs/create', { experiment_id: exp, run_name: 'hello', start_time: Date.now() });
+    await p.page.waitForFunction((id) => location.hash === `#/experiments/${id}`, exp);
+    await waitRows(p.page, 1);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+    await empty.close();
+  }
+});
+
+test('an experiment that does not exist says so', async () => {
+  const p = await openPage(browser, expUrl('987654'), { expectedErrors: ['the server responded with a status of 404'] });
+  try {
+    await p.page.waitForSelector('.ll-runs-error:not([hidden])');
+    await p.page.waitForSelector('.ll-runs-error:not([hidden])');
+    assert.match((await p.page.locator('.ll-runs-error').textContent()) ?? '', /987654/);
+    assert.equal(await p.page.locator('.ll-getting-started').count(), 0);
+    assert.equal(await p.page.locator('.ll-runs-toolbar').isHidden(), true);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('with a filter, a run that comes to match it while the page is open appears', async () => {
+  const exp = await experiment('filtered-live');
+  await run(exp, 'high', { start: Date.now() - 60_000, metrics: { loss: 3 } });
+  const p = await openPage(browser, expUrl(exp, `?filter=${encodeURIComponent('metrics.loss < 1')}`));
+  try {
+    await p.page.waitForSelector('.ll-runs-message .ll-empty');
+    const c = await post<{ run: { info: { run_id: string } } }>(agent.url, 'runs/create', { experiment_id: exp, run_name: 'low', start_time: Date.now() });
+    await post(agent.url, 'runs/log-metric', { run_id: c.body.run.info.run_id, key: 'loss', value: 0.25, timestamp: Date.now(), step: 0 });
+    await waitRows(p.page, 1);
+    assert.deepEqual(await names(p.page), ['low']);
+    assert.equal(await cell(p.page, c.body.run.info.run_id, 'metrics.loss').textContent(), '0.25');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
