@@ -7,6 +7,8 @@
 import type {
   ArtifactList,
   DownsampleReply,
+  FilterCheckReply,
+  FilterKind,
   WireExperiment,
   WireMetric,
   WireModelVersion,
@@ -75,6 +77,14 @@ export class Queries {
     } catch {
       return { up: false, lablogVersion: null };
     }
+  }
+
+  /**
+   * Whether a search filter is valid for a kind of search, with the agent's message when not
+   * (answered without a failed request; a lablog agent only).
+   */
+  checkFilter(kind: FilterKind, filter: string): Promise<FilterCheckReply> {
+    return this.rest.request<FilterCheckReply>('/api/2.0/lablog/filters/check', null, 'GET', { kind, filter });
   }
 
   /** One page of experiments (`experiments/search`). */

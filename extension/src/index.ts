@@ -51,10 +51,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
     themes: IThemeManager | null,
   ) => {
     let settings = DEFAULT_SETTINGS;
-    let lablog = makeClient(settings);
-    const base = (): Omit<ViewerContext, 'nav'> => ({ lablog, query: lablog.query });
+    // made on first use, which waits for the settings: no call ever goes to a default agent by mistake
+    let client: Lablog | null = null;
+    const current = (): Lablog => (client ??= makeClient(settings));
+    const base = (): Omit<ViewerContext, 'nav'> => {
+      const lablog = current();
+      return { lablog, query: lablog.query };
+    };
 
-    const panel = new RunPanel(base());
+    let settingsLoaded: () => void = () => {};
+    const settingsRead = settingRegistry ? new Promise<void>((res) => (settingsLoaded = res)) : Promise.resolve();
+    const panel = new RunPanel(base, settingsRead);
     panel.title.icon = lablogIcon;
     app.shell.add(panel, 'right', { rank: 650 });
 
@@ -72,8 +79,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     themes?.themeChanged.connect(() => notifyThemeChanged());
 
-    let settingsLoaded: () => void = () => {};
-    const settingsRead = settingRegistry ? new Promise<void>((res) => (settingsLoaded = res)) : Promise.resolve();
     const links = new Map<NotebookPanel, NotebookLink>();
     if (tracker) {
       app.docRegistry.addWidgetExtension('Notebook', {
@@ -86,7 +91,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       const follow = (): void => panel.setNotebook(tracker.currentWidget?.context.path ?? null);
       tracker.currentChanged.connect(follow);
       tracker.widgetAdded.connect((_, nb) => {
-        const link = new NotebookLink(nb, () => ({ settings, lablog, settingsRead }));
+        const link = new NotebookLink(nb, () => ({ settings, lablog: current(), settingsRead }));
         links.set(nb, link);
         nb.context.pathChanged.connect(follow);
         nb.disposed.connect(() => {
@@ -107,10 +112,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
             if (JSON.stringify(next) === JSON.stringify(settings)) return;
             const clientChanged = next.agentUrl !== settings.agentUrl || next.token !== settings.token;
             settings = next;
-            if (clientChanged) {
-              void lablog.close({ timeoutMs: 0 });
-              lablog = makeClient(settings);
-              panel.setClient(base());
+            if (clientChanged && client) {
+              void client.close({ timeoutMs: 0 });
+              client = null;
+              panel.clientChanged();
             }
             for (const link of links.values()) link.settingsChanged();
           };

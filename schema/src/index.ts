@@ -17,3 +17,4 @@ export * from './mlflow/names.js';
 export * from './lablog/downsample.js';
 export * from './lablog/runMime.js';
 export * from './lablog/sessions.js';
+export * from './lablog/filterCheck.js';

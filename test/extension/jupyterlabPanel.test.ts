@@ -60,14 +60,9 @@ before(async () => {
   const share = join(work, 'share');
   const installed = await runCli(['jupyter', 'install', '--dir', share]);
   assert.equal(installed.code, 0, installed.output);
-  [browser, lab] = await Promise.all([launchBrowser(), startJupyterLab({ jupyterPath: [share] }), startOurAgent()]).then(([b, l]) => [b, l] as const);
+  await startOurAgent();
   // the user's setting: where the agent is
-  const p = await openJupyterLab(browser, lab.url);
-  try {
-    await p.page.evaluate((url) => window.jupyterapp.serviceManager.settings.save('@lablog/jupyterlab:plugin', JSON.stringify({ agentUrl: url })), agentUrl);
-  } finally {
-    await p.close();
-  }
+  [browser, lab] = await Promise.all([launchBrowser(), startJupyterLab({ jupyterPath: [share], settings: { [PLUGIN]: { agentUrl } } })]);
 });
 
 after(async () => {
@@ -87,12 +82,11 @@ async function openPanel(page: Page): Promise<void> {
   await page.waitForSelector('#lablog-run-panel .ll-connection[data-state="up"]');
 }
 
-/** Waits until the notebook's kernel has the tracking URI of its session. */
-async function linkedUri(page: Page, path: string, cell: number): Promise<string> {
-  await page.waitForFunction(() => true);
-  for (let i = 0; i < 100; i++) {
+/** Waits until the notebook's kernel has the tracking URI of its session; also says how many times the cell ran. */
+async function linkedUri(page: Page, path: string, cell: number): Promise<{ uri: string; runs: number }> {
+  for (let runs = 1; runs <= 100; runs++) {
     const out = await runCell(page, path, cell, "import os; print(os.environ.get('MLFLOW_TRACKING_URI', 'unset'))");
-    if (out !== 'unset') return out;
+    if (out !== 'unset') return { uri: out, runs };
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error('the kernel was never linked');
@@ -105,11 +99,11 @@ test('the extension loads federated, links the kernel silently, and the run show
     assert.equal(await isPluginActivated(p.page, PLUGIN), true);
     await openNotebook(p.page, path);
     await openPanel(p.page);
-    const uri = await linkedUri(p.page, path, 0);
+    const { uri, runs } = await linkedUri(p.page, path, 0);
     assert.match(uri, new RegExp(`^${agentUrl}/nb/[A-Za-z0-9_-]+$`));
-    // the silent link left no trace: the user's first cell ran as [1]
+    // the silent link left no trace: execution counts are the user's own
     const prompt = await p.page.evaluate(() => document.querySelector('.jp-Notebook .jp-Cell .jp-InputPrompt')?.textContent ?? '');
-    assert.match(prompt, /\[1\]/);
+    assert.equal(prompt.trim(), `[${runs}]:`);
 
     await setCell(p.page, path, 1, LOG_CELL(60, 0.1, 'e2e-live'));
     const before = await startCell(p.page, path, 1);
@@ -117,6 +111,7 @@ test('the extension loads federated, links the kernel silently, and the run show
     await p.page.waitForFunction(() => document.querySelectorAll('#lablog-run-panel .ll-notebook-runs-table[data-kind="mine"] tr').length > 0, null, { timeout: 20_000 });
     const [runId] = await panelRuns(p.page);
     assert.ok(runId);
+    await p.screenshot('jupyterlab-panel-list');
     await p.page.click(`#lablog-run-panel tr[data-run-id="${runId}"] a`);
     await p.page.click('#lablog-run-panel .ll-tab[data-tab="charts"]');
     const chart = '#lablog-run-panel [data-metric-key="loss"]';
@@ -130,24 +125,32 @@ test('the extension loads federated, links the kernel silently, and the run show
     assert.equal(printed, runId);
 
     // what the agent holds for the run
-    const run = (await get<{ run: { data: { tags: Array<{ key: string; value: string }> } } }>(agentUrl, '/api/2.0/mlflow/runs/get', { run_id: runId })).body.run;
+    const run = (await get<{ run: { data: { tags: Array<{ key: string; value: string }> } } }>(agentUrl, 'runs/get', { run_id: runId })).body.run;
     const tags = Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]));
     assert.equal(tags['mlflow.source.name'], 'train.ipynb');
     assert.equal(tags['mlflow.source.type'], 'NOTEBOOK');
     assert.equal(tags['lablog.kernel.language'], 'python');
     assert.match(tags['lablog.python.version'] ?? '', /^3\./);
     assert.ok(tags['lablog.hostname']);
-    const files = (await get<{ files?: Array<{ path: string }> }>(agentUrl, '/api/2.0/mlflow/artifacts/list', { run_id: runId, path: 'notebook' })).body.files?.map((f) => f.path) ?? [];
+    // the cell's record and the end-of-cell snapshot are sent once the kernel is idle again
+    let files: string[] = [];
+    for (let i = 0; i < 100 && files.length < 3; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 100));
+      files = (await get<{ files?: Array<{ path: string }> }>(agentUrl, 'artifacts/list', { run_id: runId, path: 'notebook' })).body.files?.map((f) => f.path) ?? [];
+    }
     assert.deepEqual(files.sort(), ['notebook/end.ipynb', 'notebook/execution_log.jsonl', 'notebook/start.ipynb']);
     const log = await (await fetch(`${agentUrl}/get-artifact?run_uuid=${runId}&path=notebook/execution_log.jsonl`)).text();
     const cells = log.trim().split('\n').map((l) => JSON.parse(l) as { source: string; status: string; execution_count: number });
-    assert.ok(cells.some((c) => c.source.includes("'e2e-live'") && c.status === 'ok' && c.execution_count === 2), log);
-    await p.page.waitForFunction(() => true);
+    assert.ok(cells.some((c) => c.source.includes('"e2e-live"') && c.status === 'ok' && c.execution_count === runs + 1), log);
     // the end snapshot carries the cell's output (the run id it printed)
-    const end = await (await fetch(`${agentUrl}/get-artifact?run_uuid=${runId}&path=notebook/end.ipynb`)).text();
-    for (let i = 0; i < 50 && !end.includes(runId); i++) await new Promise((r) => setTimeout(r, 100));
-    const endNow = await (await fetch(`${agentUrl}/get-artifact?run_uuid=${runId}&path=notebook/end.ipynb`)).text();
-    assert.ok(endNow.includes(runId), 'the end snapshot has the ending cell output');
+    let end = '';
+    for (let i = 0; i < 50 && !end.includes(runId); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 100));
+      end = await (await fetch(`${agentUrl}/get-artifact?run_uuid=${runId}&path=notebook/end.ipynb`)).text();
+    }
+    assert.ok(end.includes(runId), 'the end snapshot has the ending cell output');
+    const start = JSON.parse(await (await fetch(`${agentUrl}/get-artifact?run_uuid=${runId}&path=notebook/start.ipynb`)).text()) as { cells: Array<{ source: string | string[] }> };
+    assert.ok(start.cells.some((c) => [c.source].flat().join('').includes('"e2e-live"')), 'the start snapshot has the cell as it was in the editor');
 
     // the inline chart of that run in a cell's output
     await runCell(p.page, path, 2, `from IPython.display import display\ndisplay({'application/vnd.lablog.run+json': {'run_id': '${runId}'}}, raw=True)`);
@@ -175,7 +178,9 @@ test('agent down: the panel says so and the notebook works; agent back: panel an
     const rid = await runCell(p.page, path, 2, LOG_CELL(3, 0, 'after-restart'));
     assert.match(rid, /^[0-9a-f]{32}$/);
     await p.page.waitForFunction((id) => !!document.querySelector(`#lablog-run-panel tr[data-run-id="${id}"]`), rid, { timeout: 20_000 });
-    const run = (await get<{ run: { data: { tags: Array<{ key: string; value: string }> } } }>(agentUrl, '/api/2.0/mlflow/runs/get', { run_id: rid })).body.run;
+    const res = await get<{ run: { data: { tags: Array<{ key: string; value: string }> } } }>(agentUrl, 'runs/get', { run_id: rid });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const run = res.body.run;
     assert.equal(run.data.tags.find((t) => t.key === 'mlflow.source.name')?.value, 'resilience.ipynb');
     assert.deepEqual(p.errors, []);
   } finally {

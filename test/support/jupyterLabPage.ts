@@ -218,8 +218,9 @@ export function cellOutput(page: Page, path: string, index: number): Promise<str
       let panel: any;
       for (const w of window.jupyterapp.shell.widgets('main')) if (w.context?.path === p) panel = w;
       if (!panel) throw new Error(`${p} is not open`);
+      // textContent, not innerText: a cell the notebook does not paint (content-visibility) has no innerText
       const outputs = panel.content.widgets[i]?.node.querySelectorAll('.jp-OutputArea-output') ?? [];
-      return Array.from(outputs, (o: any) => (o.innerText as string).trim()).join('\n');
+      return Array.from(outputs, (o: any) => (o.textContent as string).trim()).join('\n');
     },
     { p: path, i: index },
   );

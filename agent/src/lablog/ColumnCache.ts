@@ -7,8 +7,8 @@
 import type { FileStore } from '../store/FileStore.js';
 import { RunColumns } from './RunColumns.js';
 
-/** Bytes of columns kept by default: ~11 million points (24 bytes each). */
-export const COLUMN_CACHE_BYTES = 256 * 1024 * 1024;
+/** Bytes of columns kept by default: ~5.5 million points (24 bytes each). */
+export const COLUMN_CACHE_BYTES = 128 * 1024 * 1024;
 
 /** Metric columns of recent runs, bounded in bytes. */
 export class ColumnCache {

@@ -1,9 +1,8 @@
 /**
  * One metric of one run as columns (step, timestamp, value in logging order), the form the
- * downsampler scans: 24 bytes a point instead of a ~100-byte object, binary search on x, and
- * an x-order index only for points not logged in x order.
+ * downsampler scans: 24 bytes a point instead of a ~100-byte object, and binary search on x
+ * while the points arrive in x order (they nearly always do).
  */
-import { XOrder } from './XOrder.js';
 
 /** The columns of one metric, growing by appends. */
 export class MetricColumn {
@@ -29,23 +28,14 @@ export class MetricColumn {
     this.length = n + 1;
   }
 
-  private readonly orders: { step?: XOrder; time?: XOrder } = {};
-
   /** Bytes held (capacity, not length: what the cache budget counts). */
   get bytes(): number {
-    return this.step.length * 24 + (this.orders.step?.bytes ?? 0) + (this.orders.time?.bytes ?? 0);
+    return this.step.length * 24;
   }
 
-  /**
-   * The x column of an axis, and the indices of the points in x order — `null` while the
-   * points are in x order as logged (the usual case: no index is kept then).
-   */
-  xs(axis: 'step' | 'time'): { x: Float64Array; order: Uint32Array | null } {
-    const x = axis === 'step' ? this.step : this.time;
-    const sorted = axis === 'step' ? this.stepSorted : this.timeSorted;
-    if (sorted) return { x, order: null };
-    const o = (this.orders[axis] ??= new XOrder());
-    return { x, order: o.update(x, this.length) };
+  /** The x column of an axis and whether it is in order. */
+  xs(axis: 'step' | 'time'): { x: Float64Array; sorted: boolean } {
+    return axis === 'step' ? { x: this.step, sorted: this.stepSorted } : { x: this.time, sorted: this.timeSorted };
   }
 
   private grow(): void {

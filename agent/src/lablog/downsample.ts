@@ -1,9 +1,14 @@
 /**
  * Min/max/last per x bucket of one metric (the reply of `GET /api/2.0/lablog/metrics/downsample`).
- * Buckets split the x extent of the points in range into equal widths; a bucket's `x` is the
- * x of its last point (the greatest x; among equal x, the one logged last) and `last` is that
- * point's value. Values that are not finite count but take no part in min/max and read `null`.
- * When the range holds no more points than buckets, every point comes back as it is (`exact`).
+ * Buckets split the x extent of the points in range, [x0, x1], into n equal widths: a point
+ * goes to bucket min(n - 1, floor((x - x0) * (n / (x1 - x0)))). A bucket's `x` is the x of its
+ * last point (the greatest x; among equal x, the one logged last) and `last` is that point's
+ * value. Values that are not finite count but take no part in min/max and read `null`. When
+ * the range holds no more points than buckets, every point comes back as it is (`exact`).
+ *
+ * Points logged in x order (the usual case) are found by binary search and reduced in one
+ * pass over the range; points that are not (batches of parallel writers landing out of order)
+ * are reduced in one pass over the whole column into per-bucket slots — no sort either way.
  */
 import type { DownsampleReply } from '@lablog/schema';
 import type { MetricColumn } from './MetricColumn.js';
@@ -16,79 +21,76 @@ export interface DownsampleSpec {
   xMax?: number | undefined;
 }
 
+type Axis = DownsampleSpec['axis'];
+
 function finite(v: number): number | null {
   return Number.isFinite(v) ? v : null;
 }
 
-/** First position k in [0, n) whose x (through `order`, when given) is ≥ v (or > v when `after`). */
-function bound(x: Float64Array, order: Uint32Array | null, n: number, v: number, after: boolean): number {
+/** First index of sorted `x[0, n)` whose value is ≥ v (or > v when `after`). */
+function bound(x: Float64Array, n: number, v: number, after: boolean): number {
   let lo = 0;
   let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const xm = x[order ? order[mid]! : mid]!;
-    if (after ? xm <= v : xm < v) lo = mid + 1;
+    if (after ? x[mid]! <= v : x[mid]! < v) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-function emptyReply(key: string, axis: 'step' | 'time'): DownsampleReply {
-  return { metric_key: key, x_axis: axis, total: 0, exact: true, x: [], min: [], max: [], last: [], count: [] };
+function reply(key: string, axis: Axis, total: number, exact: boolean): DownsampleReply {
+  return { metric_key: key, x_axis: axis, total, exact, x: [], min: [], max: [], last: [], count: [] };
+}
+
+function push(out: DownsampleReply, x: number, mn: number, mx: number, last: number, count: number): void {
+  out.x.push(x);
+  out.min.push(mn === Infinity ? null : mn);
+  out.max.push(mx === -Infinity ? null : mx);
+  out.last.push(finite(last));
+  out.count.push(count);
 }
 
 /** Reduces a metric's columns (absent: no points) to at most `spec.buckets` entries. */
 export function downsample(key: string, col: MetricColumn | undefined, spec: DownsampleSpec): DownsampleReply {
-  if (!col || col.length === 0) return emptyReply(key, spec.axis);
-  // positions [from, to) in x order (through `order` when the points were not logged in x order)
-  const { x, order } = col.xs(spec.axis);
-  const from = bound(x, order, col.length, spec.xMin ?? -Infinity, false);
-  const to = bound(x, order, col.length, spec.xMax ?? Infinity, true);
-  if (to <= from) return emptyReply(key, spec.axis);
-  const r = { x, v: col.value, order, from, to };
-  return to - from <= spec.buckets ? exact(key, spec.axis, r) : buckets(key, spec.axis, spec.buckets, r);
+  if (!col || col.length === 0) return reply(key, spec.axis, 0, true);
+  const { x, sorted } = col.xs(spec.axis);
+  const lo = spec.xMin ?? -Infinity;
+  const hi = spec.xMax ?? Infinity;
+  if (!sorted) return unsorted(key, spec, x, col.value, col.length, lo, hi);
+  const from = bound(x, col.length, lo, false);
+  const to = bound(x, col.length, hi, true);
+  if (to <= from) return reply(key, spec.axis, 0, true);
+  const indices = (k: number): number => from + k;
+  return to - from <= spec.buckets ? exact(key, spec.axis, x, col.value, to - from, indices) : sortedBuckets(key, spec, x, col.value, from, to);
 }
 
-/** The points to reduce: positions [from, to) in x order. */
-interface Range {
-  x: Float64Array;
-  v: Float64Array;
-  order: Uint32Array | null;
-  from: number;
-  to: number;
-}
-
-function exact(key: string, axis: 'step' | 'time', { x, v, order, from, to }: Range): DownsampleReply {
-  const out: DownsampleReply = { metric_key: key, x_axis: axis, total: to - from, exact: true, x: [], min: [], max: [], last: [], count: [] };
-  for (let k = from; k < to; k++) {
-    const i = order ? order[k]! : k;
-    const val = finite(v[i]!);
-    out.x.push(x[i]!);
-    out.min.push(val);
-    out.max.push(val);
-    out.last.push(val);
-    out.count.push(1);
+/** Every point, in x order (`at(k)`: the index of the k-th). */
+function exact(key: string, axis: Axis, x: Float64Array, v: Float64Array, total: number, at: (k: number) => number): DownsampleReply {
+  const out = reply(key, axis, total, true);
+  for (let k = 0; k < total; k++) {
+    const i = at(k);
+    const val = v[i]!;
+    push(out, x[i]!, val, val, val, 1);
   }
   return out;
 }
 
-function buckets(key: string, axis: 'step' | 'time', n: number, { x, v, order, from, to }: Range): DownsampleReply {
-  const out: DownsampleReply = { metric_key: key, x_axis: axis, total: to - from, exact: false, x: [], min: [], max: [], last: [], count: [] };
-  const x0 = x[order ? order[from]! : from]!;
-  const span = x[order ? order[to - 1]! : to - 1]! - x0;
+/** Points [from, to) in x order: each bucket is complete when the next one starts. */
+function sortedBuckets(key: string, spec: DownsampleSpec, x: Float64Array, v: Float64Array, from: number, to: number): DownsampleReply {
+  const n = spec.buckets;
+  const out = reply(key, spec.axis, to - from, false);
+  const x0 = x[from]!;
+  const span = x[to - 1]! - x0;
   const scale = span > 0 ? n / span : 0;
-  const top = n - 1;
-  // points come in x order, so each bucket is complete when the next one starts
   let bucket = 0;
   let mn = Infinity;
   let mx = -Infinity;
   let count = 0;
-  let last = order ? order[from]! : from;
-  for (let k = from; k < to; k++) {
-    const i = order ? order[k]! : k;
-    const b = Math.min(top, Math.floor((x[i]! - x0) * scale));
+  for (let i = from; i < to; i++) {
+    const b = Math.min(n - 1, Math.floor((x[i]! - x0) * scale));
     if (b !== bucket) {
-      push(out, x[last]!, mn, mx, v[last]!, count);
+      push(out, x[i - 1]!, mn, mx, v[i - 1]!, count);
       bucket = b;
       mn = Infinity;
       mx = -Infinity;
@@ -101,16 +103,54 @@ function buckets(key: string, axis: 'step' | 'time', n: number, { x, v, order, f
       if (val > mx) mx = val;
     }
     count++;
-    last = i;
   }
-  push(out, x[last]!, mn, mx, v[last]!, count);
+  push(out, x[to - 1]!, mn, mx, v[to - 1]!, count);
   return out;
 }
 
-function push(out: DownsampleReply, x: number, mn: number, mx: number, last: number, count: number): void {
-  out.x.push(x);
-  out.min.push(mn === Infinity ? null : mn);
-  out.max.push(mx === -Infinity ? null : mx);
-  out.last.push(finite(last));
-  out.count.push(count);
+/** Points not in x order: a pass for the range's extent, then one into per-bucket slots. */
+function unsorted(key: string, spec: DownsampleSpec, x: Float64Array, v: Float64Array, len: number, lo: number, hi: number): DownsampleReply {
+  let total = 0;
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  for (let i = 0; i < len; i++) {
+    const xi = x[i]!;
+    if (xi < lo || xi > hi) continue;
+    total++;
+    if (xi < x0) x0 = xi;
+    if (xi > x1) x1 = xi;
+  }
+  if (total === 0) return reply(key, spec.axis, 0, true);
+  if (total <= spec.buckets) {
+    const picked: number[] = [];
+    for (let i = 0; i < len; i++) if (x[i]! >= lo && x[i]! <= hi) picked.push(i);
+    picked.sort((a, b) => x[a]! - x[b]! || a - b);
+    return exact(key, spec.axis, x, v, total, (k) => picked[k]!);
+  }
+  const n = spec.buckets;
+  const scale = x1 > x0 ? n / (x1 - x0) : 0;
+  const mn = new Float64Array(n).fill(Infinity);
+  const mx = new Float64Array(n).fill(-Infinity);
+  const count = new Float64Array(n);
+  const last = new Int32Array(n).fill(-1);
+  for (let i = 0; i < len; i++) {
+    const xi = x[i]!;
+    if (xi < lo || xi > hi) continue;
+    const b = Math.min(n - 1, Math.floor((xi - x0) * scale));
+    count[b]!++;
+    const val = v[i]!;
+    if (val - val === 0) {
+      if (val < mn[b]!) mn[b] = val;
+      if (val > mx[b]!) mx[b] = val;
+    }
+    // the bucket's last point: greatest x, and among equal x the later logged (i only grows)
+    const l = last[b]!;
+    if (l < 0 || xi >= x[l]!) last[b] = i;
+  }
+  const out = reply(key, spec.axis, total, false);
+  for (let b = 0; b < n; b++) {
+    const l = last[b]!;
+    if (l >= 0) push(out, x[l]!, mn[b]!, mx[b]!, v[l]!, count[b]!);
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { FileStore } from '../store/FileStore.js';
 import { downsampleRoutes } from './downsampleRoutes.js';
+import { filterCheckRoutes } from './filterCheckRoutes.js';
 
 /** Route prefixes of lablog's own endpoints, parallel to MLflow's. */
 export const LABLOG_PREFIXES = ['/api/2.0/lablog', '/ajax-api/2.0/lablog'] as const;
@@ -16,6 +17,7 @@ export async function registerLablogApi(app: FastifyInstance, store: FileStore, 
     await app.register(
       async (scope) => {
         await scope.register(downsampleRoutes, { store });
+        await scope.register(filterCheckRoutes);
       },
       { prefix: base + prefix },
     );

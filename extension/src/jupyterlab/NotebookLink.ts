@@ -8,7 +8,8 @@
  *    While the agent is not running it retries with backoff; the kernel keeps working as if
  *    lablog were not there.
  * 2. While the kernel runs cells, it sends the notebook as it is in the editor (unsaved edits
- *    included) when a cell starts and when it ends, and a record of each executed cell; the
+ *    included) when a cell is sent to the kernel, when it starts and when it ends (each only
+ *    when it changed), and a record of each executed cell; the
  *    agent keeps them as the snapshots and execution log of the runs active at the time.
  */
 import type { NotebookPanel } from '@jupyterlab/notebook';
@@ -162,6 +163,8 @@ export class NotebookLink {
       if (content.silent) return;
       const cellId = (msg.metadata as { cellId?: string } | undefined)?.cellId;
       this.executions.set(msg.header.msg_id, { cellId, source: content.code, started: 0, executionCount: null, status: 'ok' });
+      // the snapshot leaves before the request reaches the kernel: a run the cell starts finds it there
+      this.sendSnapshot();
       return;
     }
     const parent = (msg.parent_header as Partial<KernelMessage.IHeader> | undefined)?.msg_id;

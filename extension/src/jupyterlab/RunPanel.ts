@@ -23,8 +23,14 @@ export class RunPanel extends Panel {
   private readonly content = new Panel();
   private view: (Widget & RoutedView) | null = null;
 
-  /** @param base the current client; the panel asks again after `setClient` (new settings) */
-  constructor(private base: Omit<ViewerContext, 'nav'>) {
+  /**
+   * @param base gives the current client (read on every use, so new settings reach every view)
+   * @param settingsRead resolves once the user's settings are read: nothing reaches the agent before
+   */
+  constructor(
+    private readonly base: () => Omit<ViewerContext, 'nav'>,
+    settingsRead: Promise<void>,
+  ) {
     super();
     this.id = 'lablog-run-panel';
     this.addClass('ll-theme');
@@ -36,14 +42,14 @@ export class RunPanel extends Panel {
     // views read the client through these getters, so new settings reach them all
     this.ctx = {
       get lablog() {
-        return self.base.lablog;
+        return self.base().lablog;
       },
       get query() {
-        return self.base.query;
+        return self.base().query;
       },
       nav: this.nav,
     };
-    this.status = new ConnectionStatus(this.ctx);
+    this.status = new ConnectionStatus(this.ctx, settingsRead);
     this.status.connectionChanged.connect((_, up) => {
       if (up) void this.runs.refresh();
     });
@@ -53,14 +59,15 @@ export class RunPanel extends Panel {
     this.addWidget(this.status);
     this.addWidget(this.bar);
     this.addWidget(this.content);
-    this.content.addWidget(this.runs);
+    // the list reads and watches as soon as it is attached: not before the settings say where the agent is
+    void settingsRead.then(() => this.content.insertWidget(0, this.runs));
     this.node.addEventListener('click', this.nav.linkHandler());
     this.renderBar();
   }
 
-  /** Uses another client (the agent URL or token changed): the list reconnects, open views start again. */
-  setClient(base: Omit<ViewerContext, 'nav'>): void {
-    this.base = base;
+  /** The client was replaced (the agent URL or token changed): the list reconnects, open views start again. */
+  clientChanged(): void {
+    this.status.recheck();
     this.runs.reconnect();
     this.nav.home();
   }

@@ -19,6 +19,8 @@ export interface ChartGridOptions {
   runIds: string[];
   /** Only these metric keys (default: every key any of the runs has, and any that comes). */
   keys?: string[];
+  /** Runs already read by the caller (the run page), so they are not read again. */
+  runs?: WireRun[];
 }
 
 const byName = (a: string, b: string): number => a.localeCompare(b, undefined, { numeric: true });
@@ -88,10 +90,11 @@ export class ChartGrid extends Panel {
     this.loading = true;
     this.problems = [];
     this.render();
+    const given = new Map((this.opts.runs ?? []).map((r) => [r.info.run_id, r]));
     const got = await Promise.all(
       ids.map(async (id) => {
         try {
-          return await this.ctx.query.getRun(id);
+          return given.get(id) ?? (await this.ctx.query.getRun(id));
         } catch (err) {
           return { id, error: (err as Error).message };
         }

@@ -13,11 +13,23 @@ export class ConnectionStatus extends Widget {
   private up: boolean | null = null;
   private readonly changed = new Signal<this, boolean>(this);
 
-  constructor(private readonly ctx: ViewerContext) {
+  /** @param started when to make the first check (default now): JupyterLab's panel waits for its settings */
+  constructor(
+    private readonly ctx: ViewerContext,
+    started: Promise<void> = Promise.resolve(),
+  ) {
     super();
     this.addClass('ll-connection');
     this.node.setAttribute('role', 'status');
     this.node.setAttribute('aria-live', 'polite');
+    this.render(null, null);
+    void started.then(() => this.check());
+  }
+
+  /** Checks again now (after the agent URL changed). */
+  recheck(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.up = null;
     this.render(null, null);
     void this.check();
   }

@@ -37,7 +37,7 @@ export class NotebookRuns extends Widget {
     this.others = [];
     this.selected.clear();
     this.render();
-    void this.refresh();
+    if (this.isAttached) void this.refresh();
   }
 
   /** Reads the runs again (after the agent came back, say). */

@@ -200,7 +200,7 @@ export class RunView extends Panel implements RoutedView {
     this.content?.dispose();
     this.contentTab = tab;
     const runId = this.route.runId;
-    if (tab === 'charts') this.content = new ChartGrid(this.ctx, { runIds: [runId] });
+    if (tab === 'charts') this.content = new ChartGrid(this.ctx, { runIds: [runId], runs: [this.run] });
     else if (tab === 'artifacts')
       this.content = new ArtifactBrowser(this.ctx, {
         runId,

@@ -225,6 +225,11 @@ export class RunsView extends Widget implements RoutedView {
     this.loading = true;
     this.node.dataset.loading = 'true';
     try {
+      // a typed filter is checked first: a mistake then costs no failed request (a console error)
+      if (this.route.filter) {
+        const check = await this.ctx.query.checkFilter('runs', this.route.filter);
+        if (!check.valid) throw new RequestError(400, check.error_code, check.message);
+      }
       const page = await this.ctx.query.searchRuns({
         experimentIds: [id],
         filter: this.route.filter,

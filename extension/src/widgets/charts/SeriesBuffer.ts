@@ -43,6 +43,29 @@ export class SeriesBuffer {
     return this.points > this.x.length;
   }
 
+  /** Drops the entries past `x` (they are about to be read again). */
+  dropAfter(x: number): void {
+    let n = this.x.length;
+    while (n > 0 && this.x[n - 1]! > x) {
+      n--;
+      this.points -= this.count[n]!;
+    }
+    this.x.length = this.min.length = this.max.length = this.last.length = this.count.length = n;
+  }
+
+  /** Adds the entries of a reply that lie past `after` (a tail read after the first one). */
+  appendReply(r: DownsampleReply, after: number): void {
+    for (let i = 0; i < r.x.length; i++) {
+      if (r.x[i]! <= after) continue;
+      this.x.push(r.x[i]!);
+      this.min.push(r.min[i]!);
+      this.max.push(r.max[i]!);
+      this.last.push(r.last[i]!);
+      this.count.push(r.count[i]!);
+      this.points += r.count[i]!;
+    }
+  }
+
   /** Adds one point, keeping x order (a point logged late is put in its place). */
   append(x: number, value: number): void {
     const v = Number.isFinite(value) ? value : null;

@@ -63,6 +63,11 @@ export class ModelList extends Widget {
     let models: WireRegisteredModel[];
     try {
       models = [];
+      // a typed filter is checked first: a mistake then costs no failed request (a console error)
+      if (filter) {
+        const check = await this.ctx.query.checkFilter('registered_models', filter);
+        if (!check.valid) throw new RequestError(400, check.error_code, check.message);
+      }
       let pageToken: string | undefined;
       for (let i = 0; i < MAX_PAGES; i++) {
         const page = await this.ctx.query.searchRegisteredModels({ ...(filter ? { filter } : {}), orderBy: ['name ASC'], ...(pageToken ? { pageToken } : {}) });

@@ -1,0 +1,21 @@
+/**
+ * `GET /api/2.0/lablog/filters/check`: whether a search filter is valid, answered with 200
+ * either way. A viewer checks a typed filter here first, so a mistake is shown as the agent's
+ * own message without a failed request (which browsers log as a console error).
+ */
+import { Type, type Static } from 'typebox';
+
+/** The searches whose filter grammar can be checked. */
+export const FilterKind = Type.Union([Type.Literal('runs'), Type.Literal('experiments'), Type.Literal('registered_models'), Type.Literal('model_versions')]);
+export type FilterKind = Static<typeof FilterKind>;
+
+/** Query of the check. */
+export const FilterCheckQuery = Type.Object({ kind: FilterKind, filter: Type.String({ maxLength: 100_000 }) }, { $id: 'lablog.FilterCheckQuery' });
+export type FilterCheckQuery = Static<typeof FilterCheckQuery>;
+
+/** Reply: valid, or the error the search would answer (same code and message). */
+export const FilterCheckReply = Type.Union(
+  [Type.Object({ valid: Type.Literal(true) }), Type.Object({ valid: Type.Literal(false), error_code: Type.String(), message: Type.String() })],
+  { $id: 'lablog.FilterCheckReply' },
+);
+export type FilterCheckReply = Static<typeof FilterCheckReply>;

@@ -1,0 +1,41 @@
+/**
+ * `GET /api/2.0/lablog/filters/check`: the searches' own parser, answered with 200 either way,
+ * with the same code and message the search gives for a bad filter.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { get, post } from '../support/mlflowHttp.js';
+import { startAgent, type StartedAgent } from '../support/startAgent.js';
+
+let agent: StartedAgent;
+before(async () => {
+  agent = await startAgent();
+});
+after(() => agent.close());
+
+test('a valid filter of each kind is valid', async () => {
+  for (const [kind, filter] of [
+    ['runs', "metrics.loss < 0.1 and params.lr = '0.01' and tags.\"mlflow.source.type\" = 'NOTEBOOK'"],
+    ['experiments', "name LIKE 'a%'"],
+    ['registered_models', "name = 'm'"],
+    ['model_versions', "run_id = 'abc'"],
+  ]) {
+    const res = await get(agent.url, '/api/2.0/lablog/filters/check', { kind: kind!, filter: filter! });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body, { valid: true }, `${kind}: ${filter}`);
+  }
+});
+
+test('a bad filter gets 200 with the message runs/search would give', async () => {
+  const filter = 'metrics.loss <<< 1';
+  const check = await get(agent.url, '/api/2.0/lablog/filters/check', { kind: 'runs', filter });
+  assert.equal(check.status, 200);
+  const search = await post(agent.url, '/api/2.0/mlflow/runs/search', { experiment_ids: ['0'], filter });
+  assert.equal(search.status, 400);
+  assert.deepEqual(check.body, { valid: false, error_code: search.body.error_code, message: search.body.message });
+});
+
+test('an unknown kind or a missing filter is a 400', async () => {
+  assert.equal((await get(agent.url, '/api/2.0/lablog/filters/check', { kind: 'nope', filter: 'x' })).status, 400);
+  assert.equal((await get(agent.url, '/api/2.0/lablog/filters/check', { kind: 'runs' })).status, 400);
+});
