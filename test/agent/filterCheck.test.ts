@@ -4,10 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { get, post } from '../support/mlflowHttp.js';
+import { post } from '../support/mlflowHttp.js';
 import { startAgent, type StartedAgent } from '../support/startAgent.js';
 
 let agent: StartedAgent;
+
+/** GETs the check with `query`. */
+async function check(query: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${agent.url}/api/2.0/lablog/filters/check?${new URLSearchParams(query)}`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
 before(async () => {
   agent = await startAgent();
 });
@@ -20,7 +26,7 @@ test('a valid filter of each kind is valid', async () => {
     ['registered_models', "name = 'm'"],
     ['model_versions', "run_id = 'abc'"],
   ]) {
-    const res = await get(agent.url, '/api/2.0/lablog/filters/check', { kind: kind!, filter: filter! });
+    const res = await check({ kind: kind!, filter: filter! });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { valid: true }, `${kind}: ${filter}`);
   }
@@ -28,14 +34,14 @@ test('a valid filter of each kind is valid', async () => {
 
 test('a bad filter gets 200 with the message runs/search would give', async () => {
   const filter = 'metrics.loss <<< 1';
-  const check = await get(agent.url, '/api/2.0/lablog/filters/check', { kind: 'runs', filter });
-  assert.equal(check.status, 200);
-  const search = await post(agent.url, '/api/2.0/mlflow/runs/search', { experiment_ids: ['0'], filter });
+  const checked = await check({ kind: 'runs', filter });
+  assert.equal(checked.status, 200);
+  const search = await post(agent.url, 'runs/search', { experiment_ids: ['0'], filter });
   assert.equal(search.status, 400);
-  assert.deepEqual(check.body, { valid: false, error_code: search.body.error_code, message: search.body.message });
+  assert.deepEqual(checked.body, { valid: false, error_code: search.body.error_code, message: search.body.message });
 });
 
 test('an unknown kind or a missing filter is a 400', async () => {
-  assert.equal((await get(agent.url, '/api/2.0/lablog/filters/check', { kind: 'nope', filter: 'x' })).status, 400);
-  assert.equal((await get(agent.url, '/api/2.0/lablog/filters/check', { kind: 'runs' })).status, 400);
+  assert.equal((await check({ kind: 'nope', filter: 'x' })).status, 400);
+  assert.equal((await check({ kind: 'runs' })).status, 400);
 });
