@@ -10,6 +10,7 @@ import { clientBench } from './clientBench.js';
 import { artifactBench } from './artifactBench.js';
 import { browserChartBench } from './browserChartBench.js';
 import { browserTableBench } from './browserTableBench.js';
+import { jupyterlabBench } from './jupyterlabBench.js';
 import { ingestBench } from './ingestBench.js';
 import { liveBench } from './liveBench.js';
 import { storeBench } from './storeBench.js';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
   if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
+  if (!only || only === 'jupyterlab') rows.push(...(await withAgentProcess((agent) => jupyterlabBench(agent.url))));
   printTable(`lablog bench (${new Date().toISOString()}, node ${process.version})`, rows);
 }
 

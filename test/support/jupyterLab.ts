@@ -8,6 +8,7 @@
  * re-exports the Playwright helpers that drive the page (./jupyterLabPage.ts).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,16 @@ import { dirname, join, resolve } from 'node:path';
 export * from './jupyterLabPage.js';
 
 /** The host app project (its package.json, build.js, server.py). */
-export const HOST_DIR = join(import.meta.dirname, '..', '..', 'jupyterlab');
+export const HOST_DIR = findHostDir(import.meta.dirname);
+
+/** test/jupyterlab, found from wherever this file was compiled to (test/dist or bench/dist). */
+function findHostDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'test', 'jupyterlab');
+    if (existsSync(join(candidate, 'build.js'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`test/jupyterlab not found above ${from}`);
+  }
+}
 
 /** Debian's interpreter: the `python3` first on PATH may be another one that lacks Jupyter. */
 export const PYTHON = process.env.LABLOG_JUPYTER_PYTHON ?? '/usr/bin/python3';
