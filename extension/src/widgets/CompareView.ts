@@ -5,7 +5,9 @@
  * live, so the table follows runs that are still logging.
  */
 import { Panel, Widget } from '@lumino/widgets';
+import type { WireRun } from '@lablog/schema';
 import { ChartGrid } from './ChartGrid.js';
+import { NotebookDiff } from './notebookDiff/NotebookDiff.js';
 import { CompareHeader } from './compare/CompareHeader.js';
 import { CompareModel } from './compare/CompareModel.js';
 import { DiffTable } from './compare/DiffTable.js';
@@ -23,6 +25,9 @@ export class CompareView extends Panel implements RoutedView {
   private readonly chartSection: Panel;
   private readonly sections: Panel[];
   private charts: ChartGrid | null = null;
+  private readonly notebookSection: Panel;
+  private notebookDiff: NotebookDiff | null = null;
+  private diffRuns = '';
   private chartRuns = '';
   private runIds: string[] = [];
   private frame = 0;
@@ -39,7 +44,8 @@ export class CompareView extends Panel implements RoutedView {
     this.empty.addClass('ll-compare-empty');
     this.table = new DiffTable(ctx.nav);
     this.chartSection = section('Charts', 'll-compare-charts');
-    this.sections = [section('Parameters and metrics', 'll-compare-table-section', this.table), section('Parallel coordinates', 'll-compare-parallel', this.parallel), this.chartSection];
+    this.notebookSection = section('Notebooks (first two runs, cell by cell)', 'll-compare-notebooks');
+    this.sections = [section('Parameters and metrics', 'll-compare-table-section', this.table), section('Parallel coordinates', 'll-compare-parallel', this.parallel), this.chartSection, this.notebookSection];
     this.addWidget(this.header);
     this.addWidget(this.empty);
     for (const s of this.sections) this.addWidget(s);
@@ -77,6 +83,7 @@ export class CompareView extends Panel implements RoutedView {
     }
     this.table.setRuns(compared);
     this.parallel.setRuns(compared);
+    this.renderNotebookDiff(compared[0]!.run, compared[1]!.run);
     const ids = compared.map((c) => c.id);
     if (ids.join(',') === this.chartRuns) return;
     this.chartRuns = ids.join(',');
@@ -85,6 +92,16 @@ export class CompareView extends Panel implements RoutedView {
       this.charts = new ChartGrid(this.ctx, { runIds: ids });
       this.chartSection.addWidget(this.charts);
     }
+  }
+
+  /** The notebooks of the first two runs, diffed once per pair (snapshots do not change after a run ends). */
+  private renderNotebookDiff(a: WireRun, b: WireRun): void {
+    const pair = `${a.info.run_id},${b.info.run_id}`;
+    if (pair === this.diffRuns) return;
+    this.diffRuns = pair;
+    this.notebookDiff?.dispose();
+    this.notebookDiff = new NotebookDiff(this.ctx, [a, b]);
+    this.notebookSection.addWidget(this.notebookDiff);
   }
 
   private renderEmpty(): void {

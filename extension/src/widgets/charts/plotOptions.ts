@@ -31,7 +31,7 @@ export function plotOptions(spec: PlotSpec): uPlot.Options {
     const colour = colors.series[r.colour % SERIES_COLOURS]!;
     const base = 1 + i * SERIES_PER_RUN;
     series.push(
-      { label: r.label, stroke: colour, width: 1.25, spanGaps: false, points: { show: false } },
+      { label: r.label, stroke: colour, width: 1.25, spanGaps: false, points: { size: 5 } },
       { label: `${r.label} min`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } },
       { label: `${r.label} max`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } },
       { label: `${r.label} smoothed`, stroke: colour, width: 1.75, spanGaps: true, points: { show: false } },

@@ -22,7 +22,15 @@ const SNAPSHOTS = ['notebook/end.ipynb', 'notebook/start.ipynb'];
 
 /** Reads a run's latest notebook snapshot; null when it has none. */
 async function snapshotOf(ctx: ViewerContext, runId: string): Promise<{ path: string; cells: DiffCell[] } | null> {
+  // listed first: asking for a file that is not there would be a failed request (a console error)
+  let present: Set<string>;
+  try {
+    present = new Set((await ctx.query.listArtifacts(runId, 'notebook')).files?.map((f) => f.path) ?? []);
+  } catch {
+    return null;
+  }
   for (const path of SNAPSHOTS) {
+    if (!present.has(path)) continue;
     try {
       const res = await ctx.query.fetchArtifact(runId, path);
       const nb = (await res.json()) as { cells?: Array<{ id?: string; cell_type?: string; source?: string | string[]; execution_count?: number | null }> };
