@@ -82,8 +82,8 @@ export type WebSocketFactory = (url: string, headers: Record<string, string>) =>
  * the runtime's own.
  */
 export async function webSocketFactory(): Promise<WebSocketFactory> {
-  const Native = (globalThis as { WebSocket?: new (url: string) => WebSocketLike }).WebSocket;
-  if (Native && !isNodeProper) return (url) => new Native(url);
+  const Native = (globalThis as { WebSocket?: new (url: string, protocols?: string[]) => WebSocketLike }).WebSocket;
+  if (Native && !isNodeProper) return (url, headers) => new Native(url, tokenProtocols(headers));
   const spec = 'ws';
   let WS: (new (url: string, opts: WsOptions) => WebSocketLike) | undefined;
   try {
@@ -96,13 +96,22 @@ export async function webSocketFactory(): Promise<WebSocketFactory> {
     WS = undefined;
   }
   if (!WS) {
-    if (Native) return (url) => new Native(url);
+    if (Native) return (url, headers) => new Native(url, tokenProtocols(headers));
     throw new Error('lablog: no WebSocket in this runtime and the ws package could not be loaded');
   }
   const Ws = WS;
   // An all-zero mask makes ws skip masking. Masking protects proxies from scripts in a
   // browser page; this is not a browser, and masking every byte costs a tenth of ingest.
   return (url, headers) => new Ws(url, { headers, generateMask: () => {} });
+}
+
+/**
+ * Browsers cannot set headers on a WebSocket: a token goes as the subprotocol
+ * `lablog.bearer.<token>`, offered beside `lablog` (the one the agent answers with).
+ */
+function tokenProtocols(headers: Record<string, string>): string[] | undefined {
+  const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
+  return token ? ['lablog', `lablog.bearer.${token}`] : undefined;
 }
 
 /** The underlying Node socket of a `ws` WebSocket, for letting the process exit while it is open. */

@@ -13,6 +13,8 @@ import { routeEvent } from './liveEvents.js';
 /** A receiver of numbered events (one subscription of one connection). */
 export interface Subscriber {
   readonly scope: Scope;
+  /** Only events of these kinds; null for all. */
+  readonly kinds: ReadonlySet<string> | null;
   deliver(e: NumberedEvent): void;
 }
 
@@ -41,6 +43,11 @@ export function inScope(scope: Scope, e: { runId: string | null; experimentId: s
   }
 }
 
+/** True when a subscriber wants an event: in its scope and of a kind it asked for. */
+export function wants(sub: Subscriber, e: { kind: string; runId: string | null; experimentId: string | null }): boolean {
+  return inScope(sub.scope, e) && (sub.kinds === null || sub.kinds.has(e.kind));
+}
+
 /** The live hub. */
 export class Hub {
   /** Names this agent lifetime; seqs compare only within one epoch. */
@@ -59,7 +66,7 @@ export class Hub {
     this.unsubscribeStore = store.subscribe((e) => {
       const numbered: NumberedEvent = { seq: ++this.seqNo, ...routeEvent(e) };
       this.ring.push(numbered);
-      for (const s of this.subscribers) if (inScope(s.scope, numbered)) s.deliver(numbered);
+      for (const s of this.subscribers) if (wants(s, numbered)) s.deliver(numbered);
     });
   }
 
@@ -78,7 +85,7 @@ export class Hub {
   attach(sub: Subscriber, opts: { since?: number | undefined; epoch?: string | undefined; snapshot?: boolean | undefined }): AttachResult {
     let result: AttachResult;
     if (opts.since !== undefined && opts.epoch === this.epoch && opts.since <= this.seqNo && this.ring.covers(opts.since)) {
-      for (const e of this.ring.after(opts.since)) if (inScope(sub.scope, e)) sub.deliver(e);
+      for (const e of this.ring.after(opts.since)) if (wants(sub, e)) sub.deliver(e);
       result = { kind: 'live', seq: this.seqNo };
     } else if (opts.snapshot) {
       result = { kind: 'snapshot', snapshot: this.snapshot(sub.scope) };

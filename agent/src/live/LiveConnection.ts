@@ -31,6 +31,7 @@ class Subscription implements Subscriber {
   constructor(
     readonly id: string,
     readonly scope: Scope,
+    readonly kinds: ReadonlySet<string> | null,
     private readonly conn: LiveConnection,
   ) {}
   deliver(e: NumberedEvent): void {
@@ -147,7 +148,7 @@ export class LiveConnection {
     }
     const old = this.subs.get(m.id);
     if (old) this.hub.detach(old);
-    const sub = new Subscription(m.id, m.scope, this);
+    const sub = new Subscription(m.id, m.scope, m.kinds ? new Set(m.kinds) : null, this);
     // a resumed subscription has seen everything up to `since`; replay moves lastSeq on
     if (m.since !== undefined) sub.lastSeq = m.since;
     // Events replayed by attach() go out before the snapshot/subscribed reply; the client

@@ -8,6 +8,7 @@ import { keyValueList, wireExperiment, wireRunInfo } from '../mlflow/wire.js';
 
 /** An event ready for subscribers: what they match on, and its wire JSON. */
 export interface RoutedEvent {
+  kind: LiveEvent['kind'];
   runId: string | null;
   experimentId: string | null;
   /** Approximate size of the JSON, for the hub's history budget. */
@@ -30,6 +31,7 @@ export function routeEvent(e: StoreEvent): RoutedEvent {
     const head = `{"kind":"metrics","experiment_id":${JSON.stringify(e.experiment_id)},"run_id":${JSON.stringify(e.run_id)},"metrics":[`;
     let json: string | null = null;
     return {
+      kind: 'metrics',
       runId: e.run_id,
       experimentId: e.experiment_id,
       size: head.length + lines.length,
@@ -38,7 +40,7 @@ export function routeEvent(e: StoreEvent): RoutedEvent {
   }
   const { runId, experimentId, event } = toLiveEvent(e);
   const json = JSON.stringify(event);
-  return { runId, experimentId, size: json.length, json: () => json };
+  return { kind: event.kind, runId, experimentId, size: json.length, json: () => json };
 }
 
 function toLiveEvent(e: SmallEvent): { runId: string | null; experimentId: string | null; event: LiveEvent } {

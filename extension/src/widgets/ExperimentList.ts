@@ -1,17 +1,15 @@
 /**
  * ExperimentList — the sidebar: every experiment by name, the one shown highlighted, read
- * again every few seconds while visible so new experiments appear. (Not through `watch('all')`:
- * that would carry every metric point of every run just to notice a new name.)
+ * again when the live channel announces an experiment change (a watch restricted to
+ * `experiment` events, so no metric traffic reaches it).
  * Keyboard: up/down (Home/End) move between experiments, Enter opens one.
  */
 import type { WireExperiment } from '@lablog/schema';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { RoutedView, ViewerContext } from './context.js';
+import { refreshOnChange } from './liveRefresh.js';
 import type { Route } from './routes.js';
-
-/** How often the list is read again (ms). */
-const REFRESH_MS = 3000;
 
 /** The experiment list. */
 export class ExperimentList extends Widget implements RoutedView {
@@ -20,8 +18,9 @@ export class ExperimentList extends Widget implements RoutedView {
   private experiments: WireExperiment[] = [];
   private shown = '';
   private selectedId: string | undefined;
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopWatching: (() => void) | null = null;
   private reading = false;
+  private again = false;
 
   constructor(
     private readonly ctx: ViewerContext,
@@ -57,24 +56,27 @@ export class ExperimentList extends Widget implements RoutedView {
     return true;
   }
 
-  /** Reads the experiments now (and again every few seconds while attached and visible). */
+  /** Reads the experiments now (a read asked for during another runs after it). */
   async refresh(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.isDisposed || this.reading) return;
-    if (this.isVisible || !this.isAttached) {
-      this.reading = true;
-      try {
-        const page = await this.ctx.query.searchExperiments();
-        this.experiments = page.items.sort((a, b) => a.name.localeCompare(b.name) || a.experiment_id.localeCompare(b.experiment_id));
-        this.render();
-      } catch {
-        // the agent is away: keep what was read (the connection indicator says so)
-      } finally {
-        this.reading = false;
-      }
+    if (this.isDisposed) return;
+    if (this.reading) {
+      this.again = true;
+      return;
     }
-    if (this.isAttached && !this.isDisposed) this.timer = setTimeout(() => void this.refresh(), REFRESH_MS);
+    this.reading = true;
+    try {
+      const page = await this.ctx.query.searchExperiments();
+      this.experiments = page.items.sort((a, b) => a.name.localeCompare(b.name) || a.experiment_id.localeCompare(b.experiment_id));
+      this.render();
+    } catch {
+      // the agent is away: keep what was read (the connection indicator says so)
+    } finally {
+      this.reading = false;
+    }
+    if (this.again) {
+      this.again = false;
+      void this.refresh();
+    }
   }
 
   private render(): void {
@@ -161,6 +163,7 @@ export class ExperimentList extends Widget implements RoutedView {
 
   protected override onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
+    this.stopWatching ??= refreshOnChange(this.ctx, ['experiment'], () => void this.refresh());
     void this.refresh();
   }
 
@@ -170,14 +173,14 @@ export class ExperimentList extends Widget implements RoutedView {
   }
 
   protected override onBeforeDetach(msg: Message): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopWatching?.();
+    this.stopWatching = null;
     super.onBeforeDetach(msg);
   }
 
   override dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopWatching?.();
+    this.stopWatching = null;
     super.dispose();
   }
 }

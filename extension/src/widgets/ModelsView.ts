@@ -2,27 +2,20 @@
  * ModelsView — the model registry: the list of registered models (`#/models`) and the page of
  * one model with its versions (`#/models/<name>?version=<v>`).
  *
- * Kept current by reading again every few seconds while it is on screen. Registry changes do
- * come over the live channel, but only to subscriptions of scope 'all' (they belong to no run
- * or experiment), and such a subscription also carries every metric point of every run — far
- * more traffic than one small registry read now and then.
+ * Kept current by reading again when the live channel announces a registry change (a watch of
+ * 'all' restricted to `registry` events: no metric traffic reaches it).
  */
 import { Panel } from '@lumino/widgets';
 import type { RoutedView, ViewerContext } from './context.js';
+import { refreshOnChange } from './liveRefresh.js';
 import { ModelList } from './registry/ModelList.js';
 import { ModelPage } from './registry/ModelPage.js';
 import type { Route } from './routes.js';
 
-/** How often the registry is read again while the view is visible. */
-export const REGISTRY_REFRESH_MS = 3000;
-
 /** The model registry: registered models, versions, aliases and stages. */
 export class ModelsView extends Panel implements RoutedView {
   private current: ModelList | ModelPage | null = null;
-  private readonly timer: ReturnType<typeof setInterval>;
-  private readonly onVisibility = (): void => {
-    if (document.visibilityState === 'visible') this.tick();
-  };
+  private readonly stopWatching: () => void;
 
   constructor(
     private readonly ctx: ViewerContext,
@@ -31,8 +24,7 @@ export class ModelsView extends Panel implements RoutedView {
     super();
     this.addClass('ll-models-view');
     this.setRoute(route);
-    this.timer = setInterval(() => this.tick(), REGISTRY_REFRESH_MS);
-    document.addEventListener('visibilitychange', this.onVisibility);
+    this.stopWatching = refreshOnChange(ctx, ['registry'], () => void this.current?.refresh(true));
   }
 
   setRoute(route: Route): boolean {
@@ -50,8 +42,7 @@ export class ModelsView extends Panel implements RoutedView {
 
   override dispose(): void {
     if (this.isDisposed) return;
-    clearInterval(this.timer);
-    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.stopWatching();
     super.dispose();
   }
 
@@ -59,10 +50,5 @@ export class ModelsView extends Panel implements RoutedView {
     this.current?.dispose();
     this.current = next;
     this.addWidget(next);
-  }
-
-  private tick(): void {
-    if (!this.isVisible || document.visibilityState !== 'visible') return;
-    void this.current?.refresh(true);
   }
 }

@@ -6,6 +6,7 @@
 import type { WireRun } from '@lablog/schema';
 import { Widget } from '@lumino/widgets';
 import type { ViewerContext } from './context.js';
+import { refreshOnChange } from './liveRefresh.js';
 import { formatDuration, formatTime, runDuration, runLabel } from './format.js';
 
 const SHOWN = 50;
@@ -17,8 +18,7 @@ export class NotebookRuns extends Widget {
   private others: WireRun[] = [];
   private experimentName = '';
   private readonly selected = new Set<string>();
-  private watcher: AsyncIterator<unknown> & { return(): Promise<unknown> } | null = null;
-  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopWatching: (() => void) | null = null;
   private tick: ReturnType<typeof setInterval> | null = null;
   private loading = 0;
   private error: string | null = null;
@@ -74,8 +74,8 @@ export class NotebookRuns extends Widget {
 
   /** Watches again through the context's current client (after it was replaced) and reads the list again. */
   reconnect(): void {
-    void this.watcher?.return();
-    this.watcher = null;
+    this.stopWatching?.();
+    this.stopWatching = null;
     if (this.isAttached) this.startWatching();
     void this.refresh();
   }
@@ -87,34 +87,15 @@ export class NotebookRuns extends Widget {
   }
 
   protected override onBeforeDetach(): void {
-    void this.watcher?.return();
-    this.watcher = null;
+    this.stopWatching?.();
+    this.stopWatching = null;
     if (this.tick) clearInterval(this.tick);
     this.tick = null;
   }
 
   private startWatching(): void {
-    if (this.watcher) return;
-    const w = this.ctx.lablog.watch('all', { snapshot: false });
-    this.watcher = w;
-    void (async () => {
-      try {
-        for await (const ev of w) {
-          // a run started, changed state or was tagged: read the list again (coalesced)
-          if (ev.kind === 'run' || ev.kind === 'tags' || ev.kind === 'gap') this.scheduleRefresh();
-        }
-      } catch {
-        // the watch was refused; the list still refreshes when the panel asks
-      }
-    })();
-  }
-
-  private scheduleRefresh(): void {
-    if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = null;
-      void this.refresh();
-    }, 150);
+    // a run started, changed state or was tagged: read the list again (coalesced)
+    this.stopWatching ??= refreshOnChange(this.ctx, ['run', 'tags'], () => void this.refresh());
   }
 
   private updateDurations(): void {

@@ -24,6 +24,12 @@ export const Scope = Type.Union([
 ]);
 export type Scope = Static<typeof Scope>;
 
+/** The kinds of live events (the `kind` of a LiveEvent). */
+export const LiveEventKind = Type.Union(
+  ['experiment', 'run', 'params', 'tags', 'metrics', 'inputs', 'artifact', 'registry'].map((k) => Type.Literal(k)),
+);
+export type LiveEventKind = LiveEvent['kind'];
+
 /** Start receiving changes in `scope`. `id` names the subscription in the replies. */
 export const SubscribeMessage = Type.Object({
   type: Type.Literal('subscribe'),
@@ -34,6 +40,11 @@ export const SubscribeMessage = Type.Object({
   epoch: Type.Optional(Type.String()),
   /** Send the current state first (`snapshot`), then the changes after it. */
   snapshot: Type.Optional(Type.Boolean()),
+  /**
+   * Only events of these kinds (default: all). A viewer of run states or of the registry
+   * watching everything then does not receive every metric point of every run.
+   */
+  kinds: Type.Optional(Type.Array(LiveEventKind, { minItems: 1, maxItems: 8 })),
 });
 export type SubscribeMessage = Static<typeof SubscribeMessage>;
 
