@@ -35,7 +35,7 @@ async function writeRandomFile(path: string, mb: number): Promise<void> {
     Readable.from((function* () {
       for (let i = 0; i < mb; i++) yield block;
     })()),
-    createWriteStream(path),
+    createWriteStream(path, { flush: true }),
   );
 }
 

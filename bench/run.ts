@@ -1,6 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark against real agent processes on loopback and prints
  * the figures with their targets. Nothing here asserts a time.
+ * `npm run bench` starts this with `--initial-old-space-size=128`: this process is the client of
+ * the artifact transfers, and with playwright, autocannon and the client loaded, V8 otherwise
+ * sometimes ran hundreds of old-generation collections during a 200 MB transfer (README, Benchmarks).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
