@@ -206,7 +206,7 @@ test('text shows in monospace; JSON pretty-printed and foldable; CSV as a table 
     const deep = p.page.locator('.ll-json-node', { hasText: '"deep":' }).last();
     assert.equal(await deep.evaluate((d: any) => d.open), false);
     await deep.locator('summary').click();
-    await p.page.waitForFunction(() => document.querySelector('.ll-preview-json').innerText.includes('"deeper": 1'));
+    await p.page.waitForFunction(() => document.querySelector('.ll-preview-json')?.innerText.includes('"deeper": 1'));
     await p.screenshot('artifacts-json');
 
     await clickRow(p, 'data');

@@ -148,9 +148,13 @@ test('the toolbar: x by time, log scale, smoothing, filter on names; hovering sh
   }
 });
 
-/** In the page: whether the chart of `k` has a pixel of colour [r, g, b] (±6 per channel) on its canvas. */
+/**
+ * In the page: whether the chart of `k` has a pixel of colour [r, g, b] (±6 per channel) on its
+ * canvas. False while there is no canvas: a theme change rebuilds the chart, canvas included.
+ */
 const hasColour = ([k, [r, g, b]]: readonly [string, readonly [number, number, number]]): boolean => {
   const canvas = document.querySelector(`.ll-metric-chart[data-metric-key="${k}"] canvas`);
+  if (!canvas) return false;
   const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
   for (let i = 0; i < data.length; i += 4) {
     if (Math.abs(data[i] - r) <= 6 && Math.abs(data[i + 1] - g) <= 6 && Math.abs(data[i + 2] - b) <= 6 && data[i + 3] > 200) return true;
