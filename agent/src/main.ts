@@ -109,7 +109,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       const addr = app.server.address();
       const bound = typeof addr === 'object' && addr ? addr.port : port;
       const shown = host.includes(':') ? `[${host}]` : host;
-      return `http://${shown}:${bound}`;
+      const url = `http://${shown}:${bound}`;
+      store.announce(url);
+      return url;
     },
     close() {
       closing ??= (async () => {

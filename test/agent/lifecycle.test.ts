@@ -15,11 +15,11 @@ test('a second agent on the same store exits at once with a clear message and th
   const first = await startAgentProcess(['serve', '--port', '0', '--store', store]);
   try {
     const { runId } = await newRun(first.url, 'locked');
-    const experimentsBefore = await readFile(join(store, 'meta', 'experiments.json'), 'utf8');
+    const experimentsBefore = await readFile(join(store, 'meta', 'experiments.jsonl'), 'utf8');
     const second = await runCli(['serve', '--port', '0', '--store', store]);
     assert.notEqual(second.code, 0);
-    assert.match(second.output, /in use by another lablog agent/);
-    assert.equal(await readFile(join(store, 'meta', 'experiments.json'), 'utf8'), experimentsBefore);
+    assert.match(second.output, new RegExp(`in use by the lablog agent with pid ${first.child.pid} at ${first.url.replace(/[.]/g, '\\.')}`));
+    assert.equal(await readFile(join(store, 'meta', 'experiments.jsonl'), 'utf8'), experimentsBefore);
     const r = await post(first.url, 'runs/log-parameter', { run_id: runId, key: 'p', value: '1' });
     assert.equal(r.status, 200);
   } finally {

@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { invalidParameter, notFound } from '../errors.js';
 import { UPLOAD_TEMP_PREFIX, joinRel, type RelPath } from './artifactPath.js';
 import { DurableFileSink } from './DurableFileSink.js';
+import { uploadTempDir } from '../store/storeLeftovers.js';
 
 /** One entry of a folder listing. `size` is absent for folders. */
 export interface FolderEntry {
@@ -117,8 +118,8 @@ export class ArtifactFolder {
   }
 
   /**
-   * Writes `source` to `rel`, creating parent folders. The bytes go to a temporary file next to
-   * the target, are flushed to disk, and the file is renamed into place only when complete: a
+   * Writes `source` to `rel`, creating parent folders. The bytes go to a temporary file in the
+   * store's `tmp/`, are flushed to disk, and the file is renamed into place only when complete: a
    * reader never sees a partial file, and a failed or aborted upload leaves nothing behind.
    * When this resolves, the file and its name are on disk.
    * @returns the file's size in bytes
@@ -139,7 +140,10 @@ export class ArtifactFolder {
       if (code(err) === 'EEXIST' || code(err) === 'ENOTDIR') throw invalidParameter(`Cannot write artifact '${joinRel(rel)}': a part of its folder path is a file.`);
       throw err;
     }
-    const temp = join(dir, `${UPLOAD_TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
+    // in the store's tmp/ (same filesystem, so the rename is atomic), which opening the store clears
+    const tempDir = uploadTempDir(this.boundary);
+    await mkdir(tempDir, { recursive: true });
+    const temp = join(tempDir, `${UPLOAD_TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
     const handle = await open(temp, 'wx');
     const sink = new DurableFileSink(handle, { highWaterMark: WRITE_CHUNK, syncEvery: SYNC_EVERY });
     try {

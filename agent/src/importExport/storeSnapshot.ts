@@ -6,6 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readExperiments } from '../store/ExperimentBook.js';
 import { GroupCommitter } from '../store/GroupCommitter.js';
 import { MetricLog } from '../store/MetricLog.js';
 import type { ExperimentRecord, MetricPoint, RunDoc } from '../store/records.js';
@@ -28,8 +29,8 @@ export class StoreSnapshot {
 
   /** Opens the store at `dir`; null when there is no lablog store there. */
   static async open(dir: string): Promise<StoreSnapshot | null> {
-    const doc = await readJson<{ experiments: ExperimentRecord[] }>(join(dir, 'meta', 'experiments.json'));
-    return doc ? new StoreSnapshot(dir, doc.experiments) : null;
+    const experiments = await readExperiments(dir);
+    return experiments ? new StoreSnapshot(dir, experiments) : null;
   }
 
   /** An experiment by id, or undefined. */

@@ -17,6 +17,7 @@ import type { ExperimentBook } from '../store/ExperimentBook.js';
 import { stringifyDoc } from '../store/jsonCodec.js';
 import { randomRunName } from '../store/runNames.js';
 import type { LoggedModelDoc } from './loggedModelRecords.js';
+import { assignKeys } from '../store/keyedRecord.js';
 
 /** Fields of a new logged model. Params and tags are already checked. */
 export interface NewLoggedModel {
@@ -155,7 +156,7 @@ export class LoggedModelBook {
 
   /** Sets (or overwrites) tags. */
   setTags(modelId: string, tags: Record<string, string>): Promise<LoggedModelDoc> {
-    return this.change(modelId, (doc) => Object.assign(doc.tags, tags));
+    return this.change(modelId, (doc) => assignKeys(doc.tags, tags));
   }
 
   /** Deletes a tag. @throws RESOURCE_DOES_NOT_EXIST when the model has no such tag */
@@ -178,6 +179,6 @@ export class LoggedModelBook {
         throw invalidParameter(`Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for logged model ID='${modelId}'. Attempted logging new value '${value}'.`);
       }
     }
-    return this.change(modelId, (doc) => Object.assign(doc.params, params));
+    return this.change(modelId, (doc) => assignKeys(doc.params, params));
   }
 }

@@ -10,6 +10,7 @@ import type { FileStore } from '../store/FileStore.js';
 import { checkName } from './loggingRules.js';
 import { listOf, optionalInt64 } from './requestFields.js';
 import { wireExperiment } from './wire.js';
+import { hasKey, setKey } from '../store/keyedRecord.js';
 
 const MAX_EXPERIMENT_NAME = 500;
 const MAX_EXPERIMENT_TAG_VALUE = 5000;
@@ -23,7 +24,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> =
     if (!name) throw invalidParameter("Missing value for required parameter 'name'.");
     if (name.length > MAX_EXPERIMENT_NAME) throw invalidParameter(`Experiment name exceeds the maximum length of ${MAX_EXPERIMENT_NAME} characters.`);
     const tagRecord: Record<string, string> = {};
-    for (const t of tags ?? []) tagRecord[checkName('tag', t.key)] = t.value.slice(0, MAX_EXPERIMENT_TAG_VALUE);
+    for (const t of tags ?? []) setKey(tagRecord, checkName('tag', t.key), t.value.slice(0, MAX_EXPERIMENT_TAG_VALUE));
     const e = await store.createExperiment(name, artifact_location, tagRecord);
     return { experiment_id: e.experiment_id };
   });
@@ -91,7 +92,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> =
     const e = book.get(experiment_id);
     if (e.lifecycle_stage !== 'active') throw invalidParameter(`The experiment ${experiment_id} must be in the 'active' state. Current state is ${e.lifecycle_stage}.`);
     await store.updateExperiment(experiment_id, (x) => {
-      x.tags[key] = value.slice(0, MAX_EXPERIMENT_TAG_VALUE);
+      setKey(x.tags, key, value.slice(0, MAX_EXPERIMENT_TAG_VALUE));
     });
     return {};
   });
@@ -99,7 +100,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> =
   app.post('/experiments/delete-experiment-tag', { schema: { body: X.DeleteExperimentTag } }, async (req) => {
     const { experiment_id, key } = req.body;
     const e = book.get(experiment_id);
-    if (!(key in e.tags)) throw notFound(`No tag with name: ${key} in experiment with id ${experiment_id}`);
+    if (!hasKey(e.tags, key)) throw notFound(`No tag with name: ${key} in experiment with id ${experiment_id}`);
     await store.updateExperiment(experiment_id, (x) => {
       delete x.tags[key];
     });

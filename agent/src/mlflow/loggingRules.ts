@@ -5,6 +5,7 @@
  */
 import { BATCH_LIMITS, nameProblem, type KeyValue } from '@lablog/schema';
 import { invalidParameter } from '../errors.js';
+import { hasKey, setKey } from '../store/keyedRecord.js';
 
 /** Longest param value; longer ones are truncated. */
 export const MAX_PARAM_VALUE_LENGTH = 6000;
@@ -39,10 +40,10 @@ export function keyValues(kind: 'param' | 'tag', list: readonly KeyValue[] | und
   if (!list) return out;
   for (const { key, value } of list) {
     checkName(kind, key);
-    if (kind === 'param' && key in out) {
+    if (kind === 'param' && hasKey(out, key)) {
       throw invalidParameter(`Duplicate parameter keys have been submitted: ['${key}']. Please ensure the request contains only one param value per param key.`);
     }
-    out[key] = truncateValue(kind, value);
+    setKey(out, key, truncateValue(kind, value));
   }
   return out;
 }

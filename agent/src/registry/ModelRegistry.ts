@@ -13,6 +13,7 @@ import type { RegistryChange } from '../store/records.js';
 import { stringifyDoc } from '../store/jsonCodec.js';
 import type { ModelVersionRecord, NewModelVersion, NewRegisteredModel, RegisteredModelRecord, RegistryDoc, VersionOf } from './registryRecords.js';
 import { ACTIVE_STAGES, canonicalStage, checkAlias, checkModelName, checkRegistryTag } from './registryRules.js';
+import { setKey } from '../store/keyedRecord.js';
 
 /** What a registry change announces. */
 export interface RegistryAnnouncement {
@@ -130,7 +131,7 @@ export class ModelRegistry {
   async setModelTag(name: string, key: string, value: string): Promise<void> {
     checkRegistryTag(key, value);
     const m = this.get(name);
-    m.tags[key] = value;
+    setKey(m.tags, key, value);
     await this.commit(name, 'model_tag');
   }
 
@@ -236,7 +237,7 @@ export class ModelRegistry {
   /** Sets (or overwrites) a version tag. */
   async setVersionTag(name: string, version: number, key: string, value: string): Promise<void> {
     checkRegistryTag(key, value);
-    this.getVersion(name, version).version.tags[key] = value;
+    setKey(this.getVersion(name, version).version.tags, key, value);
     await this.commit(name, 'version_tag', version);
   }
 

@@ -24,8 +24,10 @@ import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutput
 import { writeImportedRun, type ImportedRun, type ImportedRunCounts } from './runImport.js';
 import { randomRunName } from './runNames.js';
 import { acquireStoreLock, type StoreLock } from './storeLock.js';
+import { removeLeftovers } from './storeLeftovers.js';
 import { writeBatch } from './runBatch.js';
 import { RunTable } from './RunTable.js';
+import { hasKey, setKey } from './keyedRecord.js';
 import { StoredRun, type BatchClaim } from './StoredRun.js';
 
 export { RUN_NAME_TAG };
@@ -83,19 +85,26 @@ export class FileStore {
   static async open(dir: string): Promise<FileStore> {
     await mkdir(join(dir, 'meta'), { recursive: true });
     await mkdir(join(dir, 'runs'), { recursive: true });
-    const lock = acquireStoreLock(dir);
+    const lock = await acquireStoreLock(dir);
     try {
+      await removeLeftovers(dir);
       const registry = await ModelRegistry.open(dir, (change) => store.emit({ type: 'registry', ...change }));
       const experiments = await ExperimentBook.open(dir);
       const loggedModels = await LoggedModelBook.open(dir, experiments);
       const committer = new GroupCommitter();
-      const runs = await RunTable.load(join(dir, 'runs'), committer, lock.recovered);
+      // crash recovery runs on every open: each metric log is reconciled with its run's summary
+      const runs = await RunTable.load(join(dir, 'runs'), committer);
       const store: FileStore = new FileStore(dir, experiments, registry, loggedModels, committer, lock, runs);
       return store;
     } catch (err) {
-      lock.release();
+      await lock.release();
       throw err;
     }
+  }
+
+  /** Tells agents refused by the store lock where this one serves. */
+  announce(url: string): void {
+    this.lock.announce(url);
   }
 
   /** Registers a listener of committed changes; returns the function that removes it. */
@@ -214,25 +223,24 @@ export class FileStore {
 
   /** Updates status, end time or name of a run. */
   async updateRun(runId: string, update: RunUpdate): Promise<RunDoc> {
-    const run = this.activeRun(runId);
-    const info = run.doc.info;
-    if (update.status !== undefined) info.status = update.status;
-    if (update.endTime !== undefined) info.end_time = update.endTime;
-    if (update.runName) {
-      info.run_name = update.runName;
-      run.doc.tags[RUN_NAME_TAG] = update.runName;
-    }
-    await run.save();
-    this.emit({ type: 'run', run: run.doc });
-    return run.doc;
+    const doc = await this.activeRun(runId).update((d) => {
+      if (update.status !== undefined) d.info.status = update.status;
+      if (update.endTime !== undefined) d.info.end_time = update.endTime;
+      if (update.runName) {
+        d.info.run_name = update.runName;
+        setKey(d.tags, RUN_NAME_TAG, update.runName);
+      }
+    });
+    this.emit({ type: 'run', run: doc });
+    return doc;
   }
 
   /** Marks a run deleted or active again. */
   async setRunLifecycle(runId: string, stage: 'active' | 'deleted'): Promise<void> {
-    const run = this.stored(runId);
-    run.doc.info.lifecycle_stage = stage;
-    await run.save();
-    this.emit({ type: 'run', run: run.doc });
+    const doc = await this.stored(runId).update((d) => {
+      d.info.lifecycle_stage = stage;
+    });
+    this.emit({ type: 'run', run: doc });
   }
 
   /**
@@ -260,27 +268,29 @@ export class FileStore {
 
   /** Deletes a run tag. @throws RESOURCE_DOES_NOT_EXIST when the tag is absent */
   async deleteTag(runId: string, key: string): Promise<void> {
-    const run = this.activeRun(runId);
-    if (!(key in run.doc.tags)) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
-    delete run.doc.tags[key];
-    await run.save();
-    this.emit({ type: 'tags', run_id: runId, experiment_id: run.doc.info.experiment_id, tags: {}, deleted: [key] });
+    const doc = await this.activeRun(runId).update((d) => {
+      if (!hasKey(d.tags, key)) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+      delete d.tags[key];
+    });
+    this.emit({ type: 'tags', run_id: runId, experiment_id: doc.info.experiment_id, tags: {}, deleted: [key] });
   }
 
   /** Records dataset inputs; a dataset already logged with the same name and digest is not doubled. */
   async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+    let added: DatasetInput[] = [];
     const run = this.activeRun(runId);
-    const known = new Set(run.doc.inputs.map((i) => inputKey(i)));
-    const added = inputs.filter((i) => {
-      const k = inputKey(i);
-      if (known.has(k)) return false;
-      known.add(k);
-      return true;
+    const doc = await run.update((d) => {
+      const known = new Set(d.inputs.map((i) => inputKey(i)));
+      added = inputs.filter((i) => {
+        const k = inputKey(i);
+        if (known.has(k)) return false;
+        known.add(k);
+        return true;
+      });
+      d.inputs.push(...added);
     });
     if (added.length === 0) return;
-    run.doc.inputs.push(...added);
-    await run.save();
-    this.emit({ type: 'inputs', run_id: runId, experiment_id: run.doc.info.experiment_id, inputs: added });
+    this.emit({ type: 'inputs', run_id: runId, experiment_id: doc.info.experiment_id, inputs: added });
   }
 
   /**
@@ -288,13 +298,16 @@ export class FileStore {
    * recorded (same model and step) is not doubled.
    */
   async logOutputs(runId: string, outputs: readonly ModelOutputRecord[]): Promise<void> {
-    const run = this.activeRun(runId);
-    const recorded = (run.doc.model_outputs ??= []);
-    const added = outputs.filter((o) => !recorded.some((r) => r.model_id === o.model_id && r.step === o.step));
-    if (added.length === 0) return;
-    recorded.push(...added);
-    await run.save();
-    this.emit({ type: 'run', run: run.doc });
+    let added = 0;
+    const doc = await this.activeRun(runId).update((d) => {
+      const recorded = (d.model_outputs ??= []);
+      for (const o of outputs) {
+        if (recorded.some((r) => r.model_id === o.model_id && r.step === o.step)) continue;
+        recorded.push(o);
+        added++;
+      }
+    });
+    if (added > 0) this.emit({ type: 'run', run: doc });
   }
 
   // ---- import (lablog import) ---------------------------------------------------------
@@ -325,7 +338,7 @@ export class FileStore {
     const dir = join(this.dir, 'runs', runId);
     await rm(dir, { recursive: true, force: true }); // a folder without run.json is not a run (see loadRuns)
     await rename(scratch, dir);
-    const stored = await StoredRun.load(dir, await readFile(join(dir, 'run.json'), 'utf8'), this.committer, false);
+    const stored = await StoredRun.load(dir, await readFile(join(dir, 'run.json'), 'utf8'), this.committer);
     this.runs.add(stored);
     this.emit({ type: 'run', run: stored.doc });
     return counts;
@@ -361,7 +374,8 @@ export class FileStore {
     this.closed = true;
     await this.committer.idle();
     await Promise.all([...this.runs.all()].map((r) => r.close()));
-    this.lock.release();
+    await this.experiments.close();
+    await this.lock.release();
   }
 }
 

@@ -61,7 +61,8 @@ async function commitOne(target: AppendTarget, items: Pending[]): Promise<void> 
   try {
     const fh = await target.handle();
     const data = items.length === 1 ? items[0]!.data : items.map((p) => p.data).join('');
-    await fh.write(data);
+    const { bytesWritten } = await fh.write(data);
+    if (bytesWritten !== Buffer.byteLength(data)) throw new Error(`short write: ${bytesWritten} of ${Buffer.byteLength(data)} bytes`);
     await fh.datasync();
   } catch (err) {
     await target.rollback().catch(() => undefined);

@@ -4,8 +4,9 @@
  * `{"client":…,"seq":…}` that lets a resent batch be recognised. Appends go through the group committer, so a
  * point is acknowledged only once it is on disk. Readers see only committed bytes.
  */
-import { open, readFile, stat, truncate, type FileHandle } from 'node:fs/promises';
-import type { AppendTarget, GroupCommitter } from './GroupCommitter.js';
+import { open, readFile, stat, truncate } from 'node:fs/promises';
+import { AppendFile } from './AppendFile.js';
+import type { GroupCommitter } from './GroupCommitter.js';
 import { jsonToNumber, numberToJson } from './jsonCodec.js';
 import type { MetricPoint } from './records.js';
 
@@ -30,8 +31,8 @@ function decodeLine(line: string): MetricPoint {
 }
 
 /** The append-only metric log of one run. */
-export class MetricLog implements AppendTarget {
-  private fh: Promise<FileHandle> | null = null;
+export class MetricLog {
+  private readonly file: AppendFile;
   private cache: { bytes: number; key: string; points: MetricPoint[] } | null = null;
 
   /**
@@ -45,15 +46,18 @@ export class MetricLog implements AppendTarget {
    * @param path the `metrics.jsonl` file
    * @param committedBytes bytes of the file known to be whole lines (from recovery or a new file: 0)
    */
-  constructor(
-    readonly path: string,
-    private committedBytes: number,
-    private readonly committer: GroupCommitter,
-  ) {}
+  constructor(path: string, committedBytes: number, committer: GroupCommitter) {
+    this.file = new AppendFile(path, committedBytes, committer);
+  }
+
+  /** The `metrics.jsonl` file. */
+  get path(): string {
+    return this.file.path;
+  }
 
   /** Bytes of whole, durable lines. */
   get size(): number {
-    return this.committedBytes;
+    return this.file.size;
   }
 
   /**
@@ -64,27 +68,14 @@ export class MetricLog implements AppendTarget {
     let lines = '';
     for (const p of points) lines += encodePoint(p);
     const data = origin ? `${lines}${markerPrefix(origin.client)}${origin.seq}}\n` : lines;
-    await this.committer.append(this, data);
-    const from = this.committedBytes;
-    this.committedBytes += Buffer.byteLength(data);
-    this.onCommit?.(from, this.committedBytes, points);
+    const { from, to } = await this.file.append(data);
+    this.onCommit?.(from, to, points);
     return lines;
-  }
-
-  /** @internal AppendTarget: the file handle, opened on first use. */
-  handle(): Promise<FileHandle> {
-    this.fh ??= open(this.path, 'a');
-    return this.fh;
-  }
-
-  /** @internal AppendTarget: cut a partly written commit off again. */
-  async rollback(): Promise<void> {
-    await truncate(this.path, this.committedBytes);
   }
 
   /** Every committed point of `key`, in the order logged. */
   async history(key: string): Promise<MetricPoint[]> {
-    const bytes = this.committedBytes;
+    const bytes = this.size;
     if (this.cache && this.cache.key === key && this.cache.bytes === bytes) return this.cache.points;
     const points = bytes === 0 ? [] : await readPoints(this.path, 0, bytes, key);
     this.cache = { bytes, key, points };
@@ -93,14 +84,12 @@ export class MetricLog implements AppendTarget {
 
   /** Every committed point of every key, in the order logged. */
   async all(): Promise<MetricPoint[]> {
-    return this.committedBytes === 0 ? [] : readPoints(this.path, 0, this.committedBytes, null);
+    return this.size === 0 ? [] : readPoints(this.path, 0, this.size, null);
   }
 
   /** Closes the file handle; the log can be appended to again afterwards. */
-  async close(): Promise<void> {
-    const fh = this.fh;
-    this.fh = null;
-    if (fh) await (await fh).close();
+  close(): Promise<void> {
+    return this.file.close();
   }
 }
 
@@ -140,25 +129,40 @@ function parseLines(text: string, key: string | null): { points: MetricPoint[]; 
 }
 
 /**
- * Recovers a metric log after the agent stopped: reads what lies past `fromBytes` (points
- * committed after the run document was last written), drops a torn last line left by a crash,
- * and returns those points with the file's size in whole lines.
+ * Reconciles a metric log with its run's summary when the store opens: reads what lies past
+ * `fromBytes` (points committed after the run document was last written), drops a torn last
+ * line left by a crash, and returns those points with the file's size in whole lines. When the
+ * log and the summary agree this costs one `stat`.
  */
-export async function recoverMetricLog(path: string, fromBytes: number): Promise<{ points: MetricPoint[]; batches: BatchOrigin[]; size: number }> {
+export async function recoverMetricLog(path: string, fromBytes: number): Promise<RecoveredLog> {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { points: [], batches: [], size: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { points: [], batches: [], size: 0, rebuilt: fromBytes > 0 };
     throw err;
   }
-  const from = fromBytes <= size ? fromBytes : 0;
-  if (size === from) return { points: [], batches: [], size };
+  // a log shorter than its summary says was cut by hand or restored from elsewhere: summarise it all again
+  const rebuilt = fromBytes > size;
+  const from = rebuilt ? 0 : fromBytes;
+  if (size === from) return { points: [], batches: [], size, rebuilt };
   const text = await readFile(path).then((b) => b.toString('utf8', from));
   const { points, wholeBytes } = parseLines(text, null);
   const whole = from + wholeBytes;
   if (whole < size) await truncate(path, whole);
-  return { points, batches: parseMarkers(text.slice(0, wholeBytes)), size: whole };
+  return { points, batches: parseMarkers(text.slice(0, wholeBytes)), size: whole, rebuilt };
+}
+
+/** What recovering a metric log found past its summary. */
+export interface RecoveredLog {
+  /** Points past the summary, in file order. */
+  points: MetricPoint[];
+  /** Client batch markers past the summary. */
+  batches: BatchOrigin[];
+  /** Bytes of whole lines: where the next append goes. */
+  size: number;
+  /** True when the summary did not match the log and `points` is the whole log. */
+  rebuilt: boolean;
 }
 
 /** The client batch markers among whole lines. */

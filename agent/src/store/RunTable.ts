@@ -18,9 +18,9 @@ export class RunTable {
    * Reads every run document under `runsDir`. Synchronous reads on purpose: nothing is served
    * yet, and a tight readFileSync loop reads 10 000 small files about three times faster than
    * the thread pool does.
-   * @param recover replay metric-log tails the summaries do not cover (after a crash)
+   * Each run's metric log is reconciled with its summary (crash recovery runs on every open).
    */
-  static async load(runsDir: string, committer: GroupCommitter, recover: boolean): Promise<RunTable> {
+  static async load(runsDir: string, committer: GroupCommitter): Promise<RunTable> {
     const table = new RunTable();
     for (const id of readdirSync(runsDir)) {
       const dir = join(runsDir, id);
@@ -30,7 +30,7 @@ export class RunTable {
       } catch {
         continue; // a folder without a document (a crash during create) is not a run
       }
-      table.add(await StoredRun.load(dir, text, committer, recover));
+      table.add(await StoredRun.load(dir, text, committer));
     }
     return table;
   }

@@ -1,14 +1,18 @@
 /**
- * One run on disk: its lowdb document `run.json` and its metric log `metrics.jsonl`.
- * Metadata writes (params, tags, status) are awaited before they are acknowledged; the
- * latest-metric summary is saved lazily because the metric log is the durable record and
- * `recoverMetricLog` rebuilds whatever the summary missed.
+ * One run on disk: its document `run.json` and its metric log `metrics.jsonl`.
+ *
+ * Document changes are written first and only then become the run's document: `update` applies a
+ * change to a copy, writes the copy durably and swaps it in, so a failed write changes nothing.
+ * Changes of one run are written one at a time, each from the document the previous one left.
+ * The latest-metric summary is the exception: it is derived from the metric log, kept in place and
+ * saved lazily, because the log is the durable record and `recoverMetricLog` rebuilds whatever a
+ * saved summary missed, on every open.
  */
-import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import { join } from 'node:path';
+import { writeFileDurably } from './durableWrite.js';
 import type { GroupCommitter } from './GroupCommitter.js';
 import { jsonToNumber, stringifyDoc } from './jsonCodec.js';
+import { getKey, setKey } from './keyedRecord.js';
 import { MetricLog, recoverMetricLog, type BatchOrigin } from './MetricLog.js';
 import { isNewer, type MetricPoint, type RunDoc } from './records.js';
 
@@ -21,27 +25,28 @@ function parseRunDoc(text: string): RunDoc {
   return doc;
 }
 
-function runFile(dir: string): DataFile<RunDoc> {
-  return new DataFile<RunDoc>(join(dir, 'run.json'), { parse: parseRunDoc, stringify: stringifyDoc });
-}
-
 /** The outcome of claiming a client batch: store it (then settle), or wait and acknowledge. */
 export type BatchClaim = { fresh: true; settle(ok: boolean): void } | { fresh: false; committed: Promise<void> };
 
 /** A run's document and metric log. */
 export class StoredRun {
   private summaryTimer: NodeJS.Timeout | null = null;
-  private lastSave: Promise<void> = Promise.resolve();
-
-  // The lowdb handle is made on the first save: most runs of a large store are only read.
-  private db: Low<RunDoc> | null = null;
+  /** The last document write queued; every write waits for the one before it. */
+  private writes: Promise<void> = Promise.resolve();
+  private current: RunDoc;
 
   private constructor(
     readonly dir: string,
-    /** The run's document (live: callers mutate it, then `save()`). */
-    readonly doc: RunDoc,
+    doc: RunDoc,
     readonly metrics: MetricLog,
-  ) {}
+  ) {
+    this.current = doc;
+  }
+
+  /** The run's document as last written. Replaced, never edited, by `update`. */
+  get doc(): RunDoc {
+    return this.current;
+  }
 
   /** Creates the run's files. */
   static async create(dir: string, doc: RunDoc, committer: GroupCommitter): Promise<StoredRun> {
@@ -51,24 +56,21 @@ export class StoredRun {
   }
 
   /**
-   * Opens a run from its files. With `recover`, points the summary does not cover yet are
-   * replayed and a torn last line is dropped.
+   * Opens a run from its files and reconciles its metric log with its summary: a `stat` when they
+   * agree; otherwise the points past what the summary covers are replayed into it (all of them
+   * when the log is shorter than the summary says) and a torn last line is dropped.
    */
-  static async load(dir: string, text: string, committer: GroupCommitter, recover: boolean): Promise<StoredRun> {
+  static async load(dir: string, text: string, committer: GroupCommitter): Promise<StoredRun> {
     const doc = parseRunDoc(text);
     const logPath = join(dir, 'metrics.jsonl');
-    let size = doc.metrics_bytes;
-    let replayed: MetricPoint[] = [];
-    let batches: BatchOrigin[] = [];
-    if (recover) {
-      const r = await recoverMetricLog(logPath, doc.metrics_bytes);
-      size = r.size;
-      replayed = r.points;
-      batches = r.batches;
+    const r = await recoverMetricLog(logPath, doc.metrics_bytes);
+    const run = new StoredRun(dir, doc, new MetricLog(logPath, r.size, committer));
+    if (r.rebuilt) {
+      doc.latest_metrics = {};
+      doc.client_batches = {};
     }
-    const run = new StoredRun(dir, doc, new MetricLog(logPath, size, committer));
-    if (recover && (replayed.length > 0 || batches.length > 0 || size !== doc.metrics_bytes)) {
-      run.summarise(replayed, batches);
+    if (r.points.length > 0 || r.batches.length > 0 || r.size !== doc.metrics_bytes) {
+      run.summarise(r.points, r.batches);
       await run.save();
     }
     return run;
@@ -85,7 +87,7 @@ export class StoredRun {
    */
   claimBatch(origin: BatchOrigin): BatchClaim {
     const pending = this.inFlight.get(origin.client);
-    const committed = this.doc.client_batches?.[origin.client] ?? -1;
+    const committed = getKey(this.doc.client_batches ?? {}, origin.client) ?? -1;
     if (origin.seq <= Math.max(committed, pending?.seq ?? -1)) {
       return { fresh: false, committed: pending && origin.seq > committed ? pending.committed : Promise.resolve() };
     }
@@ -107,11 +109,43 @@ export class StoredRun {
     };
   }
 
-  /** Writes `run.json` atomically; resolves once it is written. */
+  /**
+   * Changes the run's document: `change` edits a copy (it may throw to refuse; nothing is written
+   * then), the copy is written durably, and only then replaces the document. Resolves with the
+   * new document. The summary fields (`latest_metrics`, `metrics_bytes`, `client_batches`) are
+   * not the change's to edit.
+   */
+  update(change: (draft: RunDoc) => void): Promise<RunDoc> {
+    return this.queueWrite(async () => {
+      const cur = this.current;
+      const draft: RunDoc = {
+        ...structuredClone({ info: cur.info, params: cur.params, tags: cur.tags, inputs: cur.inputs, model_outputs: cur.model_outputs }),
+        latest_metrics: cur.latest_metrics,
+        metrics_bytes: cur.metrics_bytes,
+        client_batches: cur.client_batches,
+      };
+      if (draft.model_outputs === undefined) delete draft.model_outputs;
+      change(draft);
+      await writeFileDurably(join(this.dir, 'run.json'), stringifyDoc(draft));
+      // the summary may have moved on while the copy was being written
+      draft.metrics_bytes = this.current.metrics_bytes;
+      this.current = draft;
+      return draft;
+    });
+  }
+
+  /** Writes the document as it is now (the summary's lazy save); resolves once it is on disk. */
   save(): Promise<void> {
-    this.db ??= new Low(runFile(this.dir), this.doc);
-    this.lastSave = this.db.write();
-    return this.lastSave;
+    return this.queueWrite(() => writeFileDurably(join(this.dir, 'run.json'), stringifyDoc(this.current)));
+  }
+
+  private queueWrite<T>(write: () => Promise<T>): Promise<T> {
+    const result = this.writes.then(write);
+    this.writes = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   /**
@@ -131,27 +165,28 @@ export class StoredRun {
   }
 
   private summarise(points: readonly MetricPoint[], batches: readonly BatchOrigin[]): void {
+    const doc = this.current;
     if (batches.length > 0) {
-      const known = (this.doc.client_batches ??= {});
-      for (const b of batches) known[b.client] = Math.max(known[b.client] ?? -1, b.seq);
+      const known = (doc.client_batches ??= {});
+      for (const b of batches) setKey(known, b.client, Math.max(getKey(known, b.client) ?? -1, b.seq));
     }
-    const latest = this.doc.latest_metrics;
+    const latest = doc.latest_metrics;
     for (const p of points) {
-      const cur = latest[p.key];
+      const cur = getKey(latest, p.key);
       const next = { value: p.value, timestamp: p.timestamp, step: p.step };
-      if (!cur || isNewer(next, cur)) latest[p.key] = next;
+      if (!cur || isNewer(next, cur)) setKey(latest, p.key, next);
     }
-    this.doc.metrics_bytes = this.metrics.size;
+    doc.metrics_bytes = this.metrics.size;
   }
 
-  /** Saves a pending summary, waits for the last save and closes the metric log. */
+  /** Saves a pending summary, waits for the last write and closes the metric log. */
   async close(): Promise<void> {
     if (this.summaryTimer) {
       clearTimeout(this.summaryTimer);
       this.summaryTimer = null;
-      this.save();
+      void this.save().catch(() => undefined);
     }
-    await this.lastSave.catch(() => undefined);
+    await this.writes;
     await this.metrics.close();
   }
 }

@@ -1,0 +1,71 @@
+/**
+ * An append-only file written through the group committer: an append resolves once its bytes
+ * are on disk, and a failed one is cut off again, so the file always ends with the last
+ * committed byte. Readers use `size`, which only ever covers whole, durable appends.
+ */
+import { open, truncate, type FileHandle } from 'node:fs/promises';
+import type { AppendTarget, GroupCommitter } from './GroupCommitter.js';
+
+/** An append-only file. */
+export class AppendFile implements AppendTarget {
+  private fh: Promise<FileHandle> | null = null;
+  /** A failed commit left bytes past `committedBytes` that could not be cut off yet. */
+  private uncut = false;
+
+  /**
+   * @param path the file
+   * @param committedBytes bytes of the file known to be whole appends (after recovery; 0 for a new file)
+   */
+  constructor(
+    readonly path: string,
+    private committedBytes: number,
+    private readonly committer: GroupCommitter,
+  ) {}
+
+  /** Bytes of whole, durable appends. */
+  get size(): number {
+    return this.committedBytes;
+  }
+
+  /** Appends `data`; resolves once it is durable, with the byte range it took. */
+  async append(data: string): Promise<{ from: number; to: number }> {
+    await this.committer.append(this, data);
+    const from = this.committedBytes;
+    this.committedBytes += Buffer.byteLength(data);
+    return { from, to: this.committedBytes };
+  }
+
+  /**
+   * @internal AppendTarget: the file handle, opened on first use. A failed open (out of file
+   * descriptors, say) is not kept: the next append tries again. A file whose cut-back failed is
+   * cut back before anything else is written to it.
+   */
+  async handle(): Promise<FileHandle> {
+    if (this.uncut) {
+      await truncate(this.path, this.committedBytes);
+      this.uncut = false;
+    }
+    if (!this.fh) {
+      const opening = open(this.path, 'a', 0o600);
+      this.fh = opening;
+      opening.catch(() => {
+        if (this.fh === opening) this.fh = null;
+      });
+    }
+    return this.fh;
+  }
+
+  /** @internal AppendTarget: cut a partly written commit off again (now, or before the next write). */
+  async rollback(): Promise<void> {
+    this.uncut = true;
+    await truncate(this.path, this.committedBytes);
+    this.uncut = false;
+  }
+
+  /** Closes the file handle; the file can be appended to again afterwards. */
+  async close(): Promise<void> {
+    const fh = this.fh;
+    this.fh = null;
+    if (fh) await (await fh).close();
+  }
+}
