@@ -228,7 +228,7 @@ describe('lablog import refuses what it cannot import', () => {
     try {
       const r = await runCli(['import', SAMPLE, '--store', storeDir]);
       assert.equal(r.code, 1, r.output);
-      assert.match(r.output, /in use by another lablog agent \(pid \d+\)/);
+      assert.match(r.output, /in use by the lablog agent with pid \d+ at http:\/\/127\.0\.0\.1:\d+/);
       // the agent's store is untouched
       const exp = await get(agent.url, 'experiments/get-by-name', { experiment_name: 'iris-notebook' });
       assert.equal(exp.status, 404);

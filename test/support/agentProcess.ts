@@ -13,6 +13,11 @@ export const CLI = join(dirname(createRequire(import.meta.url).resolve('lablog/p
 /** The node flags the command's shebang (`#!/usr/bin/env -S node …`) runs it with, so tests run it as users do. */
 const NODE_FLAGS = (/^#!.*\bnode((?: --?[\w-]+(?:=\S+)?)*)/.exec(readFileSync(CLI, 'utf8').split('\n', 1)[0] ?? '')?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
 
+/** The command line that runs `lablog <args>` as users run it, for tests that start it through a shell. */
+export function lablogCommand(args: readonly string[]): string[] {
+  return [process.execPath, ...NODE_FLAGS, CLI, ...args];
+}
+
 /** A child agent process. */
 export interface AgentProcess {
   child: ChildProcess;

@@ -41,10 +41,7 @@ export class AppendFile implements AppendTarget {
    * cut back before anything else is written to it.
    */
   async handle(): Promise<FileHandle> {
-    if (this.uncut) {
-      await truncate(this.path, this.committedBytes);
-      this.uncut = false;
-    }
+    if (this.uncut) await this.cutBack();
     if (!this.fh) {
       const opening = open(this.path, 'a', 0o600);
       this.fh = opening;
@@ -58,7 +55,16 @@ export class AppendFile implements AppendTarget {
   /** @internal AppendTarget: cut a partly written commit off again (now, or before the next write). */
   async rollback(): Promise<void> {
     this.uncut = true;
-    await truncate(this.path, this.committedBytes);
+    await this.cutBack();
+  }
+
+  private async cutBack(): Promise<void> {
+    try {
+      await truncate(this.path, this.committedBytes);
+    } catch (err) {
+      // a file that was never created has nothing to cut
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
     this.uncut = false;
   }
 
