@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgentProcess, type AgentProcess } from '../test/support/agentProcess.js';
 import { clientBench } from './clientBench.js';
+import { experimentBench } from './experimentBench.js';
 import { artifactBench } from './artifactBench.js';
 import { browserChartBench } from './browserChartBench.js';
 import { browserTableBench } from './browserTableBench.js';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   if (!only || only === 'live') rows.push(...(await withAgentProcess((agent) => liveBench(agent.url, agent.child.pid!))));
   if (!only || only === 'client') rows.push(...(await withAgentProcess((agent) => clientBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
+  if (!only || only === 'experiments') rows.push(...(await withStore(experimentBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
   if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
