@@ -125,7 +125,8 @@ test('a file is visible only once completely written', async (t) => {
   const url = runArtifactUrl(a.url, experimentId, runId, 'slow.bin');
   const upload = await partialUpload(url, 2 * MB, randomBytes(MB));
   const artifacts = join(a.storeDir, 'runs', runId, 'artifacts');
-  await waitFor(async () => (await readdir(artifacts)).length > 0); // the upload is under way on disk
+  const uploads = join(a.storeDir, 'tmp', 'uploads');
+  await waitFor(async () => (await readdir(uploads).catch(() => [])).length > 0); // the upload is under way on disk
 
   assert.equal((await getArtifact(url)).status, 404, 'not downloadable while being written');
   assert.deepEqual((await listArtifacts(a.url, `${experimentId}/${runId}/artifacts`)).json, {}, 'not listed while being written');
@@ -134,7 +135,8 @@ test('a file is visible only once completely written', async (t) => {
   const done = await getArtifact(url);
   assert.equal(done.status, 200);
   assert.equal(done.body.length, 2 * MB);
-  assert.deepEqual(await readdir(artifacts), ['slow.bin'], 'no temporary file is left');
+  assert.deepEqual(await readdir(artifacts), ['slow.bin']);
+  assert.deepEqual(await readdir(uploads), [], 'no temporary file is left');
 });
 
 test('an upload cut off midway leaves no file, visible or not', async (t) => {
@@ -145,10 +147,12 @@ test('an upload cut off midway leaves no file, visible or not', async (t) => {
   const url = runArtifactUrl(a.url, experimentId, runId, 'sub/cut.bin');
   const upload = await partialUpload(url, 10 * MB, randomBytes(3 * MB));
   const artifacts = join(a.storeDir, 'runs', runId, 'artifacts');
-  await waitFor(async () => (await readdir(join(artifacts, 'sub')).catch(() => [])).length > 0);
+  const uploads = join(a.storeDir, 'tmp', 'uploads');
+  await waitFor(async () => (await readdir(uploads).catch(() => [])).length > 0);
   upload.cut();
 
-  await waitFor(async () => (await readdir(join(artifacts, 'sub'))).length === 0);
+  await waitFor(async () => (await readdir(uploads)).length === 0);
+  assert.deepEqual(await readdir(join(artifacts, 'sub')), []);
   assert.equal((await getArtifact(url)).status, 404);
   assert.deepEqual((await listArtifacts(a.url, `${experimentId}/${runId}/artifacts/sub`)).json, {});
   assert.deepEqual((await listArtifacts(a.url, `${experimentId}/${runId}/artifacts`)).files?.map((f) => f.path), ['kept.txt', 'sub']);

@@ -149,6 +149,32 @@ export class StoredRun {
   }
 
   /**
+   * Writes one batch: the document change first (when there is one; if it throws or its write
+   * fails, no point is written), then the points. Batches land in the metric log, and resolve,
+   * in the order of the calls, whether or not they change the document, so a client's batches
+   * are stored and announced in the order it sent them.
+   * @returns the points' JSONL lines
+   */
+  async writeBatch(change: ((draft: RunDoc) => void) | null, points: readonly MetricPoint[], origin?: BatchOrigin): Promise<string> {
+    const previous = this.appendTurn;
+    let done!: () => void;
+    this.appendTurn = new Promise((resolve) => (done = resolve));
+    try {
+      if (change) await this.update(change);
+      await previous; // the batch before this one has queued its points
+      if (points.length === 0 && !origin) return '';
+      const appended = this.appendMetrics(points, origin);
+      done();
+      return await appended;
+    } finally {
+      done();
+    }
+  }
+
+  /** Resolves once the batch before the newest has queued its points (see `writeBatch`). */
+  private appendTurn: Promise<void> = Promise.resolve();
+
+  /**
    * Appends points durably, then folds them into the latest-metric summary. Resolves with
    * the points' JSONL lines.
    */

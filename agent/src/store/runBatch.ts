@@ -34,16 +34,17 @@ export async function writeBatch(run: StoredRun, batch: Batch, origin: BatchOrig
   const tagKeys = Object.keys(batch.tags);
   // checked now so a refused batch costs no write; checked again in the update, which may run later
   let params = newParams(run.doc, batch);
-  if (Object.keys(params).length > 0 || tagKeys.length > 0) {
-    await run.update((d) => {
-      params = newParams(d, batch);
-      assignKeys(d.params, params);
-      assignKeys(d.tags, batch.tags);
-      const name = getKey(batch.tags, RUN_NAME_TAG);
-      if (name) d.info.run_name = name;
-    });
-  }
-  const lines = batch.metrics.length > 0 || origin ? await run.appendMetrics(batch.metrics, origin) : '';
+  const change =
+    Object.keys(params).length > 0 || tagKeys.length > 0
+      ? (d: RunDoc) => {
+          params = newParams(d, batch);
+          assignKeys(d.params, params);
+          assignKeys(d.tags, batch.tags);
+          const name = getKey(batch.tags, RUN_NAME_TAG);
+          if (name) d.info.run_name = name;
+        }
+      : null;
+  const lines = await run.writeBatch(change, batch.metrics, origin);
   const { run_id, experiment_id } = run.doc.info;
   const events: StoreEvent[] = [];
   if (Object.keys(params).length > 0) events.push({ type: 'params', run_id, experiment_id, params });
