@@ -14,6 +14,7 @@ import { alreadyExists, invalidParameter, notFound } from '../errors.js';
 import { AppendFile } from './AppendFile.js';
 import { writeFileDurably } from './durableWrite.js';
 import { GroupCommitter } from './GroupCommitter.js';
+import { SerialQueue } from './SerialQueue.js';
 import type { ExperimentRecord } from './records.js';
 
 /** Default artifact location of an experiment: the agent serves artifacts itself. */
@@ -31,8 +32,8 @@ export class ExperimentBook {
   private readonly byName = new Map<string, ExperimentRecord>();
   private listed: ExperimentRecord[] | null = null;
   private nextId = 1;
-  /** The last change queued; every change waits for the one before it. */
-  private changes: Promise<void> = Promise.resolve();
+  /** Changes, one at a time. */
+  private readonly changes = new SerialQueue();
 
   private constructor(private readonly log: AppendFile) {}
 
@@ -82,16 +83,6 @@ export class ExperimentBook {
     this.index(e);
   }
 
-  /** Runs `change` after every change queued before it. */
-  private queue<T>(change: () => Promise<T>): Promise<T> {
-    const result = this.changes.then(change);
-    this.changes = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
-  }
-
   /** All experiments, in creation order. */
   all(): readonly ExperimentRecord[] {
     this.listed ??= [...this.byId.values()];
@@ -116,7 +107,7 @@ export class ExperimentBook {
    */
   create(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
     if (this.byName.has(name)) return Promise.reject(alreadyExists(`Experiment(name=${name}) already exists.`));
-    return this.queue(async () => {
+    return this.changes.run(async () => {
       if (this.byName.has(name)) throw alreadyExists(`Experiment(name=${name}) already exists.`);
       const id = this.nextFreeId();
       const now = Date.now();
@@ -149,7 +140,7 @@ export class ExperimentBook {
    * @returns the experiment now holding that name, and whether it was created
    */
   importExperiment(e: Omit<ExperimentRecord, 'artifact_location'>): Promise<{ experiment: ExperimentRecord; created: boolean }> {
-    return this.queue(async () => {
+    return this.changes.run(async () => {
       const existing = this.byName.get(e.name);
       if (existing) return { experiment: existing, created: false };
       const id = this.byId.has(e.experiment_id) || e.experiment_id === '' ? this.nextFreeId() : e.experiment_id;
@@ -175,7 +166,7 @@ export class ExperimentBook {
    */
   update(id: string, change: (e: ExperimentRecord) => void): Promise<ExperimentRecord> {
     this.get(id);
-    return this.queue(async () => {
+    return this.changes.run(async () => {
       const next = structuredClone(this.get(id));
       change(next);
       const holder = this.byName.get(next.name);
@@ -195,7 +186,7 @@ export class ExperimentBook {
 
   /** Waits for queued changes and closes the log. */
   async close(): Promise<void> {
-    await this.changes;
+    await this.changes.idle();
     await this.log.close();
   }
 }

@@ -13,6 +13,7 @@ import { writeFileDurably } from './durableWrite.js';
 import type { GroupCommitter } from './GroupCommitter.js';
 import { jsonToNumber, stringifyDoc } from './jsonCodec.js';
 import { getKey, setKey } from './keyedRecord.js';
+import { SerialQueue } from './SerialQueue.js';
 import { MetricLog, recoverMetricLog, type BatchOrigin } from './MetricLog.js';
 import { isNewer, type MetricPoint, type RunDoc } from './records.js';
 
@@ -31,8 +32,8 @@ export type BatchClaim = { fresh: true; settle(ok: boolean): void } | { fresh: f
 /** A run's document and metric log. */
 export class StoredRun {
   private summaryTimer: NodeJS.Timeout | null = null;
-  /** The last document write queued; every write waits for the one before it. */
-  private writes: Promise<void> = Promise.resolve();
+  /** Document writes, one at a time. */
+  private readonly writes = new SerialQueue();
   private current: RunDoc;
 
   private constructor(
@@ -116,7 +117,7 @@ export class StoredRun {
    * not the change's to edit.
    */
   update(change: (draft: RunDoc) => void): Promise<RunDoc> {
-    return this.queueWrite(async () => {
+    return this.writes.run(async () => {
       const cur = this.current;
       const draft: RunDoc = {
         ...structuredClone({ info: cur.info, params: cur.params, tags: cur.tags, inputs: cur.inputs, model_outputs: cur.model_outputs }),
@@ -136,16 +137,7 @@ export class StoredRun {
 
   /** Writes the document as it is now (the summary's lazy save); resolves once it is on disk. */
   save(): Promise<void> {
-    return this.queueWrite(() => writeFileDurably(join(this.dir, 'run.json'), stringifyDoc(this.current)));
-  }
-
-  private queueWrite<T>(write: () => Promise<T>): Promise<T> {
-    const result = this.writes.then(write);
-    this.writes = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
+    return this.writes.run(() => writeFileDurably(join(this.dir, 'run.json'), stringifyDoc(this.current)));
   }
 
   /**
@@ -212,7 +204,7 @@ export class StoredRun {
       this.summaryTimer = null;
       void this.save().catch(() => undefined);
     }
-    await this.writes;
+    await this.writes.idle();
     await this.metrics.close();
   }
 }
