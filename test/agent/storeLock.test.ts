@@ -68,7 +68,8 @@ test('(c) an agent killed with SIGKILL and not reaped yet (a zombie) does not ho
   await startsAndServes(store);
 });
 
-// A process that takes the lock at an agreed instant and says whether it got it.
+// A process that takes the lock at an agreed instant, says whether it got it, and holds it until
+// its standard input closes (so a slow start cannot find the lock already given back).
 const CONTENDER = `
 const { acquireStoreLock } = await import(process.argv[1]);
 const at = Number(process.argv[3]);
@@ -76,18 +77,23 @@ while (Date.now() < at) {}
 try {
   const lock = await acquireStoreLock(process.argv[2]);
   process.stdout.write('got');
-  setTimeout(() => lock.release(), 400);
+  process.stdin.on('end', () => lock.release());
+  process.stdin.resume();
 } catch (err) {
   process.stdout.write(/in use/.test(String(err.message)) ? 'refused' : 'error ' + err.message);
 }
 `;
 
-function contend(store: string, at: number): Promise<string> {
+/** Starts a contender; resolves with what it says, and a function that lets it go. */
+function contend(store: string, at: number): Promise<{ said: string; letGo(): Promise<void> }> {
   const lockModule = new URL('../../../agent/dist/store/storeLock.js', import.meta.url).href;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', CONTENDER, lockModule, store, String(at)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  return new Promise((resolve) => child.on('exit', () => resolve(out)));
+  const child = spawn(process.execPath, ['--input-type=module', '-e', CONTENDER, lockModule, store, String(at)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const letGo = (): Promise<void> => {
+    child.stdin.end();
+    return exited;
+  };
+  return new Promise((resolve) => child.stdout.once('data', (c: Buffer) => resolve({ said: c.toString(), letGo })));
 }
 
 test('(d) of two agents taking a store with a stale lock at the same moment, exactly one gets it (20 races)', async () => {
@@ -96,8 +102,9 @@ test('(d) of two agents taking a store with a stale lock at the same moment, exa
     await writeFile(join(store, 'agent.lock'), '999999');
     await mkdir(join(store, 'meta'), { recursive: true });
     const at = Date.now() + 300;
-    const outcomes = (await Promise.all([contend(store, at), contend(store, at)])).sort();
-    assert.deepEqual(outcomes, ['got', 'refused'], `round ${round}`);
+    const contenders = await Promise.all([contend(store, at), contend(store, at)]);
+    await Promise.all(contenders.map((c) => c.letGo()));
+    assert.deepEqual(contenders.map((c) => c.said).sort(), ['got', 'refused'], `round ${round}`);
   }
 });
 
