@@ -67,6 +67,8 @@ test('with the disk full, refused writes change nothing, and the same writes suc
   assert.ok((await post(agent.url, 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() })).status >= 500);
   const metrics = Array.from({ length: 500 }, (_, i) => ({ key: 'loss', value: i, timestamp: 1, step: i }));
   assert.ok((await post(agent.url, 'runs/log-batch', { run_id: runId, metrics })).status >= 500);
+  assert.ok((await post(agent.url, 'registered-models/create', { name: 'full-model' })).status >= 500);
+  assert.equal((await get(agent.url, 'registered-models/get', { name: 'full-model' })).status, 404);
   let run = (await get<RunBody>(agent.url, 'runs/get', { run_id: runId })).body.run;
   assert.equal(run.info.status, 'RUNNING');
   assert.equal(run.data.params, undefined);
@@ -79,6 +81,7 @@ test('with the disk full, refused writes change nothing, and the same writes suc
   assert.equal((await post(agent.url, 'runs/set-tag', { run_id: runId, key: 'stage', value: 'full' })).status, 200);
   assert.equal((await post(agent.url, 'runs/log-batch', { run_id: runId, metrics })).status, 200);
   assert.equal((await post(agent.url, 'runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() })).status, 200);
+  assert.equal((await post(agent.url, 'registered-models/create', { name: 'full-model' })).status, 200);
   await stop(agent);
 
   agent = await startAgentProcess(['serve', '--port', '0', '--store', store]);
@@ -89,6 +92,7 @@ test('with the disk full, refused writes change nothing, and the same writes suc
     assert.ok((run.data.tags ?? []).some((t) => t.key === 'stage' && t.value === 'full'));
     assert.deepEqual((await fullHistory(agent.url, runId, 'loss')).map((p) => p.step), metrics.map((m) => m.step));
     assert.equal((await get(agent.url, 'experiments/get-by-name', { experiment_name: 'made-while-full' })).status, 200);
+    assert.equal((await get(agent.url, 'registered-models/get', { name: 'full-model' })).status, 200);
   } finally {
     await stop(agent);
   }

@@ -6,8 +6,6 @@
  * hides it (its files stay), and params cannot change value once logged.
  */
 import type { LoggedModelStatus } from '@lablog/schema';
-import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -18,6 +16,8 @@ import { stringifyDoc } from '../store/jsonCodec.js';
 import { randomRunName } from '../store/runNames.js';
 import type { LoggedModelDoc } from './loggedModelRecords.js';
 import { assignKeys } from '../store/keyedRecord.js';
+import { writeFileDurably } from '../store/durableWrite.js';
+import { SerialQueue } from '../store/SerialQueue.js';
 
 /** Fields of a new logged model. Params and tags are already checked. */
 export interface NewLoggedModel {
@@ -31,12 +31,15 @@ export interface NewLoggedModel {
 }
 
 interface Stored {
+  /** The model's document as last written; replaced, never edited. */
   doc: LoggedModelDoc;
-  db: Low<LoggedModelDoc>;
+  /** Changes of this model, one at a time. */
+  changes: SerialQueue;
 }
 
-function modelFile(dir: string): DataFile<LoggedModelDoc> {
-  return new DataFile<LoggedModelDoc>(join(dir, 'model.json'), { parse: (s) => JSON.parse(s) as LoggedModelDoc, stringify: stringifyDoc });
+/** Writes a model's document durably. */
+function writeModel(dir: string, doc: LoggedModelDoc): Promise<void> {
+  return writeFileDurably(join(dir, 'model.json'), stringifyDoc(doc));
 }
 
 /** The logged models of a store. */
@@ -64,7 +67,7 @@ export class LoggedModelBook {
         continue; // a folder without a document (a crash during create) is not a model
       }
       const doc = JSON.parse(text) as LoggedModelDoc;
-      book.models.set(doc.info.model_id, { doc, db: new Low(modelFile(dir), doc) });
+      book.models.set(doc.info.model_id, { doc, changes: new SerialQueue() });
     }
     return book;
   }
@@ -126,18 +129,22 @@ export class LoggedModelBook {
     };
     const dir = join(this.dir, modelId);
     await mkdir(join(dir, 'artifacts'), { recursive: true });
-    const stored: Stored = { doc, db: new Low(modelFile(dir), doc) };
-    await stored.db.write();
-    this.models.set(modelId, stored);
+    await writeModel(dir, doc);
+    this.models.set(modelId, { doc, changes: new SerialQueue() });
     return doc;
   }
 
-  private async change(modelId: string, apply: (doc: LoggedModelDoc) => void): Promise<LoggedModelDoc> {
+  /** Applies `apply` to a copy of the model's document, writes it, and only then makes it the model's. */
+  private change(modelId: string, apply: (doc: LoggedModelDoc) => void): Promise<LoggedModelDoc> {
     const m = this.stored(modelId);
-    apply(m.doc);
-    m.doc.info.last_updated_timestamp_ms = Date.now();
-    await m.db.write();
-    return m.doc;
+    return m.changes.run(async () => {
+      const next = structuredClone(m.doc);
+      apply(next);
+      next.info.last_updated_timestamp_ms = Date.now();
+      await writeModel(join(this.dir, modelId), next);
+      m.doc = next;
+      return next;
+    });
   }
 
   /** Sets a model's status (READY once its files are uploaded, UPLOAD_FAILED when that failed). */
