@@ -118,7 +118,7 @@ export class ArtifactFolder {
    */
   async write(rel: RelPath, source: Readable): Promise<number> {
     if (rel.length === 0) throw invalidParameter('An artifact upload needs a file name after the artifact folder.');
-    await mkdir(this.root, { recursive: true }).catch((err: unknown) => {
+    await mkdir(this.root, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
       if (code(err) !== 'EEXIST' && code(err) !== 'ENOENT') throw err; // a link in its place: resolve() refuses it
     });
     const target = await this.resolve(rel);
@@ -126,16 +126,16 @@ export class ArtifactFolder {
     const dir = dirname(target);
     let firstCreated: string | undefined;
     try {
-      firstCreated = await mkdir(dir, { recursive: true });
+      firstCreated = await mkdir(dir, { recursive: true, mode: 0o700 });
     } catch (err) {
       if (code(err) === 'EEXIST' || code(err) === 'ENOTDIR') throw invalidParameter(`Cannot write artifact '${joinRel(rel)}': a part of its folder path is a file.`);
       throw err;
     }
     // in the store's tmp/ (same filesystem, so the rename is atomic), which opening the store clears
     const tempDir = uploadTempDir(this.boundary);
-    await mkdir(tempDir, { recursive: true });
+    await mkdir(tempDir, { recursive: true, mode: 0o700 });
     const temp = join(tempDir, `${UPLOAD_TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-    const handle = await open(temp, 'wx');
+    const handle = await open(temp, 'wx', 0o600);
     const sink = new DurableFileSink(handle, { highWaterMark: WRITE_CHUNK, syncEvery: SYNC_EVERY });
     try {
       await pipeline(source, sink);
