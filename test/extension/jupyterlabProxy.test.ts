@@ -11,11 +11,12 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { startAgentProcess } from '../support/agentProcess.js';
 import { launchBrowser, refusedByPort } from '../support/browser.js';
 import { get, post } from '../support/mlflowHttp.js';
 import { JUPYTER_SKIP, openJupyterLab, openNotebook, runCell, setCell, startCell, startJupyterLab, waitForCell, writeNotebook, type StartedJupyterLab } from '../support/jupyterLab.js';
@@ -181,6 +182,63 @@ describe('JupyterLab from PyPI with jupyterlab-lablog', { skip: JUPYTER_SKIP }, 
       assert.deepEqual(p.errors, []);
     } finally {
       await p.close();
+    }
+  });
+
+  test('a cell that logs before the agent is up waits for it: the run lands in the agent, nothing in ./mlruns', async () => {
+    const data = join(work, 'data-early');
+    const early = await startJupyterLab({ baseUrl: BASE, token: TOKEN, dataDir: data });
+    try {
+      // lablog's extension off in this JupyterLab: nothing asks for the agent but the test
+      await mkdir(join(early.configDir, 'labconfig'), { recursive: true });
+      await writeFile(join(early.configDir, 'labconfig', 'page_config.json'), JSON.stringify({ disabledExtensions: { '@lablog/jupyterlab': true } }));
+      const path = await writeNotebook(early.notebookDir, 'early.ipynb', ['']);
+      const p = await openJupyterLab(browser, early.url, { token: TOKEN, onlyPort: early.port, expectedErrors: JUPYTERLAB_NOISE });
+      try {
+        await openNotebook(p.page, path);
+        await setCell(p.page, path, 0, "import mlflow\nwith mlflow.start_run(run_name='early') as r:\n    mlflow.log_metric('loss', 0.25)\nprint(r.info.run_id)");
+        const before = await startCell(p.page, path, 0);
+        await new Promise((r) => setTimeout(r, 3000));
+        assert.equal(existsSync(join(data, 'lablog', 'agent.json')), false, 'the agent is not started yet');
+        // the first use of <base_url>lablog/ starts it
+        const res = await fetch(`${early.url}/lablog/health`, { headers: { authorization: `token ${TOKEN}` } });
+        assert.equal(res.status, 200);
+        const out = await waitForCell(p.page, path, 0, before, 180_000);
+        const rid = /^[0-9a-f]{32}$/m.exec(out)?.[0];
+        assert.ok(rid, out);
+        const agent = JSON.parse(await readFile(join(data, 'lablog', 'agent.json'), 'utf8')) as { url: string };
+        const run = await get<{ run: { info: { run_name: string }; data: { metrics: Array<{ key: string; value: number }> } } }>(agent.url, 'runs/get', { run_id: rid });
+        assert.equal(run.status, 200, JSON.stringify(run.body));
+        assert.equal(run.body.run.info.run_name, 'early');
+        assert.deepEqual(run.body.run.data.metrics.map((m) => [m.key, m.value]), [['loss', 0.25]]);
+        assert.equal((await readdir(early.notebookDir)).includes('mlruns'), false, 'nothing was logged to ./mlruns');
+      } finally {
+        await p.close();
+      }
+    } finally {
+      await early.close();
+    }
+  });
+
+  test('an agent already serving the store is reused, not duplicated, and outlives the Jupyter server', async () => {
+    const store = join(work, 'hand-store');
+    const hand = await startAgentProcess(['serve', '--port', '0', '--store', store]);
+    try {
+      const reusing = await startJupyterLab({ baseUrl: BASE, token: TOKEN, env: { LABLOG_STORE: store } });
+      try {
+        const res = await fetch(`${reusing.url}/lablog/api/2.0/lablog/agent`, { headers: { authorization: `token ${TOKEN}` } });
+        assert.equal(res.status, 200);
+        assert.equal(((await res.json()) as { url: string }).url, hand.url);
+        assert.match(reusing.log(), /already serves/);
+      } finally {
+        await reusing.close();
+      }
+      const health = await fetch(`${hand.url}/health`);
+      assert.equal(health.status, 200, 'the agent started by hand still runs');
+      assert.equal((JSON.parse(await readFile(join(store, 'agent.json'), 'utf8')) as { pid: number }).pid, hand.child.pid);
+    } finally {
+      hand.child.kill('SIGTERM');
+      await hand.exited;
     }
   });
 });
