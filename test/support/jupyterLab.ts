@@ -108,7 +108,9 @@ export async function startJupyterLab(opts: JupyterLabOptions = {}): Promise<Sta
     state: join(root, 'state'),
   };
   await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true })));
-  for (const [id, values] of Object.entries(opts.settings ?? {})) {
+  // no "get notified about Jupyter news?" prompt over the page (it asks on a fresh profile)
+  const settings = { '@jupyterlab/apputils-extension:notification': { fetchNews: 'false' }, ...opts.settings };
+  for (const [id, values] of Object.entries(settings)) {
     const [pkg, plugin] = id.split(':');
     if (!pkg || !plugin) throw new Error(`settings: "${id}" is not a plugin id (<package>:<plugin>)`);
     const file = join(dirs.state, 'user_settings', ...pkg.split('/'), `${plugin}.jupyterlab-settings`);
