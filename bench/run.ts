@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
   if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
-  if (!only || only === 'jupyterlab') rows.push(...(await withAgentProcess((agent) => jupyterlabBench(agent.url))));
+  if (!only || only === 'jupyterlab') rows.push(...(await jupyterlabBench()));
   printTable(`lablog bench (${new Date().toISOString()}, node ${process.version})`, rows);
 }
 

@@ -10,6 +10,7 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerAgentInfo } from './http/agentInfo.js';
 import { installErrorHandling } from './http/errorHandler.js';
 import { originCheck, requestGuard } from './http/security.js';
 import { validatorCompiler } from './http/validation.js';
@@ -37,6 +38,11 @@ export interface AgentOptions {
   pageDir?: string;
   /** Live channel limits (heartbeat, backpressure, history kept for resuming); defaults in LIVE_DEFAULTS. */
   live?: Partial<LiveOptions>;
+  /**
+   * A secret the Jupyter server's proxy adds to every request it forwards (`x-lablog-proxy`):
+   * such a request keeps Jupyter's Host (see http/security). Default: none.
+   */
+  proxySecret?: string | undefined;
 }
 
 /** A running agent. */
@@ -77,7 +83,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   installErrorHandling(app);
 
   const allowOrigins = opts.allowOrigins ?? [];
-  const guard = requestGuard({ host, allowOrigins, token: opts.token, tokenFree: isPagePath });
+  const guard = requestGuard({ host, allowOrigins, token: opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
   app.addHook('onRequest', async (req, reply) => {
     // lets clients tell a lablog agent (live channel, client run ids) from a plain MLflow server
     reply.header('x-lablog-version', AGENT_VERSION);
@@ -93,6 +99,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   });
 
   await registerMlflowApi(app, store);
+  let listening = '';
+  registerAgentInfo(app, () => listening, AGENT_VERSION);
   // notebook-linked runs: session endpoints, and the API again under /nb/<session>
   const notebooks = new NotebookRuns(store, await SessionBook.open(opts.store), app.log);
   await registerNotebookApi(app, store, notebooks);
@@ -109,9 +117,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       const addr = app.server.address();
       const bound = typeof addr === 'object' && addr ? addr.port : port;
       const shown = host.includes(':') ? `[${host}]` : host;
-      const url = `http://${shown}:${bound}`;
-      store.announce(url);
-      return url;
+      listening = `http://${shown}:${bound}`;
+      store.announce(listening);
+      return listening;
     },
     close() {
       closing ??= (async () => {

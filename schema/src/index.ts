@@ -18,3 +18,4 @@ export * from './lablog/downsample.js';
 export * from './lablog/runMime.js';
 export * from './lablog/sessions.js';
 export * from './lablog/filterCheck.js';
+export * from './lablog/agentInfo.js';

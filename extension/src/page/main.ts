@@ -22,7 +22,10 @@ function takeToken(): string | undefined {
 }
 
 const token = takeToken();
-const lablog = new Lablog({ url: location.origin, ...(token ? { token } : {}), spoolDir: false, onError: null });
+// the agent is where the page is: at the root of its own origin, or under a proxy's path
+// (`<jupyter base_url>lablog/`), so the API is reached relative to the page, never at `/`
+const base = new URL('.', location.href).href.replace(/\/+$/, '');
+const lablog = new Lablog({ url: base, ...(token ? { token } : {}), spoolDir: false, onError: null });
 let shell: PageShell | null = null;
 const nav: Navigator = new HashNavigator((route) => shell?.showRoute(route));
 const ctx: ViewerContext = { lablog, query: lablog.query, nav };
