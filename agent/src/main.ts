@@ -10,8 +10,13 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { DEFAULT_BODY_LIMIT } from './http/bodyLimits.js';
+import { onClientError } from './http/clientErrors.js';
 import { installErrorHandling } from './http/errorHandler.js';
+import { errorReply } from './http/errorReply.js';
+import { invalidParameter } from './errors.js';
 import { originCheck, requestGuard } from './http/security.js';
+import { installServerLimits, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/serverLimits.js';
 import { validatorCompiler } from './http/validation.js';
 import { attachLiveChannel, LIVE_DEFAULTS, type LiveChannel, type LiveOptions } from './live/liveSocket.js';
 import { registerMlflowApi } from './mlflow/mlflowApi.js';
@@ -37,6 +42,8 @@ export interface AgentOptions {
   pageDir?: string;
   /** Live channel limits (heartbeat, backpressure, history kept for resuming); defaults in LIVE_DEFAULTS. */
   live?: Partial<LiveOptions>;
+  /** HTTP server limits (connections, timeouts, large bodies at once); defaults in SERVER_LIMITS. */
+  limits?: Partial<ServerLimits>;
 }
 
 /** A running agent. */
@@ -54,9 +61,6 @@ export interface Agent {
 /** The agent's version, sent as `x-lablog-version` on every response. */
 export const AGENT_VERSION = '0.1.0';
 
-/** Largest request body (log-inputs may carry 16 MB dataset profiles). log-batch has its own 1 MB limit. */
-const BODY_LIMIT = 64 * 1024 * 1024;
-
 /**
  * Opens the store and builds the agent.
  * @throws MlflowError(INVALID_STATE) when another agent holds the store
@@ -64,17 +68,24 @@ const BODY_LIMIT = 64 * 1024 * 1024;
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const host = opts.host ?? '127.0.0.1';
   const store = await FileStore.open(opts.store);
+  const limits = { ...SERVER_LIMITS, ...opts.limits };
   const app = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: BODY_LIMIT,
+    // each route's own limit is set as it is registered (http/bodyLimits)
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    ...serverOptions(limits),
     forceCloseConnections: true,
     // errors Fastify finds before routing (a malformed URL) get an MLflow body too
     frameworkErrors: (err, _req, reply) => {
-      void (reply as FastifyReply).status(400).send({ error_code: 'INVALID_PARAMETER_VALUE', message: `Bad request: ${err.message}` });
+      const r = errorReply(invalidParameter(`Bad request: ${err.message}`));
+      void (reply as FastifyReply).status(r.status).send(r.body);
     },
+    // requests the HTTP parser refuses (431, malformed) get an MLflow body too
+    clientErrorHandler: onClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
+  installServerLimits(app, limits);
 
   const allowOrigins = opts.allowOrigins ?? [];
   const guard = requestGuard({ host, allowOrigins, token: opts.token, tokenFree: isPagePath });

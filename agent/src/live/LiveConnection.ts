@@ -9,6 +9,7 @@ import type { WebSocket } from 'ws';
 import { ClientMessage, LIVE_PROTOCOL_VERSION, type Scope, type ServerMessage, type SubscribeMessage } from '@lablog/schema';
 import { MlflowError } from '../errors.js';
 import { toBatch } from '../mlflow/batchInput.js';
+import { errorReply } from '../http/errorReply.js';
 import { bodyValidator, toMlflowError } from '../http/validation.js';
 import type { FileStore } from '../store/FileStore.js';
 import type { NumberedEvent } from './EventRing.js';
@@ -63,8 +64,8 @@ export class LiveConnection {
   }
 
   private fail(id: string | undefined, err: unknown): void {
-    const e = err instanceof MlflowError ? err : new MlflowError('INTERNAL_ERROR', err instanceof Error ? err.message : String(err));
-    this.send({ type: 'error', ...(id ? { id } : {}), error_code: e.code, message: e.message });
+    const { body } = errorReply(err);
+    this.send({ type: 'error', ...(id ? { id } : {}), ...body });
   }
 
   /** @internal Sends one event to one subscription, unless the socket is backed up. */

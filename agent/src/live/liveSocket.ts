@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MlflowError } from '../errors.js';
+import { errorReply, rawErrorResponse } from '../http/errorReply.js';
 import type { RequestGuard } from '../http/security.js';
 import type { FileStore } from '../store/FileStore.js';
 import { Hub } from './Hub.js';
@@ -77,19 +78,17 @@ export function attachLiveChannel(
   });
   const alive = new WeakMap<WebSocket, boolean>();
 
-  const refuse = (socket: Duplex, status: number, reason: string, message: string) => {
-    const body = JSON.stringify({ error_code: reason, message });
-    socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const refuse = (socket: Duplex, err: unknown) => {
+    socket.end(rawErrorResponse(errorReply(err)));
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    if (!isLivePath(path)) return refuse(socket, 404, 'ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`);
+    if (!isLivePath(path)) return refuse(socket, new MlflowError('ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`));
     try {
       guard(withSubprotocolToken(req.headers), path);
     } catch (err) {
-      const e = err instanceof MlflowError ? err : new MlflowError('PERMISSION_DENIED', String(err));
-      return refuse(socket, e.status, e.code, e.message);
+      return refuse(socket, err);
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
