@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { BATCH_LIMITS } from '@lablog/schema';
 import { MlflowError } from '../errors.js';
 import { errorReply, rawErrorResponse } from '../http/errorReply.js';
 import type { RequestGuard } from '../http/security.js';
@@ -18,18 +19,27 @@ export interface LiveOptions extends FlowLimits {
   heartbeatMs: number;
   /** How much recent history (event JSON) is kept for subscribers that resume. */
   ringBytes: number;
-  /** Largest message a client may send. */
+  /** Largest message a client may send (a log message is a log-batch body: the same limit). */
   maxMessageBytes: number;
+  /** WebSocket connections open at once; a further upgrade gets a 503. */
+  maxConnections: number;
+  /** Bytes of snapshots on their way out at once, over every connection; further snapshots wait. */
+  snapshotBudgetBytes: number;
 }
 
 /** Defaults of the live channel. */
 export const LIVE_DEFAULTS: LiveOptions = {
   heartbeatMs: 30_000,
   ringBytes: 64 * 1024 * 1024,
-  maxMessageBytes: 16 * 1024 * 1024,
+  maxMessageBytes: BATCH_LIMITS.bytes,
   highWaterBytes: 8 * 1024 * 1024,
   lowWaterBytes: 1024 * 1024,
   stallTimeoutMs: 60_000,
+  maxConnections: 128,
+  maxSubscriptions: 64,
+  maxSnapshotBytes: 128 * 1024 * 1024,
+  snapshotBudgetBytes: 256 * 1024 * 1024,
+  maxLogsInFlight: 16,
 };
 
 /** The subprotocol name of the live channel. */
@@ -69,7 +79,7 @@ export function attachLiveChannel(
   opts: LiveOptions,
   isLivePath: (path: string) => boolean = (path) => path === '/ws',
 ): LiveChannel {
-  const hub = new Hub(store, opts.ringBytes);
+  const hub = new Hub(store, opts.ringBytes, opts.snapshotBudgetBytes);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: opts.maxMessageBytes,
@@ -89,6 +99,9 @@ export function attachLiveChannel(
       guard(withSubprotocolToken(req.headers), path);
     } catch (err) {
       return refuse(socket, err);
+    }
+    if (wss.clients.size >= opts.maxConnections) {
+      return refuse(socket, new MlflowError('TEMPORARILY_UNAVAILABLE', `The agent has ${opts.maxConnections} live connections open, its most; retry shortly.`));
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       alive.set(ws, true);
