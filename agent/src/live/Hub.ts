@@ -50,9 +50,11 @@ export class SnapshotBudget {
   get spent(): boolean {
     return this.out >= this.max;
   }
+  /** Counts a snapshot of `bytes` as on its way out. */
   take(bytes: number): void {
     this.out += bytes;
   }
+  /** A snapshot of `bytes` left its socket's buffer (or its socket closed). */
   release(bytes: number): void {
     this.out -= bytes;
   }
