@@ -46,9 +46,22 @@ test('a snapshot larger than the limit is refused, and the connection goes on', 
   await c.close();
 });
 
-test('a message larger than a log-batch body closes the connection with 1009', async () => {
+test('a log message larger than a REST log-batch body is refused as that body would be; the connection goes on', async () => {
+  const { runId } = await newRun(a.url, 'limits-log');
+  const c = await LiveTestClient.connect(a.url);
+  c.send({ type: 'log', id: 'huge', run_id: runId, params: [{ key: 'k', value: 'é'.repeat(600 * 1024) }] });
+  const e = await c.next<ErrorMessage>((m) => m.type === 'error');
+  assert.equal(e.id, 'huge');
+  assert.equal(e.error_code, 'INVALID_PARAMETER_VALUE');
+  assert.match(e.message, /a live log message: at most 1 MB/);
+  c.send({ type: 'log', id: 'small', run_id: runId, params: [{ key: 'k', value: 'v' }] });
+  await c.next((m) => m.type === 'ack' && m.id === 'small');
+  await c.close();
+});
+
+test('a frame past the frame limit closes the connection with 1009', async () => {
   const c = await LiveTestClient.connect(a.url);
   const closed = new Promise<number>((resolve) => c.ws.once('close', (code) => resolve(code)));
-  c.send({ type: 'log', id: 'huge', run_id: 'x', params: [{ key: 'k', value: 'v'.repeat(1024 * 1024) }] });
+  c.send({ type: 'log', id: 'huge', run_id: 'x', params: [{ key: 'k', value: 'v'.repeat(5 * 1024 * 1024) }] });
   assert.equal(await closed, 1009);
 });

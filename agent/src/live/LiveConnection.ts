@@ -11,6 +11,7 @@
  *   more than it, or while a snapshot is still on its way out, the connection reads no more
  *   messages (TCP holds the client back), so a client that sends requests without reading the
  *   answers gets no more answers queued than one message's worth;
+ * - a log message is limited as a REST log-batch body (`maxLogBytes`, refused for that message);
  * - a connection holds at most `maxSubscriptions` subscriptions and `maxLogsInFlight` batches
  *   waiting for their commit; a snapshot larger than `maxSnapshotBytes` is refused, and the
  *   snapshots of all connections on their way out together stay within the hub's budget (a
@@ -19,7 +20,7 @@
 import type { WebSocket } from 'ws';
 import { ClientMessage, LIVE_PROTOCOL_VERSION, type Scope, type ServerMessage, type SubscribeMessage } from '@lablog/schema';
 import { MlflowError } from '../errors.js';
-import { errorReply } from '../http/errorReply.js';
+import { errorReply, type ErrorContext } from '../http/errorReply.js';
 import { toBatch } from '../mlflow/batchInput.js';
 import { bodyValidator, toMlflowError } from '../http/validation.js';
 import type { FileStore } from '../store/FileStore.js';
@@ -40,6 +41,8 @@ export interface FlowLimits {
   maxSnapshotBytes: number;
   /** Logged batches of one connection waiting for their commit at once; further messages wait. */
   maxLogsInFlight: number;
+  /** Largest log message (bytes), as a REST log-batch body; a larger one is refused, the connection goes on. */
+  maxLogBytes: number;
 }
 
 /** Messages received but not yet handled, past which the connection is closed (a client ignoring TCP flow control). */
@@ -101,8 +104,8 @@ export class LiveConnection {
     if (!this.closed) this.ws.send(text);
   }
 
-  private fail(id: string | undefined, err: unknown): void {
-    const { body } = errorReply(err);
+  private fail(id: string | undefined, err: unknown, ctx?: ErrorContext): void {
+    const { body } = errorReply(err, ctx);
     this.send({ type: 'error', ...(id ? { id } : {}), ...body });
   }
 
@@ -226,6 +229,10 @@ export class LiveConnection {
         return;
       }
       case 'log': {
+        if (Buffer.byteLength(text!) > this.limits.maxLogBytes) {
+          // the same refusal as a REST log-batch body over its limit
+          return this.fail(m.id, Object.assign(new Error('log message too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE' }), { route: 'a live log message', bodyLimit: this.limits.maxLogBytes });
+        }
         let batch;
         try {
           batch = toBatch(m);

@@ -19,7 +19,11 @@ export interface LiveOptions extends FlowLimits {
   heartbeatMs: number;
   /** How much recent history (event JSON) is kept for subscribers that resume. */
   ringBytes: number;
-  /** Largest message a client may send (a log message is a log-batch body: the same limit). */
+  /**
+   * Largest frame a client may send; a larger one closes the connection (1009). Log messages
+   * have the REST log-batch limit (`maxLogBytes`), answered per message: this only bounds what
+   * one frame may cost before it can be answered.
+   */
   maxMessageBytes: number;
   /** WebSocket connections open at once; a further upgrade gets a 503. */
   maxConnections: number;
@@ -31,7 +35,8 @@ export interface LiveOptions extends FlowLimits {
 export const LIVE_DEFAULTS: LiveOptions = {
   heartbeatMs: 30_000,
   ringBytes: 64 * 1024 * 1024,
-  maxMessageBytes: BATCH_LIMITS.bytes,
+  maxMessageBytes: 4 * BATCH_LIMITS.bytes,
+  maxLogBytes: BATCH_LIMITS.bytes,
   highWaterBytes: 8 * 1024 * 1024,
   lowWaterBytes: 1024 * 1024,
   stallTimeoutMs: 60_000,
