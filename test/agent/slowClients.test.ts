@@ -60,6 +60,17 @@ test('100 connections trickling a body are cut off with a 408 once their time is
   await healthy();
 });
 
+test('a refused request whose body trickles on is cut off too (Node reads and drops that body)', async () => {
+  const s = await openSocket(a.url);
+  const reply = readUntilClosed(s, 20_000);
+  // refused by the Host check before its body is read
+  s.write(`POST /api/2.0/mlflow/experiments/create HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
+  trickle(s, 'x'.repeat(1000), 100);
+  const { text, closed } = await reply;
+  assert.ok(closed, 'the agent closed the connection');
+  assert.equal(parseResponse(text)?.status, 403);
+});
+
 test('headers that trickle in are cut off with a 408', async () => {
   const s = await openSocket(a.url);
   const reply = readUntilClosed(s, 20_000);

@@ -9,7 +9,8 @@
  * - every connection that stays silent for `idleTimeoutMs` is closed;
  * - at most `maxConnections` connections at once: further ones get a 503 the MLflow client retries;
  * - at most `largeBodies` requests at once read a body larger than the default limit (a notebook
- *   snapshot, a dataset profile); the others wait their turn before their body is read.
+ *   snapshot, a dataset profile); the others wait their turn, after the security checks and
+ *   before their body is read.
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
@@ -119,48 +120,45 @@ export function installServerLimits(app: FastifyInstance, limits: ServerLimits):
     route.bodyLimit ??= bodyLimitOf(route.url);
   });
 
-  const large = new Gate(limits.largeBodies);
-  const deadlines = new WeakMap<FastifyRequest, NodeJS.Timeout>();
-  const endDeadline = (req: FastifyRequest) => {
-    clearTimeout(deadlines.get(req));
-    clearInterval(deadlines.get(req));
-    deadlines.delete(req);
-  };
+  const isUpload = (req: FastifyRequest) => (req.routeOptions.config as UploadRouteConfig | undefined)?.streamedUpload === true;
+  const hasBody = (req: FastifyRequest) => req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
 
-  app.addHook('onRequest', async (req, reply) => {
+  // Timed from the headers (before any check that may refuse the request: a refused request's
+  // body is still read and dropped by Node, and must arrive in time too) until the body has
+  // arrived whole; the request stream's end or close ends the timer.
+  app.addHook('onRequest', async (req) => {
+    if (!hasBody(req) || req.raw.complete) return;
     const socket = req.raw.socket;
-    // the response's end, or the connection's, ends whatever the request held
-    let closed = false;
-    reply.raw.once('close', () => {
-      closed = true;
-      endDeadline(req);
-    });
-    if ((req.routeOptions.config as UploadRouteConfig | undefined)?.streamedUpload) {
+    let timer: NodeJS.Timeout;
+    if (isUpload(req)) {
       // an upload lives as long as it makes progress (counted on the socket: the body stream is left alone)
       let seen = socket.bytesRead;
-      const timer = setInterval(() => {
+      timer = setInterval(() => {
         if (socket.bytesRead - seen < limits.uploadMinBytes && !req.raw.complete) refuseSocket(socket, TIMEOUT);
         seen = socket.bytesRead;
       }, limits.uploadIdleMs);
-      timer.unref();
-      deadlines.set(req, timer);
-      return;
+    } else {
+      timer = setTimeout(() => {
+        if (!req.raw.complete) refuseSocket(socket, TIMEOUT);
+      }, limits.bodyTimeoutMs);
     }
-    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return;
-    if ((req.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT) > DEFAULT_BODY_LIMIT) {
-      // the place is held until the reply is sent: the parsed body lives as long as the route runs
-      await large.enter();
-      if (closed) return large.leave(); // gone while it waited
-      reply.raw.once('close', () => large.leave());
-    }
-    const timer = setTimeout(() => {
-      if (!req.raw.complete) refuseSocket(socket, TIMEOUT);
-    }, limits.bodyTimeoutMs);
     timer.unref();
-    deadlines.set(req, timer);
+    const stop = () => clearInterval(timer); // clears a timeout too
+    req.raw.once('end', stop);
+    req.raw.once('close', stop);
   });
-  // the body has arrived whole and been parsed
-  app.addHook('preValidation', async (req) => {
-    if (!(req.routeOptions.config as UploadRouteConfig | undefined)?.streamedUpload) endDeadline(req);
+
+  // Large bodies take their turn once the request passed every check (an unauthenticated client
+  // cannot hold a place); the place is kept until the reply is sent, as the parsed body lives as
+  // long as the route runs.
+  const large = new Gate(limits.largeBodies);
+  app.addHook('preParsing', async (req, reply, payload) => {
+    if (!hasBody(req) || isUpload(req) || (req.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT) <= DEFAULT_BODY_LIMIT) return payload;
+    let closed = false;
+    reply.raw.once('close', () => (closed = true));
+    await large.enter();
+    if (closed) large.leave(); // gone while it waited
+    else reply.raw.once('close', () => large.leave());
+    return payload;
   });
 }
