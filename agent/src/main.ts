@@ -58,6 +58,9 @@ export interface Agent {
   close(): Promise<void>;
 }
 
+/** How long requests under way may take to finish when the agent stops. */
+const CLOSE_GRACE_MS = 5000;
+
 /** The agent's version, sent as `x-lablog-version` on every response. */
 export const AGENT_VERSION = '0.1.0';
 
@@ -74,7 +77,10 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     // each route's own limit is set as it is registered (http/bodyLimits)
     bodyLimit: DEFAULT_BODY_LIMIT,
     ...serverOptions(limits),
-    forceCloseConnections: true,
+    // on close, idle connections go at once and requests under way finish (see close())
+    forceCloseConnections: 'idle',
+    // those still get full answers (CORS headers included; the store is open until they are done)
+    return503OnClosing: false,
     // errors Fastify finds before routing (a malformed URL) get an MLflow body too
     frameworkErrors: (err, _req, reply) => {
       const r = errorReply(invalidParameter(`Bad request: ${err.message}`));
@@ -125,7 +131,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     close() {
       closing ??= (async () => {
         await live.close();
+        // requests under way get a grace to finish (a durable write answers in ms); a client
+        // that would hold the agent open past it (a stalled upload) is cut off
+        const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
         await app.close();
+        clearTimeout(cut);
         await notebooks.close();
         await store.close();
       })();
