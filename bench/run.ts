@@ -16,6 +16,7 @@ import { browserChartBench } from './browserChartBench.js';
 import { browserTableBench } from './browserTableBench.js';
 import { jupyterlabBench } from './jupyterlabBench.js';
 import { ingestBench } from './ingestBench.js';
+import { limitsBench } from './limitsBench.js';
 import { liveBench } from './liveBench.js';
 import { storeBench } from './storeBench.js';
 import { printTable, type Row } from './table.js';
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (!only || only === 'ingest') rows.push(...(await withAgentProcess((agent) => ingestBench(agent.url))));
   if (!only || only === 'live') rows.push(...(await withAgentProcess((agent) => liveBench(agent.url, agent.child.pid!))));
+  if (!only || only === 'limits') rows.push(...(await withAgentProcess((agent) => limitsBench(agent.url, agent.child.pid!))));
   if (!only || only === 'client') rows.push(...(await withAgentProcess((agent) => clientBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
   if (!only || only === 'experiments') rows.push(...(await withStore(experimentBench)));

@@ -11,8 +11,13 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { registerAgentInfo } from './http/agentInfo.js';
+import { DEFAULT_BODY_LIMIT } from './http/bodyLimits.js';
+import { onClientError } from './http/clientErrors.js';
 import { installErrorHandling } from './http/errorHandler.js';
+import { errorReply } from './http/errorReply.js';
+import { invalidParameter } from './errors.js';
 import { originCheck, requestGuard } from './http/security.js';
+import { installServerLimits, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/serverLimits.js';
 import { validatorCompiler } from './http/validation.js';
 import { attachLiveChannel, LIVE_DEFAULTS, type LiveChannel, type LiveOptions } from './live/liveSocket.js';
 import { registerMlflowApi } from './mlflow/mlflowApi.js';
@@ -43,6 +48,8 @@ export interface AgentOptions {
    * such a request keeps Jupyter's Host (see http/security). Default: none.
    */
   proxySecret?: string | undefined;
+  /** HTTP server limits (connections, timeouts, large bodies at once); defaults in SERVER_LIMITS. */
+  limits?: Partial<ServerLimits>;
 }
 
 /** A running agent. */
@@ -57,11 +64,11 @@ export interface Agent {
   close(): Promise<void>;
 }
 
+/** How long requests under way may take to finish when the agent stops. */
+const CLOSE_GRACE_MS = 5000;
+
 /** The agent's version, sent as `x-lablog-version` on every response. */
 export const AGENT_VERSION = '0.1.0';
-
-/** Largest request body (log-inputs may carry 16 MB dataset profiles). log-batch has its own 1 MB limit. */
-const BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Opens the store and builds the agent.
@@ -70,17 +77,27 @@ const BODY_LIMIT = 64 * 1024 * 1024;
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const host = opts.host ?? '127.0.0.1';
   const store = await FileStore.open(opts.store);
+  const limits = { ...SERVER_LIMITS, ...opts.limits };
   const app = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: BODY_LIMIT,
-    forceCloseConnections: true,
+    // each route's own limit is set as it is registered (http/bodyLimits)
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    ...serverOptions(limits),
+    // on close, idle connections go at once and requests under way finish (see close())
+    forceCloseConnections: 'idle',
+    // those still get full answers (CORS headers included; the store is open until they are done)
+    return503OnClosing: false,
     // errors Fastify finds before routing (a malformed URL) get an MLflow body too
     frameworkErrors: (err, _req, reply) => {
-      void (reply as FastifyReply).status(400).send({ error_code: 'INVALID_PARAMETER_VALUE', message: `Bad request: ${err.message}` });
+      const r = errorReply(invalidParameter(`Bad request: ${err.message}`));
+      void (reply as FastifyReply).status(r.status).send(r.body);
     },
+    // requests the HTTP parser refuses (431, malformed) get an MLflow body too
+    clientErrorHandler: onClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
+  installServerLimits(app, limits);
 
   const allowOrigins = opts.allowOrigins ?? [];
   const guard = requestGuard({ host, allowOrigins, token: opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
@@ -124,7 +141,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     close() {
       closing ??= (async () => {
         await live.close();
+        // requests under way get a grace to finish (a durable write answers in ms); a client
+        // that would hold the agent open past it (a stalled upload) is cut off
+        const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
         await app.close();
+        clearTimeout(cut);
         await notebooks.close();
         await store.close();
       })();
