@@ -5,41 +5,10 @@
  * (steno's idea): while one is under way only the latest text waits, and every caller's promise
  * resolves once a text at least as new as its own is on disk.
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileDurably } from '../store/durableWrite.js';
 
-/** Flushes a folder's entries (a rename into it) to disk. */
-export async function syncFolder(path: string): Promise<void> {
-  const dir = await open(path, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
-  }
-}
-
-/** Writes `text` to `path` through a flushed temporary file and a rename; the folder is flushed after. */
-export async function writeFileDurably(path: string, text: string | Buffer): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(temp, 'w');
-  try {
-    await fh.writeFile(text);
-    await fh.datasync();
-  } catch (err) {
-    await fh.close();
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
-  await fh.close();
-  try {
-    await rename(temp, path);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw err;
-  }
-  await syncFolder(dirname(path));
-}
+export { syncFolder } from '../store/durableWrite.js';
 
 /** One text file written durably, writes merged. */
 export class DurableTextFile {
