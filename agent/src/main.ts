@@ -16,7 +16,8 @@ import { onClientError } from './http/clientErrors.js';
 import { installErrorHandling } from './http/errorHandler.js';
 import { errorReply } from './http/errorReply.js';
 import { invalidParameter } from './errors.js';
-import { originCheck, requestGuard } from './http/security.js';
+import { ownerOnly } from './http/peerUser.js';
+import { isLoopback, originCheck, requestGuard } from './http/security.js';
 import { installServerLimits, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/serverLimits.js';
 import { validatorCompiler } from './http/validation.js';
 import { attachLiveChannel, LIVE_DEFAULTS, type LiveChannel, type LiveOptions } from './live/liveSocket.js';
@@ -50,6 +51,11 @@ export interface AgentOptions {
   proxySecret?: string | undefined;
   /** HTTP server limits (connections, timeouts, large bodies at once); defaults in SERVER_LIMITS. */
   limits?: Partial<ServerLimits>;
+  /**
+   * The user (uid) served on loopback when there is no token: connections from other local users
+   * are refused (Linux; see http/peerUser). Default: the agent process's user. Root is always served.
+   */
+  owner?: number;
 }
 
 /** A running agent. */
@@ -101,10 +107,15 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   const allowOrigins = opts.allowOrigins ?? [];
   const guard = requestGuard({ host, allowOrigins, token: opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
+  // on a shared machine only the agent's owner reaches it: without a token, the user behind each
+  // loopback connection is asked of the kernel (http/peerUser)
+  const peerCheck = opts.token || !isLoopback(host) ? undefined : ownerOnly(opts.owner ?? process.getuid?.() ?? 0);
   app.addHook('onRequest', async (req, reply) => {
     // lets clients tell a lablog agent (live channel, client run ids) from a plain MLflow server
     reply.header('x-lablog-version', AGENT_VERSION);
-    guard(req.headers, req.url.split('?')[0] ?? '', req.method);
+    const path = req.url.split('?')[0] ?? '';
+    guard(req.headers, path, req.method);
+    if (peerCheck && path !== '/health') await peerCheck(req.raw.socket);
   });
   // browser pages on allowed origins (a local JupyterLab) may call the API
   const allowedOrigin = originCheck(allowOrigins);
@@ -122,7 +133,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const notebooks = new NotebookRuns(store, await SessionBook.open(opts.store), app.log);
   await registerNotebookApi(app, store, notebooks);
   await registerPage(app, opts.pageDir);
-  const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path));
+  const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
 
   let closing: Promise<void> | null = null;
   return {

@@ -11,6 +11,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
+import { MlflowError } from '../errors.js';
 
 /** Whether the platform can tell the user behind a loopback connection. */
 export const CAN_TELL_PEER = process.platform === 'linux';
@@ -42,14 +43,16 @@ function hex4(port: number): string {
   return port.toString(16).toUpperCase().padStart(4, '0');
 }
 
+/** A connection check: resolves when the connection may be served, rejects with the reason otherwise. */
+export type PeerCheck = (socket: Socket) => Promise<void>;
+
 /**
- * A check of a connection's user, remembered per socket (a keep-alive connection is looked up
- * once): resolves true when the owner of the client end is `owner` or root, or the platform
- * cannot tell.
+ * The check that only `owner` (and root) reach the agent, remembered per socket (a keep-alive
+ * connection is looked up once). Where the platform cannot tell the user, every connection passes.
  */
-export function ownerOnly(owner: number): (socket: Socket) => Promise<boolean> {
+export function ownerOnly(owner: number): PeerCheck {
   const seen = new WeakMap<Socket, Promise<boolean>>();
-  return (socket) => {
+  return async (socket) => {
     let verdict = seen.get(socket);
     if (!verdict) {
       verdict = peerUid(socket).then(
@@ -58,6 +61,11 @@ export function ownerOnly(owner: number): (socket: Socket) => Promise<boolean> {
       );
       seen.set(socket, verdict);
     }
-    return verdict;
+    if (!(await verdict)) {
+      throw new MlflowError(
+        'PERMISSION_DENIED',
+        `This lablog agent serves only the user who started it (uid ${owner}). Start your own agent, or ask its owner to start it with a token (--token-file) and use that token.`,
+      );
+    }
   };
 }

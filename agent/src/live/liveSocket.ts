@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { BATCH_LIMITS } from '@lablog/schema';
 import { MlflowError } from '../errors.js';
 import { errorReply, rawErrorResponse } from '../http/errorReply.js';
+import type { PeerCheck } from '../http/peerUser.js';
 import type { RequestGuard } from '../http/security.js';
 import type { FileStore } from '../store/FileStore.js';
 import { Hub } from './Hub.js';
@@ -76,6 +77,7 @@ export interface LiveChannel {
  * Serves `/ws` (and `<prefix>/ws` for each extra prefix) on `server`.
  * @param guard the request check REST uses; it throws an MlflowError to refuse
  * @param isLivePath which upgrade paths are the channel (default: `/ws` only; the agent adds `/nb/<session>/ws`)
+ * @param peerCheck the connection check REST uses (who is connecting), when there is one
  */
 export function attachLiveChannel(
   server: Server,
@@ -83,6 +85,7 @@ export function attachLiveChannel(
   guard: RequestGuard,
   opts: LiveOptions,
   isLivePath: (path: string) => boolean = (path) => path === '/ws',
+  peerCheck?: PeerCheck,
 ): LiveChannel {
   const hub = new Hub(store, opts.ringBytes, opts.snapshotBudgetBytes);
   const wss = new WebSocketServer({
@@ -108,11 +111,14 @@ export function attachLiveChannel(
     if (wss.clients.size >= opts.maxConnections) {
       return refuse(socket, new MlflowError('TEMPORARILY_UNAVAILABLE', `The agent has ${opts.maxConnections} live connections open, its most; retry shortly.`));
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      alive.set(ws, true);
-      ws.on('pong', () => alive.set(ws, true));
-      new LiveConnection(ws, hub, store, opts);
-    });
+    const accept = () =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        alive.set(ws, true);
+        ws.on('pong', () => alive.set(ws, true));
+        new LiveConnection(ws, hub, store, opts);
+      });
+    if (!peerCheck) return accept();
+    peerCheck(req.socket).then(accept, (err: unknown) => refuse(socket, err));
   };
   server.on('upgrade', onUpgrade);
 
