@@ -4,6 +4,7 @@
  * adds the JupyterLab extension. Flags override environment
  * variables (LABLOG_STORE, LABLOG_PORT, LABLOG_TOKEN), which override defaults.
  */
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLoopback } from './http/security.js';
@@ -32,8 +33,10 @@ Options of serve:
   --host ADDR            address to bind (default 127.0.0.1; anything off loopback needs --token)
   --port N               port (default 5454, env LABLOG_PORT; 0 picks a free one)
   --store DIR            store folder (default ./.lablog, env LABLOG_STORE)
-  --token TOKEN          require "Authorization: Bearer TOKEN" (env LABLOG_TOKEN; MLflow clients send
-                         MLFLOW_TRACKING_TOKEN)
+  --token-file FILE      require "Authorization: Bearer <token>", the token being FILE's first line
+                         (env LABLOG_TOKEN_FILE, or the token itself in env LABLOG_TOKEN; MLflow
+                         clients send MLFLOW_TRACKING_TOKEN). Keep FILE private (chmod 600)
+  --token TOKEN          the same, but any user can read TOKEN in the process list: prefer the above
   --allow-origin ORIGIN  allow browser requests from ORIGIN (repeatable); loopback origins are always allowed
   --log                  log every request
   --jupyter              as the Jupyter server starts it (jupyterlab-lablog): when an agent already
@@ -44,6 +47,29 @@ Options of serve:
 Once listening, the agent writes <store>/agent.json (its URL, pid and the secret the Jupyter server's
 proxy sends, env LABLOG_PROXY_SECRET or a random one), and removes it when it stops.
 `;
+
+/**
+ * The token: from a file (first line), else `--token` (with a warning: the process list shows
+ * it to every user), else LABLOG_TOKEN; undefined for none.
+ */
+async function readToken(flag: string | undefined, file: string | undefined): Promise<string | undefined> {
+  if (file) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      fail(`cannot read the token file ${file}: ${(err as Error).message}`);
+    }
+    const token = text.split(/\r?\n/, 1)[0]!.trim();
+    if (!token) fail(`the token file ${file} is empty`);
+    return token;
+  }
+  if (flag !== undefined) {
+    process.stderr.write('lablog: --token is visible to every user of this machine in the process list; use --token-file or LABLOG_TOKEN\n');
+    return flag;
+  }
+  return process.env.LABLOG_TOKEN || undefined;
+}
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`lablog: ${message}\n`);
@@ -58,6 +84,7 @@ async function serve(args: string[]): Promise<void> {
       port: { type: 'string' },
       store: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       log: { type: 'boolean' },
       jupyter: { type: 'boolean' },
@@ -74,7 +101,7 @@ async function serve(args: string[]): Promise<void> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not '${portText}'`);
   const store = resolve(values.store ?? process.env.LABLOG_STORE ?? '.lablog');
-  const token = values.token ?? process.env.LABLOG_TOKEN ?? undefined;
+  const token = await readToken(values.token, values['token-file'] ?? process.env.LABLOG_TOKEN_FILE);
   if (!isLoopback(host) && !token) {
     fail(`binding ${host} exposes the agent beyond this machine; give a token with --token or LABLOG_TOKEN`);
   }
@@ -103,7 +130,7 @@ async function serve(args: string[]): Promise<void> {
   await writeAgentFile(store, { url, pid: process.pid, version: AGENT_VERSION, proxy_secret: proxySecret });
   process.stdout.write(
     `lablog agent on ${url}  (store: ${store})\n` +
-      `  open ${url}/ in a browser${token ? ` (first time: ${url}/?token=<token>)` : ''}\n` +
+      `  open ${url}/ in a browser${token ? ` (first time: ${url}/#token=<token>)` : ''}\n` +
       `  export MLFLOW_TRACKING_URI=${url}\n`,
   );
   let stopping = false;

@@ -17,6 +17,7 @@ import { installErrorHandling } from './http/errorHandler.js';
 import { errorReply } from './http/errorReply.js';
 import { invalidParameter } from './errors.js';
 import { ownerOnly } from './http/peerUser.js';
+import { REQUEST_LOG } from './http/redact.js';
 import { isLoopback, originCheck, requestGuard } from './http/security.js';
 import { installServerLimits, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/serverLimits.js';
 import { validatorCompiler } from './http/validation.js';
@@ -85,7 +86,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const store = await FileStore.open(opts.store);
   const limits = { ...SERVER_LIMITS, ...opts.limits };
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // requests are logged with their URL's token redacted and no headers (http/redact)
+    logger: opts.logger ? REQUEST_LOG : false,
     // each route's own limit is set as it is registered (http/bodyLimits)
     bodyLimit: DEFAULT_BODY_LIMIT,
     ...serverOptions(limits),

@@ -6,11 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startAgent, type StartedAgent } from '../support/startAgent.js';
 import { newRun } from '../support/mlflowHttp.js';
+import { startAgentProcess } from '../support/agentProcess.js';
 
 const OWNER = 41_001;
 const OTHER = 41_002;
@@ -94,4 +96,26 @@ describe('an agent with a token on a shared machine', { skip: asRoot ? false : '
     assert.equal((await requestAs(OTHER, url, 'GET', '', 'shared-secret')).status, 200);
     assert.equal((await requestAs(OTHER, url)).status, 401);
   });
+});
+
+test('a token from a file is in no command line and in no log line, even when a URL carries it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lablog-tokenfile-'));
+  after(() => rm(dir, { recursive: true, force: true }));
+  const tokenFile = join(dir, 'token');
+  await writeFile(tokenFile, 'tok-8c1f2e\n', { mode: 0o600 });
+  const agent = await startAgentProcess(['serve', '--port', '0', '--store', join(dir, 'store'), '--token-file', tokenFile, '--log']);
+  try {
+    if (process.platform === 'linux') assert.doesNotMatch(await readFile(`/proc/${agent.child.pid}/cmdline`, 'utf8'), /tok-8c1f2e/);
+    assert.match(agent.output(), /#token=<token>/, 'the printed page URL puts the token in the fragment');
+    const authed = await fetch(`${agent.url}/api/2.0/mlflow/experiments/search?max_results=1`, { headers: { authorization: 'Bearer tok-8c1f2e' } });
+    assert.equal(authed.status, 200);
+    assert.equal((await fetch(`${agent.url}/api/2.0/mlflow/experiments/search?max_results=1`)).status, 401);
+    await fetch(`${agent.url}/?token=tok-8c1f2e`);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.match(agent.output(), /token=\[redacted\]/);
+    assert.doesNotMatch(agent.output(), /tok-8c1f2e/);
+  } finally {
+    agent.child.kill('SIGTERM');
+    await agent.exited;
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * The standalone page the agent serves at `/`: lablog's widgets without JupyterLab. It talks to
- * the agent that served it (same origin) through the lablog client; a token given once as
- * `/?token=…` (the CLI prints that URL) is kept for the browser session.
+ * the agent that served it (same origin) through the lablog client; a token given once in the
+ * fragment, `/#token=…` (the CLI prints that URL), is kept for the browser session. The fragment is
+ * never sent to the server, so the token stays out of its logs; `?token=` is still read, for old links.
  */
 import { Lablog } from '@lablog/client';
 import { Widget } from '@lumino/widgets';
@@ -10,13 +11,16 @@ import '../../style/page.css';
 import type { Navigator, ViewerContext } from '../widgets/context.js';
 import { HashNavigator, PageShell } from './PageShell.js';
 
+/** Takes a token from `#token=T` (optionally `#token=T&/route`) or `?token=T`, and forgets it from the address bar. */
 function takeToken(): string | undefined {
   const url = new URL(location.href);
-  const given = url.searchParams.get('token');
+  const fragment = /^#token=([^&]*)&?(.*)$/.exec(url.hash);
+  const given = fragment ? decodeURIComponent(fragment[1]!) : url.searchParams.get('token');
   if (given) {
     sessionStorage.setItem('lablog.token', given);
     url.searchParams.delete('token');
-    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+    const hash = fragment ? (fragment[2] ? `#${fragment[2]}` : '') : url.hash;
+    history.replaceState(history.state, '', url.pathname + url.search + hash);
   }
   return sessionStorage.getItem('lablog.token') ?? undefined;
 }
