@@ -16,6 +16,8 @@ import { launchBrowser, openPage } from '../test/support/browser.js';
 import { newRun, post } from '../test/support/mlflowHttp.js';
 import { JUPYTER_SKIP, openJupyterLab, openNotebook, runCell, setCell, startCell, startJupyterLab, waitForCell, writeNotebook, type StartedJupyterLab } from '../test/support/jupyterLab.js';
 import { fmt, type Row } from './table.js';
+import { startAgentProcess } from '../test/support/agentProcess.js';
+import { freePort } from '../test/support/tcpProxy.js';
 
 const PLUGIN = '@lablog/jupyterlab:plugin';
 const TOKEN = 'bench-token';
@@ -173,11 +175,17 @@ export async function jupyterlabBench(): Promise<Row[]> {
     try {
       proxied = await cellToPanel(browser, lab);
       const agentUrl = await agentOf(lab);
-      const directLab = await startJupyterLab({ baseUrl: BASE, token: TOKEN, settings: { [PLUGIN]: { agentUrl } } });
+      // direct: a JupyterLab whose setting names an agent started by hand, told that JupyterLab's origin
+      const directPort = await freePort();
+      const directLab = await startJupyterLab({ baseUrl: BASE, token: TOKEN, settings: { [PLUGIN]: { agentUrl: `http://127.0.0.1:${directPort}` } } });
+      const origin = new URL(directLab.url).origin;
+      const directAgent = await startAgentProcess(['serve', '--port', String(directPort), '--store', join(work, 'direct-store'), '--allow-origin', origin, '--allow-origin', origin.replace('127.0.0.1', 'localhost')]);
       try {
         direct = await cellToPanel(browser, directLab);
       } finally {
         await directLab.close();
+        directAgent.child.kill('SIGTERM');
+        await directAgent.exited;
       }
 
       // (c) a million points: the standalone page through the proxy and direct

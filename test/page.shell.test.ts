@@ -73,8 +73,24 @@ test('the page takes a token from the fragment, which no request carries, and us
     await p.page.waitForSelector('.ll-connection[data-state="up"]');
     assert.equal(await p.page.evaluate(() => sessionStorage.getItem('lablog.token')), 's3cret');
     assert.equal(new URL(p.page.url()).hash, '#/models', 'the token leaves the address bar; the route stays');
+    // kept for the browser session: a reload works, and no request carries the token in its URL
+    await p.page.reload();
+    await p.page.waitForSelector('.ll-connection[data-state="up"]');
     assert.ok(sent.length > 0);
     assert.ok(sent.every((u) => !u.includes('s3cret')), sent.join('\n'));
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+    await tokened.close();
+  }
+});
+
+test('a token with characters a WebSocket subprotocol cannot hold (/ = +) still opens the live channel', async () => {
+  const token = 'sl/ash=eq+pl';
+  const tokened = await startAgent({ token });
+  const p = await openPage(browser, `${tokened.url}/#token=${encodeURIComponent(token)}&/models`);
+  try {
+    await p.page.waitForSelector('.ll-connection[data-state="up"]');
     assert.deepEqual(p.errors, []);
   } finally {
     await p.close();

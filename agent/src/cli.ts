@@ -37,7 +37,9 @@ Options of serve:
                          (env LABLOG_TOKEN_FILE, or the token itself in env LABLOG_TOKEN; MLflow
                          clients send MLFLOW_TRACKING_TOKEN). Keep FILE private (chmod 600)
   --token TOKEN          the same, but any user can read TOKEN in the process list: prefer the above
-  --allow-origin ORIGIN  allow browser requests from ORIGIN (repeatable); loopback origins are always allowed
+  --allow-origin ORIGIN  allow browser requests from ORIGIN (repeatable), e.g. a JupyterLab reaching the
+                         agent directly (http://localhost:8888); the agent's own origin is always allowed
+  --allow-host NAME      accept requests addressed to NAME (repeatable), e.g. a DNS name of this machine
   --log                  log every request
   --jupyter              as the Jupyter server starts it (jupyterlab-lablog): when an agent already
                          serves the store, forward --port to it instead of starting another; stop
@@ -86,6 +88,7 @@ async function serve(args: string[]): Promise<void> {
       token: { type: 'string' },
       'token-file': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
       log: { type: 'boolean' },
       jupyter: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -112,7 +115,7 @@ async function serve(args: string[]): Promise<void> {
 
   let agent;
   try {
-    agent = await createAgent({ store, host, token, allowOrigins: values['allow-origin'] ?? [], logger: values.log ?? false, proxySecret });
+    agent = await createAgent({ store, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret });
   } catch (err) {
     // another agent took the store meanwhile (two Jupyter servers starting at once): use it
     if (jupyter && err instanceof MlflowError && (await forwardToRunning(store, host, port, 10_000))) return;

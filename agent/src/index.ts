@@ -6,3 +6,4 @@ export { FileStore } from './store/FileStore.js';
 export { MlflowError, type ErrorCode } from './errors.js';
 export { errorReply, type ErrorReply } from './http/errorReply.js';
 export { SERVER_LIMITS, type ServerLimits } from './http/serverLimits.js';
+export { requestGuard, type RequestGuard, type SecurityOptions } from './http/security.js';

@@ -37,6 +37,8 @@ export interface AgentOptions {
   host?: string;
   /** Browser origins allowed besides loopback ones. */
   allowOrigins?: readonly string[];
+  /** Host names clients may use besides loopback ones, the bound address and this machine's names (and addresses, on 0.0.0.0 / ::). */
+  allowHosts?: readonly string[];
   /** Token every request must carry as `Authorization: Bearer`. */
   token?: string | undefined;
   /** Log requests to stdout (pino). Default false. */
@@ -108,7 +110,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   installServerLimits(app, limits);
 
   const allowOrigins = opts.allowOrigins ?? [];
-  const guard = requestGuard({ host, allowOrigins, token: opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
+  const guard = requestGuard({ host, allowOrigins, allowHosts: opts.allowHosts ?? [], token: opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
   // on a shared machine only the agent's owner reaches it: without a token, the user behind each
   // loopback connection is asked of the kernel (http/peerUser)
   const peerCheck = opts.token || !isLoopback(host) ? undefined : ownerOnly(opts.owner ?? process.getuid?.() ?? 0);

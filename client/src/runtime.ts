@@ -107,11 +107,15 @@ export async function webSocketFactory(): Promise<WebSocketFactory> {
 
 /**
  * Browsers cannot set headers on a WebSocket: a token goes as the subprotocol
- * `lablog.bearer.<token>`, offered beside `lablog` (the one the agent answers with).
+ * `lablog.bearer64.<base64url of the token>`, offered beside `lablog` (the one the agent answers
+ * with). Encoded because a subprotocol may only hold token characters: a token with `/`, `=`
+ * or `+` would make the browser's WebSocket constructor throw.
  */
 function tokenProtocols(headers: Record<string, string>): string[] | undefined {
   const token = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1];
-  return token ? ['lablog', `lablog.bearer.${token}`] : undefined;
+  if (!token) return undefined;
+  const b64 = btoa(String.fromCharCode(...new TextEncoder().encode(token)));
+  return ['lablog', `lablog.bearer64.${b64.replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')}`];
 }
 
 /** The underlying Node socket of a `ws` WebSocket, for letting the process exit while it is open. */

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createAgent, type Agent } from 'lablog';
+import { createAgent, requestGuard, type Agent } from 'lablog';
 import { runCli } from '../support/agentProcess.js';
 
 /** A raw GET, so the test controls the Host header (fetch does not let it). */
@@ -70,11 +70,44 @@ describe('an agent on loopback', () => {
     assert.equal(byName.status, 404);
   });
 
-  test('allows loopback origins on any port, its own origin, and --allow-origin ones', async () => {
-    for (const origin of ['http://localhost:8888', 'http://127.0.0.1:3000', url, 'https://lab.example.org']) {
+  test('allows its own origin and --allow-origin ones, not other local web apps on other ports', async () => {
+    for (const origin of [url, 'https://lab.example.org']) {
       const r = await fetch(search(), { headers: { origin } });
       assert.equal(r.status, 200, origin);
     }
+    for (const origin of ['http://localhost:8888', 'http://127.0.0.1:3000']) {
+      const r = await fetch(search(), { headers: { origin } });
+      assert.equal(r.status, 403, origin);
+      assert.match(((await r.json()) as { message: string }).message, /--allow-origin/);
+    }
+  });
+});
+
+describe('the Host check on every binding', () => {
+  const guardFor = (host: string, allowHosts: string[] = []) => requestGuard({ host, allowOrigins: [], allowHosts });
+  const allowed = (guard: (h: Record<string, string>, p: string) => void, host: string) => {
+    try {
+      guard({ host }, '/api/2.0/mlflow/experiments/search');
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  test('an IPv6 literal binding answers requests to it (in brackets, any case)', async () => {
+    const guard = guardFor('fd00::a1');
+    assert.ok(allowed(guard, '[fd00::a1]:5454'));
+    assert.ok(allowed(guard, '[FD00::A1]:5454'));
+    assert.ok(!allowed(guard, 'evil.example.com:5454'));
+  });
+
+  test('0.0.0.0 accepts this machine\'s names and addresses and --allow-host ones, not any Host', async () => {
+    const guard = guardFor('0.0.0.0', ['lablog.team.example']);
+    assert.ok(allowed(guard, `${hostname()}:5454`));
+    const first = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4');
+    if (first) assert.ok(allowed(guard, `${first.address}:5454`));
+    assert.ok(allowed(guard, 'lablog.team.example:5454'));
+    assert.ok(!allowed(guard, 'attacker.example.com:5454'), 'DNS rebinding to a wildcard binding is refused');
   });
 });
 
@@ -84,7 +117,7 @@ describe('CORS for pages on allowed origins', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'lablog-cors-'));
-    agent = await createAgent({ store: dir, token: 'tok' });
+    agent = await createAgent({ store: dir, token: 'tok', allowOrigins: ['http://localhost:8888', 'http://127.0.0.1:8888'] });
     url = await agent.listen(0);
   });
   after(async () => {
@@ -92,7 +125,7 @@ describe('CORS for pages on allowed origins', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test('a preflight from a loopback origin is answered without the token, and allows Authorization', async () => {
+  test('a preflight from an allowed origin is answered without the token, and allows Authorization', async () => {
     const r = await fetch(`${url}/api/2.0/mlflow/runs/log-batch`, {
       method: 'OPTIONS',
       headers: { origin: 'http://localhost:8888', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },

@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createAgent, type Agent } from 'lablog';
 import { runCli } from '../support/agentProcess.js';
+import { freePort } from '../support/tcpProxy.js';
 import { launchBrowser, type TestPage } from '../support/browser.js';
 import { get } from '../support/mlflowHttp.js';
 import { JUPYTER_SKIP, openJupyterLab, openNotebook, runCell, setCell, startCell, waitForCell, isPluginActivated, startJupyterLab, writeNotebook, type StartedJupyterLab } from '../support/jupyterLab.js';
@@ -48,23 +49,25 @@ call('/runs/update', {'run_id': rid, 'status': 'FINISHED', 'end_time': int(time.
 print(rid)
 `;
 
+/** The agent as its user starts it for a JupyterLab that reaches it directly: allowing that JupyterLab's origin. */
 async function startOurAgent(): Promise<void> {
-  agent = await createAgent({ store });
+  const labOrigin = new URL(lab.url).origin;
+  agent = await createAgent({ store, allowOrigins: [labOrigin, labOrigin.replace('127.0.0.1', 'localhost')] });
   agentUrl = await agent.listen(port);
-  port = Number(new URL(agentUrl).port);
 }
 
 describe('the extension with an agent started by hand', { skip: JUPYTER_SKIP }, () => {
   before(async () => {
     work = await mkdtemp(join(tmpdir(), 'lablog-jlab-e2e-'));
     store = join(work, 'store');
-    port = 0;
+    port = await freePort();
+    agentUrl = `http://127.0.0.1:${port}`;
     const share = join(work, 'share');
     const installed = await runCli(['jupyter', 'install', '--dir', share]);
     assert.equal(installed.code, 0, installed.output);
-    await startOurAgent();
-    // the user's setting: where the agent is
+    // the user's setting: where the agent is; then the agent, told JupyterLab's origin
     [browser, lab] = await Promise.all([launchBrowser(), startJupyterLab({ jupyterPath: [share], settings: { [PLUGIN]: { agentUrl } } })]);
+    await startOurAgent();
   });
 
   after(async () => {

@@ -78,8 +78,10 @@ test('upgrades from a foreign origin or without the token are refused', async (t
   const open = await startAgent();
   t.after(() => open.close());
   await assert.rejects(LiveTestClient.connect(open.url, { headers: { origin: 'https://evil.example.com' } }), /403/);
-  const local = await LiveTestClient.connect(open.url, { headers: { origin: 'http://localhost:8888' } });
-  await local.close();
+  // another local web app (another loopback port) is another origin
+  await assert.rejects(LiveTestClient.connect(open.url, { headers: { origin: 'http://localhost:8888' } }), /403/);
+  const own = await LiveTestClient.connect(open.url, { headers: { origin: open.url } });
+  await own.close();
   await assert.rejects(LiveTestClient.connect(open.url.replace(/\/?$/, '/nope')), /404/);
 
   const guarded = await startAgent({ token: 't0ken' });
@@ -92,4 +94,8 @@ test('upgrades from a foreign origin or without the token are refused', async (t
   assert.equal(browserLike.ws.protocol, 'lablog');
   await browserLike.close();
   await assert.rejects(LiveTestClient.connect(guarded.url, {}, ['lablog', 'lablog.bearer.wrong']), /401/);
+  // any token, encoded: base64url of 't0ken'
+  const encoded = await LiveTestClient.connect(guarded.url, {}, ['lablog', `lablog.bearer64.${Buffer.from('t0ken').toString('base64url')}`]);
+  assert.equal(encoded.ws.protocol, 'lablog');
+  await encoded.close();
 });

@@ -13,7 +13,7 @@
  * Origin must still be the Host's own (jupyter-server-proxy leaves XSRF to the proxied app).
  */
 import { timingSafeEqual } from 'node:crypto';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import type { IncomingHttpHeaders } from 'node:http';
 import { MlflowError } from '../errors.js';
 
@@ -21,8 +21,10 @@ import { MlflowError } from '../errors.js';
 export interface SecurityOptions {
   /** The address the agent is bound to. */
   host: string;
-  /** Origins allowed besides loopback ones, e.g. `https://lab.example.org`. */
+  /** Browser origins allowed besides the agent's own, e.g. `https://lab.example.org` or a JupyterLab's `http://localhost:8888`. */
   allowOrigins: readonly string[];
+  /** Host names (or addresses) clients may use besides loopback ones, the bound address and this machine's names. */
+  allowHosts?: readonly string[];
   /** Bearer token required on every request, when set. */
   token?: string | undefined;
   /** Paths served without the token besides /health (the page's files, which hold no data). */
@@ -48,24 +50,37 @@ export function isLoopback(host: string): boolean {
 }
 
 function hostnameOf(hostHeader: string): string {
-  if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1);
+  if (hostHeader.startsWith('[')) return hostHeader.slice(0, hostHeader.indexOf(']') + 1).toLowerCase();
   const colon = hostHeader.lastIndexOf(':');
   return (colon >= 0 ? hostHeader.slice(0, colon) : hostHeader).toLowerCase();
 }
 
-function isLoopbackOrigin(origin: string): boolean {
-  try {
-    const u = new URL(origin);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && isLoopback(u.hostname);
-  } catch {
-    return false;
-  }
-}
-
-/** True for a browser origin allowed besides the agent's own: loopback ones and `allowOrigins`. */
+/**
+ * True for a browser origin allowed besides the agent's own: those of `allowOrigins` only. Other
+ * local web apps (any loopback port) are other origins: trusting them would let any page served
+ * on this machine read and write runs through CORS.
+ */
 export function originCheck(allowOrigins: readonly string[]): (origin: string) => boolean {
   const origins = new Set(allowOrigins.map((o) => o.replace(/\/+$/, '')));
-  return (origin) => isLoopbackOrigin(origin) || origins.has(origin);
+  return (origin) => origins.has(origin);
+}
+
+/** An address as it appears in a Host header: IPv6 literals in brackets. */
+function asHostName(address: string): string {
+  const a = address.toLowerCase().replace(/%.*$/, '');
+  return a.includes(':') && !a.startsWith('[') ? `[${a}]` : a;
+}
+
+/**
+ * The Host names that name this agent: loopback names, the bound address, this machine's name,
+ * `allowHosts`, and for a wildcard binding (0.0.0.0, ::) every address of the machine.
+ */
+export function agentHostNames(bound: string, allowHosts: readonly string[] = []): Set<string> {
+  const names = new Set([...LOOPBACK_NAMES, asHostName(bound), hostname().toLowerCase(), ...allowHosts.map(asHostName)]);
+  if (['0.0.0.0', '::', '[::]'].includes(bound)) {
+    for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) names.add(asHostName(i.address));
+  }
+  return names;
 }
 
 /** A request check: it throws an MlflowError (403 or 401) for a refused request. */
@@ -73,8 +88,7 @@ export type RequestGuard = (headers: IncomingHttpHeaders, path: string, method?:
 
 /** Builds the request check. CORS preflights (OPTIONS) carry no credentials and skip the token. */
 export function requestGuard(opts: SecurityOptions): RequestGuard {
-  const wildcard = opts.host === '0.0.0.0' || opts.host === '::' || opts.host === '[::]';
-  const hosts = new Set([...LOOPBACK_NAMES, opts.host.toLowerCase(), hostname().toLowerCase()]);
+  const hosts = agentHostNames(opts.host, opts.allowHosts);
   const allowedOrigin = originCheck(opts.allowOrigins);
   const token = opts.token ? Buffer.from(`Bearer ${opts.token}`) : null;
   const proxySecret = opts.proxySecret ? Buffer.from(opts.proxySecret) : null;
@@ -83,8 +97,8 @@ export function requestGuard(opts: SecurityOptions): RequestGuard {
     const host = headers.host;
     if (!host) throw new MlflowError('PERMISSION_DENIED', 'Request refused: it has no Host header.');
     const proxied = sameSecret(headers[PROXY_SECRET_HEADER], proxySecret);
-    if (!proxied && !wildcard && !hosts.has(hostnameOf(host)) && !isLoopback(hostnameOf(host))) {
-      throw new MlflowError('PERMISSION_DENIED', `Request refused: Host '${host}' is not this agent's (protection against DNS rebinding).`);
+    if (!proxied && !hosts.has(hostnameOf(host)) && !isLoopback(hostnameOf(host))) {
+      throw new MlflowError('PERMISSION_DENIED', `Request refused: Host '${host}' is not this agent's (protection against DNS rebinding); start the agent with --allow-host ${hostnameOf(host)} to allow it.`);
     }
     const origin = headers.origin;
     if (origin !== undefined) {

@@ -50,15 +50,22 @@ export const LIVE_DEFAULTS: LiveOptions = {
 
 /** The subprotocol name of the live channel. */
 const SUBPROTOCOL = 'lablog';
-/** Browsers cannot set Authorization on a WebSocket: they may offer `lablog.bearer.<token>` instead. */
+/**
+ * Browsers cannot set Authorization on a WebSocket: they offer the token as a subprotocol,
+ * `lablog.bearer64.<base64url of the token>` (any token), or `lablog.bearer.<token>` (older
+ * clients; only tokens made of the characters a subprotocol allows).
+ */
 const TOKEN_PROTOCOL_PREFIX = 'lablog.bearer.';
+const TOKEN64_PROTOCOL_PREFIX = 'lablog.bearer64.';
 
 /** The upgrade's headers, with a token offered as a subprotocol moved to Authorization. */
 function withSubprotocolToken(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   if (headers.authorization) return headers;
   const offered = (headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
-  const tokenProtocol = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
-  return tokenProtocol ? { ...headers, authorization: `Bearer ${tokenProtocol.slice(TOKEN_PROTOCOL_PREFIX.length)}` } : headers;
+  const encoded = offered.find((p) => p.startsWith(TOKEN64_PROTOCOL_PREFIX));
+  if (encoded) return { ...headers, authorization: `Bearer ${Buffer.from(encoded.slice(TOKEN64_PROTOCOL_PREFIX.length), 'base64url').toString('utf8')}` };
+  const plain = offered.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
+  return plain ? { ...headers, authorization: `Bearer ${plain.slice(TOKEN_PROTOCOL_PREFIX.length)}` } : headers;
 }
 
 /** How long closing sockets get to finish their close handshake when the agent stops. */
