@@ -55,11 +55,11 @@ export function ownerOnly(owner: number): PeerCheck {
   return async (socket) => {
     let verdict = seen.get(socket);
     if (!verdict) {
-      verdict = peerUid(socket).then(
-        (uid) => uid === undefined || uid === owner || uid === 0,
-        () => false,
-      );
+      verdict = peerUid(socket).then((uid) => uid === undefined || uid === owner || uid === 0);
       seen.set(socket, verdict);
+      // a lookup that failed (out of file descriptors, say) is not an answer: the error becomes a
+      // 503 the client retries, and the next request on this connection asks again
+      verdict.catch(() => seen.delete(socket));
     }
     if (!(await verdict)) {
       throw new MlflowError(

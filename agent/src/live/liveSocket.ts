@@ -107,6 +107,7 @@ export function attachLiveChannel(
     socket.end(rawErrorResponse(errorReply(err)));
   };
 
+  let checking = 0; // upgrades whose peer check is under way
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (!isLivePath(path)) return refuse(socket, new MlflowError('ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`));
@@ -115,7 +116,8 @@ export function attachLiveChannel(
     } catch (err) {
       return refuse(socket, err);
     }
-    if (wss.clients.size >= opts.maxConnections) {
+    // upgrades still being checked count too: they may all be accepted
+    if (wss.clients.size + checking >= opts.maxConnections) {
       return refuse(socket, new MlflowError('TEMPORARILY_UNAVAILABLE', `The agent has ${opts.maxConnections} live connections open, its most; retry shortly.`));
     }
     const accept = () =>
@@ -125,7 +127,10 @@ export function attachLiveChannel(
         new LiveConnection(ws, hub, store, opts);
       });
     if (!peerCheck) return accept();
-    peerCheck(req.socket).then(accept, (err: unknown) => refuse(socket, err));
+    checking++;
+    peerCheck(req.socket)
+      .finally(() => checking--)
+      .then(accept, (err: unknown) => refuse(socket, err));
   };
   server.on('upgrade', onUpgrade);
 
