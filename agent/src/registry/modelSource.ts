@@ -55,15 +55,18 @@ function refuse(source: string): never {
 }
 
 /**
- * Checks the source of a new model version.
- * @param runArtifactUri the artifact URI of the version's run, when it names one
+ * Checks the source of a new model version. As MLflow, the run is looked up only for a local
+ * source: otherwise `run_id` is stored as given, since a registry may serve runs tracked elsewhere.
+ * @param runArtifactUri the artifact URI of the version's run, when it names one (called only
+ *   for a local source)
  * @throws INVALID_PARAMETER_VALUE for a local path outside that run's artifact folder, or a
- *   path with `..`, `.` or NUL in it
+ *   path with `..`, `.` or NUL in it; what `runArtifactUri` throws (404 for an unknown run)
  */
-export function checkSource(source: string, runArtifactUri: string | undefined): void {
+export function checkSource(source: string, runArtifactUri: () => string | undefined): void {
   if (isLocalUri(source)) {
-    if (runArtifactUri !== undefined && isLocalUri(runArtifactUri)) {
-      const dir = posix.normalize(localPath(runArtifactUri)).replace(/\/$/, '');
+    const runUri = runArtifactUri();
+    if (runUri !== undefined && isLocalUri(runUri)) {
+      const dir = posix.normalize(localPath(runUri)).replace(/\/$/, '');
       const path = posix.normalize(localPath(source));
       if (path === dir || path.startsWith(`${dir}/`)) return;
     }
