@@ -99,6 +99,13 @@ export const GetMetricHistory = Type.Object(
 );
 export type GetMetricHistory = Static<typeof GetMetricHistory>;
 
+/** The UI's `metrics/get-history-bulk` (no proto: a Flask handler reading `run_id` repeated, `metric_key`, `max_results`). */
+export const GetMetricHistoryBulk = Type.Object(
+  { run_id: Type.Optional(QueryList), metric_key: Type.Optional(Type.String()), max_results: Type.Optional(Int64) },
+  { $id: 'mlflow.GetMetricHistoryBulk' },
+);
+export type GetMetricHistoryBulk = Static<typeof GetMetricHistoryBulk>;
+
 export const GetMetricHistoryBulkInterval = Type.Object(
   {
     run_ids: QueryList,
