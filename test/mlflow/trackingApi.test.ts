@@ -336,4 +336,41 @@ describe('MLflow tracking API', () => {
     const viaGet = await get<{ experiments: unknown[] }>(url, 'experiments/search', { filter: "name = 'exp-b'", max_results: 10 });
     assert.equal(viaGet.body.experiments.length, 1);
   });
+
+  test('a value of the wrong type is named with the value as MLflow prints it; a required one sent as null is missing', async () => {
+    const { runId } = await newRun(url, 'messages');
+    const raw = async (path: string, text: string) => {
+      const res = await fetch(`${url}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+      return { status: res.status, body: (await res.json()) as { error_code: string; message: string } };
+    };
+    const cases: Array<[string, string, string]> = [
+      ['experiments/create', '{"name": 123}', "Invalid value 123 for parameter 'name' supplied. Hint: Value was of type 'int'."],
+      ['experiments/create', '{"name": "x", "artifact_location": 9.0}', "Invalid value 9.0 for parameter 'artifact_location' supplied. Hint: Value was of type 'float'."],
+      ['experiments/create', '{"name": "x", "tags": "5"}', "Invalid value 5 for parameter 'tags' supplied. Hint: Value was of type 'str'."],
+      ['runs/log-metric', '{"run_id": 31, "key": "m", "value": 41, "timestamp": 59}', "Invalid value 31 for parameter 'run_id' supplied"],
+      ['runs/log-metric', `{"run_id": "${runId}", "key": "m", "value": 1, "timestamp": 1, "step": "foo"}`, "Invalid value foo for parameter 'step' supplied"],
+      ['runs/log-metric', '{"run_id": null, "key": "m", "value": 1, "timestamp": 1}', "Missing value for required parameter 'run_id'"],
+      ['runs/log-parameter', `{"run_id": "${runId}", "key": "k", "value": 41}`, "Invalid value 41 for parameter 'value' supplied"],
+      ['runs/log-batch', `{"run_id": "${runId}", "metrics": [{"key": "mae", "value": 2.5}]}`, "Invalid value [{'key': 'mae', 'value': 2.5}] for parameter 'metrics' supplied"],
+      ['runs/log-batch', `{"run_id": "${runId}", "tags": "foo"}`, "Invalid value foo for parameter 'tags' supplied"],
+      ['runs/log-inputs', `{"run_id": "${runId}"}`, "Missing value for required parameter 'datasets'"],
+      ['runs/search', '{"experiment_ids": ["0"], "max_results": 123456789}', "Invalid value 123456789 for parameter 'max_results' supplied"],
+    ];
+    for (const [path, text, message] of cases) {
+      const r = await raw(path, text);
+      assert.equal(r.status, 400, text);
+      assert.equal(r.body.error_code, 'INVALID_PARAMETER_VALUE');
+      assert.ok(r.body.message.includes(message), `${text}: ${r.body.message}`);
+    }
+    // an MLflow 3 client logging only model inputs sends no datasets
+    assert.equal((await post(url, 'runs/log-inputs', { run_id: runId, models: [] })).status, 200);
+  });
+
+  test('a relative local artifact_location is made absolute against the agent\'s working directory, as MLflow does', async () => {
+    const made = await post<{ experiment_id: string }>(url, 'experiments/create', { name: 'relative-location', artifact_location: 'my_location' });
+    const e = await get<{ experiment: { artifact_location: string } }>(url, 'experiments/get', { experiment_id: made.body.experiment_id });
+    assert.equal(e.body.experiment.artifact_location, `${process.cwd()}/my_location`);
+    const remote = await post<{ experiment_id: string }>(url, 'experiments/create', { name: 'remote-location', artifact_location: 's3://b/p' });
+    assert.equal((await get<{ experiment: { artifact_location: string } }>(url, 'experiments/get', { experiment_id: remote.body.experiment_id })).body.experiment.artifact_location, 's3://b/p');
+  });
 });

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runRequests as R } from '@lablog/schema';
-import { invalidParameter } from '../errors.js';
+import { invalidParameter, missingParameter } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
 import { metricPoint, toBatch } from './batchInput.js';
 import { BATCH_LIMITS } from '@lablog/schema';
@@ -51,6 +51,8 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = as
   });
 
   app.post('/runs/log-inputs', { schema: { body: R.LogInputs } }, async (req) => {
+    // MLflow 2 requires datasets; an MLflow 3 client sends only `models` when it logs model inputs
+    if (req.body.datasets === undefined && (req.body as { models?: unknown }).models === undefined) throw missingParameter('datasets');
     const datasets = req.body.datasets ?? [];
     if (datasets.length > MAX_DATASETS) throw invalidParameter(`At most ${MAX_DATASETS} datasets can be logged at once; got ${datasets.length}.`);
     for (const d of datasets) {

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerArtifactApi } from '../artifacts/artifactApi.js';
 import { runArtifactListRoutes } from '../artifacts/runArtifactRoutes.js';
+import { recordFloatLiterals } from '../http/jsonBody.js';
 import { registerLablogApi } from '../lablog/lablogApi.js';
 import { loggedModelRoutes } from '../loggedModels/loggedModelRoutes.js';
 import type { FileStore } from '../store/FileStore.js';
@@ -33,6 +34,7 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
   for (const prefix of MLFLOW_PREFIXES) {
     await app.register(
       async (scope) => {
+        recordFloatLiterals(scope);
         await scope.register(experimentRoutes, { store });
         await scope.register(runRoutes, { store, creation: opts.runCreation });
         await scope.register(loggingRoutes, { store });
