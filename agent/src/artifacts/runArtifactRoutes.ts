@@ -35,7 +35,8 @@ export const uiArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; mod
 
   app.get('/model-versions/get-artifact', { schema: { querystring: A.GetModelVersionArtifact } }, async (req, reply) => {
     const { name, version, path } = req.query;
+    const within = checkRelPath(path); // before the version is looked up, as MLflow
     const { area, rel } = locateArtifactUri(store, modelVersionArtifactUri(store, name, version));
-    return sendArtifact(reply, { area, rel: [...rel, ...checkRelPath(path)] });
+    return sendArtifact(reply, { area, rel: [...rel, ...within] });
   });
 };
