@@ -6,7 +6,7 @@ MLflow's server. Only the fixtures' server launchers are swapped:
 - ``tests.tracking.integration_test_utils._init_server`` (used by the ``mlflow_client`` and
   ``client`` fixtures) starts ``lablog serve`` on a fresh store in a temporary folder and yields its
   URL; the backend URI and artifact root MLflow's fixture passes are ignored (the agent has one
-  store and serves artifacts through its proxy API).
+  store and serves artifacts through its proxy API); ``extra_env`` reaches the agent's environment.
 - ``_launch_server`` of test_mlflow_artifacts.py starts the agent the same way; the tests read the
   files MLflow's server wrote under ``--artifacts-destination``, so that folder is made a symlink to
   the store's proxy artifact root.
@@ -30,7 +30,7 @@ NODE = os.environ.get("LABLOG_NODE", shutil.which("node") or "node")
 PROXY_ROOT = "proxy-artifacts"
 
 
-def _start_agent(port, store):
+def _start_agent(port, store, extra_env=None):
     if not AGENT_JS:
         raise RuntimeError("LABLOG_AGENT_JS is not set (the agent's agent/bin/lablog.js)")
     log = open(os.path.join(os.path.dirname(store), "agent.log"), "ab")
@@ -38,6 +38,7 @@ def _start_agent(port, store):
         [NODE, AGENT_JS, "serve", "--host", "127.0.0.1", "--port", str(port), "--store", store],
         stdout=log,
         stderr=log,
+        env={**os.environ, **(extra_env or {})},
     )
     return proc
 
@@ -51,7 +52,7 @@ def _init_server(backend_uri, root_artifact_uri, extra_env=None, app="mlflow.ser
     mlflow.set_tracking_uri(None)
     port = get_safe_port()
     tmp = tempfile.mkdtemp(prefix="lablog-conformance-")
-    proc = _start_agent(port, os.path.join(tmp, "store"))
+    proc = _start_agent(port, os.path.join(tmp, "store"), extra_env)
     try:
         _await_server_up_or_die(port)
         yield f"http://{LOCALHOST}:{port}"

@@ -16,6 +16,7 @@ import { metricRoutes } from './metricRoutes.js';
 import { modelVersionRoutes } from './modelVersionRoutes.js';
 import { registeredModelRoutes } from './registeredModelRoutes.js';
 import { runRoutes, type RunCreationHooks } from './runRoutes.js';
+import { uiRoutes } from './uiRoutes.js';
 
 /** The MLflow version whose tracking API the agent implements; `/version` answers it. */
 export const MLFLOW_API_VERSION = '2.12.2';
@@ -43,6 +44,7 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
         await scope.register(modelVersionRoutes, { store });
         await scope.register(runArtifactListRoutes, { store });
         await scope.register(loggedModelRoutes, { store });
+        await scope.register(uiRoutes, { store });
       },
       { prefix: base + prefix },
     );
