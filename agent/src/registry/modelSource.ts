@@ -85,6 +85,8 @@ export interface SourceLookup {
   runArtifactUri(runId: string): string;
   /** The source of a model version named by number or alias. @throws when there is none */
   versionSource(name: string, versionOrAlias: { version: number } | { alias: string }): string;
+  /** A logged model's artifact URI (MLflow 3 registers `models:/<model_id>`). @throws RESOURCE_DOES_NOT_EXIST */
+  loggedModelArtifactUri?(modelId: string): string;
 }
 
 /**
@@ -102,6 +104,9 @@ export function downloadUri(source: string, lookup: SourceLookup, depth = 0): st
   }
   if (scheme === 'models') {
     if (depth > 10) throw invalidParameter(`The model URI '${source}' refers back to itself.`);
+    // MLflow 3: a version made from a logged model has the source models:/<model_id>
+    const logged = /^models:\/+(m-[0-9a-f]{32})\/?$/i.exec(source);
+    if (logged && lookup.loggedModelArtifactUri) return lookup.loggedModelArtifactUri(logged[1] as string);
     const m = /^models:\/+([^/@]+)(?:\/(\d+)|@([\w-]+))\/?$/i.exec(source);
     if (!m) throw invalidParameter(`Not a valid models URI: '${source}'. Expected models:/<name>/<version> or models:/<name>@<alias>.`);
     const name = m[1] as string;
@@ -116,9 +121,10 @@ export function downloadUri(source: string, lookup: SourceLookup, depth = 0): st
  * @param version the version number, as on the wire or parsed
  * @throws RESOURCE_DOES_NOT_EXIST for a missing model, version or run; INVALID_PARAMETER_VALUE as `downloadUri`
  */
-export function versionDownloadUri(store: Pick<FileStore, 'getRun' | 'registry'>, name: string, version: string | number): string {
+export function versionDownloadUri(store: Pick<FileStore, 'getRun' | 'registry' | 'loggedModels'>, name: string, version: string | number): string {
   const lookup: SourceLookup = {
     runArtifactUri: (runId) => store.getRun(runId).info.artifact_uri,
+    loggedModelArtifactUri: (modelId) => store.loggedModels.get(modelId).info.artifact_uri,
     versionSource: (model, ref) => ('alias' in ref ? store.registry.byAlias(model, ref.alias) : store.registry.getVersion(model, ref.version)).version.source,
   };
   return downloadUri(store.registry.getVersion(name, parseVersion(version)).version.source, lookup);
