@@ -101,4 +101,19 @@ describe('MLflow UI endpoints', () => {
       assert.deepEqual(await res.json(), { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid path' });
     }
   });
+
+  test('traces: recording one is 501 NOT_IMPLEMENTED saying lablog does not store traces; searches find none', async () => {
+    for (const path of ['/api/3.0/mlflow/traces', '/api/2.0/mlflow/traces']) {
+      const res = await fetch(`${a.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      assert.equal(res.status, 501, path);
+      const body = (await res.json()) as Err;
+      assert.equal(body.error_code, 'NOT_IMPLEMENTED');
+      assert.ok(body.message?.includes('lablog does not store traces'));
+    }
+    const v3 = await fetch(`${a.url}/api/3.0/mlflow/traces/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"locations": []}' });
+    assert.deepEqual(await v3.json(), { traces: [] });
+    assert.deepEqual((await get(a.url, 'traces', { experiment_ids: '0' })).body, { traces: [] });
+    // below 3.4 on purpose: an MLflow 3 client then sends no OTLP spans
+    assert.equal(await (await fetch(`${a.url}/version`)).text(), '2.12.2');
+  });
 });

@@ -16,6 +16,7 @@ import { metricRoutes } from './metricRoutes.js';
 import { modelVersionRoutes } from './modelVersionRoutes.js';
 import { registeredModelRoutes } from './registeredModelRoutes.js';
 import { runRoutes, type RunCreationHooks } from './runRoutes.js';
+import { TRACE_V3_PREFIXES, traceRoutes } from './traceRoutes.js';
 import { uiRoutes } from './uiRoutes.js';
 
 /** The MLflow version whose tracking API the agent implements; `/version` answers it. */
@@ -45,10 +46,12 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
         await scope.register(runArtifactListRoutes, { store });
         await scope.register(loggedModelRoutes, { store });
         await scope.register(uiRoutes, { store });
+        await scope.register(traceRoutes, { version: 2 });
       },
       { prefix: base + prefix },
     );
   }
+  for (const prefix of TRACE_V3_PREFIXES) await app.register(traceRoutes, { version: 3, prefix: base + prefix });
   await registerArtifactApi(app, store, base);
   await registerLablogApi(app, store, base);
   app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));
