@@ -12,6 +12,8 @@ src="${1:?usage: npm run conformance -- <mlflow-src-v2.12.2> [pytest args...]}"
 shift
 src="$(cd "$src" && pwd)"
 PY="${LABLOG_CONFORMANCE_PYTHON:-python3}"
+# MLflow's artifacts fixture runs the `mlflow` command: the one beside that Python
+export PATH="$(dirname "$(command -v "$PY")"):$PATH"
 files=(tests/tracking/test_rest_tracking.py tests/tracking/test_model_registry.py tests/tracking/test_mlflow_artifacts.py)
 plugin=()
 if [ "${LABLOG_CONFORMANCE_SERVER:-lablog}" = lablog ]; then

@@ -32,7 +32,9 @@ function pytest(venv: string): Promise<{ code: number | null; output: string }> 
   return new Promise((resolve, reject) => {
     const child = spawn(join(venv, 'bin', 'python'), ['-m', 'pytest', 'python/e2e', '-q', '-p', 'no:cacheprovider', '-rfEs', '--color=no'], {
       cwd: REPO,
-      env: { ...process.env, LABLOG_NODE: process.execPath, PYTHONDONTWRITEBYTECODE: '1' },
+      // SETUPTOOLS_USE_DISTUTILS: setuptools' distutils shim, installed at interpreter start, trips over
+      // the stdlib distutils that mlflow 2.12's dependencies import (an AssertionError in sklearn autolog)
+      env: { ...process.env, LABLOG_NODE: process.execPath, PYTHONDONTWRITEBYTECODE: '1', SETUPTOOLS_USE_DISTUTILS: 'stdlib' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
