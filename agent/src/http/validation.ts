@@ -31,10 +31,13 @@ export function bodyValidator(schema: object): ValidateFunction {
 }
 
 /** Fastify validator compiler: strict for bodies, coercing for query strings and params. */
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart, url }) => {
   const fn = compile(httpPart === 'body' ? bodyAjv : queryAjv, schema);
   const required = new Set((schema as { required?: string[] }).required ?? []);
-  return (data: unknown) => (fn(data) ? { value: data } : { error: requestError(fn.errors ?? [], data, required) });
+  // MLflow's routes report errors in MLflow's words; lablog's own name the nested field at fault
+  const mlflowRoute = /\/mlflow(-artifacts)?\//.test(url ?? '');
+  return (data: unknown) =>
+    fn(data) ? { value: data } : { error: mlflowRoute ? requestError(fn.errors ?? [], data, required) : toMlflowError(fn.errors ?? []) };
 };
 
 function fieldName(path: string): string {
