@@ -1,5 +1,6 @@
 """Prints collected/passed/failed/skipped per test file from pytest junit XML files:
-python summary.py run.xml [other.xml ...]; with two files, also the tests passing in the first and not the second."""
+python summary.py run.xml [other.xml ...]; with two, also the tests passing in the first and not
+the second. `a.xml+b.xml` counts two partial runs as one (a later file's outcome wins)."""
 import collections
 import sys
 import xml.etree.ElementTree as ET
@@ -19,7 +20,14 @@ def outcomes(path):
     return out
 
 
-runs = [(p, outcomes(p)) for p in sys.argv[1:]]
+def merged(arg):
+    out = {}
+    for part in arg.split("+"):
+        out.update(outcomes(part))
+    return out
+
+
+runs = [(p, merged(p)) for p in sys.argv[1:]]
 for path, res in runs:
     per = collections.defaultdict(collections.Counter)
     for name, kind in res.items():
