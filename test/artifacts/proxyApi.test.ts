@@ -85,15 +85,16 @@ describe('the mlflow-artifacts proxy API', () => {
     assert.ok(!onDisk.some((name) => name.startsWith('.lablog-upload-')), `no temporary file is left: ${onDisk.join(', ')}`);
   });
 
-  test('downloads carry the Content-Type MLflow gives, as attachments with nosniff', async () => {
+  test('downloads carry exactly the Content-Type MLflow gives (no charset), as attachments with nosniff', async () => {
     const cases: Array<[string, string]> = [
-      ['ct/report.txt', 'text/plain; charset=utf-8'],
-      ['ct/data.json', 'text/plain; charset=utf-8'],
-      ['ct/MLmodel', 'text/plain; charset=utf-8'],
-      ['ct/conda.yaml', 'text/plain; charset=utf-8'],
+      ['ct/report.txt', 'text/plain'],
+      ['ct/data.json', 'text/plain'],
+      ['ct/MLmodel', 'text/plain'],
+      ['ct/mlproject', 'text/plain'],
+      ['ct/conda.yaml', 'text/plain'],
       ['ct/plot.png', 'image/png'],
       ['ct/photo.JPG', 'image/jpeg'],
-      ['ct/page.html', 'text/html; charset=utf-8'],
+      ['ct/page.html', 'text/html'],
       ['ct/model.pkl', 'application/octet-stream'],
     ];
     for (const [rel] of cases) await putArtifact(url(rel), 'x');

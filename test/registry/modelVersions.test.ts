@@ -91,6 +91,9 @@ describe('model versions', () => {
     assert.equal(await uri('4'), 'mlflow-artifacts:/9/abc/artifacts/m');
     const missing = await get(url, 'model-versions/get-download-uri', { name: 'dl', version: '9' });
     assert.equal(missing.status, 404);
+    // a runs:/ source of a run tracked elsewhere is answered as given, as MLflow answers it
+    await createVersion(url, 'dl', 'runs:/run_id/model', { run_id: 'run_id_1' });
+    assert.equal(await uri('5'), 'runs:/run_id/model');
   });
 
   test('PATCH update sets the description; DELETE delete removes the version for good and its number is not reused', async () => {

@@ -5,7 +5,7 @@
  * `models:/<name>/<version>` or `models:/<name>@<alias>` → that version's own location).
  */
 import { posix } from 'node:path';
-import { invalidParameter } from '../errors.js';
+import { invalidParameter, MlflowError } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
 import { parseVersion } from './registryRules.js';
 
@@ -98,7 +98,15 @@ export function downloadUri(source: string, lookup: SourceLookup, depth = 0): st
   if (scheme === 'runs') {
     const m = /^runs:\/+([^/]+)(?:\/(.*))?$/i.exec(source);
     if (!m) throw invalidParameter(`Not a valid runs URI: '${source}'. Expected runs:/<run_id>/<path>.`);
-    const base = lookup.runArtifactUri(m[1] as string).replace(/\/+$/, '');
+    let base: string;
+    try {
+      base = lookup.runArtifactUri(m[1] as string).replace(/\/+$/, '');
+    } catch (err) {
+      // a run tracked elsewhere (the registry may live apart from tracking): MLflow answers the
+      // source as given, and the client resolves it against its tracking server
+      if (err instanceof MlflowError && err.code === 'RESOURCE_DOES_NOT_EXIST') return source;
+      throw err;
+    }
     const rest = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
     return rest === '' ? base : `${base}/${rest}`;
   }
