@@ -16,6 +16,7 @@ import { browserChartBench } from './browserChartBench.js';
 import { browserTableBench } from './browserTableBench.js';
 import { jupyterlabBench } from './jupyterlabBench.js';
 import { ingestBench } from './ingestBench.js';
+import { limitsBench } from './limitsBench.js';
 import { liveBench } from './liveBench.js';
 import { storeBench } from './storeBench.js';
 import { printTable, type Row } from './table.js';
@@ -47,13 +48,14 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   if (!only || only === 'ingest') rows.push(...(await withAgentProcess((agent) => ingestBench(agent.url))));
   if (!only || only === 'live') rows.push(...(await withAgentProcess((agent) => liveBench(agent.url, agent.child.pid!))));
+  if (!only || only === 'limits') rows.push(...(await withAgentProcess((agent) => limitsBench(agent.url, agent.child.pid!))));
   if (!only || only === 'client') rows.push(...(await withAgentProcess((agent) => clientBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
   if (!only || only === 'experiments') rows.push(...(await withStore(experimentBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
   if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
-  if (!only || only === 'jupyterlab') rows.push(...(await withAgentProcess((agent) => jupyterlabBench(agent.url))));
+  if (!only || only === 'jupyterlab') rows.push(...(await jupyterlabBench()));
   printTable(`lablog bench (${new Date().toISOString()}, node ${process.version})`, rows);
 }
 

@@ -64,7 +64,25 @@ test('dark OS theme gives dark colours', async () => {
   }
 });
 
-test('the page keeps a token given in the URL and uses it', async () => {
+test('the page takes a token from the fragment, which no request carries, and uses it', async () => {
+  const tokened = await startAgent({ token: 's3cret' });
+  const p = await openPage(browser, `${tokened.url}/#token=s3cret&/models`);
+  const sent: string[] = [];
+  p.page.on('request', (r) => sent.push(r.url()));
+  try {
+    await p.page.waitForSelector('.ll-connection[data-state="up"]');
+    assert.equal(await p.page.evaluate(() => sessionStorage.getItem('lablog.token')), 's3cret');
+    assert.equal(new URL(p.page.url()).hash, '#/models', 'the token leaves the address bar; the route stays');
+    assert.ok(sent.length > 0);
+    assert.ok(sent.every((u) => !u.includes('s3cret')), sent.join('\n'));
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+    await tokened.close();
+  }
+});
+
+test('the page keeps a token given in the query (older links) and uses it', async () => {
   const tokened = await startAgent({ token: 's3cret' });
   const p = await openPage(browser, `${tokened.url}/?token=s3cret#/models`);
   try {

@@ -4,15 +4,18 @@
  * adds the JupyterLab extension. Flags override environment
  * variables (LABLOG_STORE, LABLOG_PORT, LABLOG_TOKEN), which override defaults.
  */
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLoopback } from './http/security.js';
-import { createAgent } from './main.js';
+import { AGENT_VERSION, createAgent } from './main.js';
 import { MlflowError } from './errors.js';
 import { CommandFailure } from './importExport/CommandFailure.js';
 import { exportCommand } from './importExport/exportCommand.js';
 import { importCommand } from './importExport/importCommand.js';
+import { liveAgent, newProxySecret, removeAgentFile, writeAgentFile } from './jupyter/agentFile.js';
 import { jupyterCommand } from './jupyter/jupyterCommand.js';
+import { forwardPort } from './jupyter/portForwarder.js';
 
 const HELP = `lablog — experiment tracking for notebooks, MLflow-compatible
 
@@ -30,12 +33,43 @@ Options of serve:
   --host ADDR            address to bind (default 127.0.0.1; anything off loopback needs --token)
   --port N               port (default 5454, env LABLOG_PORT; 0 picks a free one)
   --store DIR            store folder (default ./.lablog, env LABLOG_STORE)
-  --token TOKEN          require "Authorization: Bearer TOKEN" (env LABLOG_TOKEN; MLflow clients send
-                         MLFLOW_TRACKING_TOKEN)
+  --token-file FILE      require "Authorization: Bearer <token>", the token being FILE's first line
+                         (env LABLOG_TOKEN_FILE, or the token itself in env LABLOG_TOKEN; MLflow
+                         clients send MLFLOW_TRACKING_TOKEN). Keep FILE private (chmod 600)
+  --token TOKEN          the same, but any user can read TOKEN in the process list: prefer the above
   --allow-origin ORIGIN  allow browser requests from ORIGIN (repeatable); loopback origins are always allowed
   --log                  log every request
+  --jupyter              as the Jupyter server starts it (jupyterlab-lablog): when an agent already
+                         serves the store, forward --port to it instead of starting another; stop
+                         when the parent process (the Jupyter server) goes away
   -h, --help             this help
+
+Once listening, the agent writes <store>/agent.json (its URL, pid and the secret the Jupyter server's
+proxy sends, env LABLOG_PROXY_SECRET or a random one), and removes it when it stops.
 `;
+
+/**
+ * The token: from a file (first line), else `--token` (with a warning: the process list shows
+ * it to every user), else LABLOG_TOKEN; undefined for none.
+ */
+async function readToken(flag: string | undefined, file: string | undefined): Promise<string | undefined> {
+  if (file) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      fail(`cannot read the token file ${file}: ${(err as Error).message}`);
+    }
+    const token = text.split(/\r?\n/, 1)[0]!.trim();
+    if (!token) fail(`the token file ${file} is empty`);
+    return token;
+  }
+  if (flag !== undefined) {
+    process.stderr.write('lablog: --token is visible to every user of this machine in the process list; use --token-file or LABLOG_TOKEN\n');
+    return flag;
+  }
+  return process.env.LABLOG_TOKEN || undefined;
+}
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`lablog: ${message}\n`);
@@ -50,8 +84,10 @@ async function serve(args: string[]): Promise<void> {
       port: { type: 'string' },
       store: { type: 'string' },
       token: { type: 'string' },
+      'token-file': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       log: { type: 'boolean' },
+      jupyter: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -65,15 +101,21 @@ async function serve(args: string[]): Promise<void> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not '${portText}'`);
   const store = resolve(values.store ?? process.env.LABLOG_STORE ?? '.lablog');
-  const token = values.token ?? process.env.LABLOG_TOKEN ?? undefined;
+  const token = await readToken(values.token, values['token-file'] ?? process.env.LABLOG_TOKEN_FILE);
   if (!isLoopback(host) && !token) {
     fail(`binding ${host} exposes the agent beyond this machine; give a token with --token or LABLOG_TOKEN`);
   }
 
+  const jupyter = values.jupyter ?? false;
+  if (jupyter && (await forwardToRunning(store, host, port))) return;
+  const proxySecret = process.env.LABLOG_PROXY_SECRET || newProxySecret();
+
   let agent;
   try {
-    agent = await createAgent({ store, host, token, allowOrigins: values['allow-origin'] ?? [], logger: values.log ?? false });
+    agent = await createAgent({ store, host, token, allowOrigins: values['allow-origin'] ?? [], logger: values.log ?? false, proxySecret });
   } catch (err) {
+    // another agent took the store meanwhile (two Jupyter servers starting at once): use it
+    if (jupyter && err instanceof MlflowError && (await forwardToRunning(store, host, port, 10_000))) return;
     if (err instanceof MlflowError) fail(err.message, 1);
     throw err;
   }
@@ -85,9 +127,10 @@ async function serve(args: string[]): Promise<void> {
     const e = err as NodeJS.ErrnoException;
     fail(e.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use; choose another with --port` : e.message, 1);
   }
+  await writeAgentFile(store, { url, pid: process.pid, version: AGENT_VERSION, proxy_secret: proxySecret });
   process.stdout.write(
     `lablog agent on ${url}  (store: ${store})\n` +
-      `  open ${url}/ in a browser${token ? ` (first time: ${url}/?token=<token>)` : ''}\n` +
+      `  open ${url}/ in a browser${token ? ` (first time: ${url}/#token=<token>)` : ''}\n` +
       `  export MLFLOW_TRACKING_URI=${url}\n`,
   );
   let stopping = false;
@@ -95,7 +138,7 @@ async function serve(args: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`lablog: ${signal}, flushing and stopping\n`);
-    agent.close().then(
+    Promise.all([agent.close(), removeAgentFile(store)]).then(
       () => process.exit(0),
       (err: unknown) => {
         process.stderr.write(`lablog: error while stopping: ${String(err)}\n`);
@@ -105,6 +148,46 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  if (jupyter) watchParent(() => stop('the Jupyter server stopped'));
+}
+
+/**
+ * Forwards `host:port` to the agent already serving `store`, if there is one (waiting up to
+ * `waitMs` for it to write its agent.json). Returns false when there is none.
+ */
+async function forwardToRunning(store: string, host: string, port: number, waitMs = 0): Promise<boolean> {
+  const until = Date.now() + waitMs;
+  let running = await liveAgent(store);
+  while (!running && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200));
+    running = await liveAgent(store);
+  }
+  if (!running) return false;
+  const server = await forwardPort(host, port, running.url).catch((err: NodeJS.ErrnoException) => fail(err.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use` : err.message, 1));
+  process.stdout.write(`lablog: the agent on ${running.url} (pid ${running.pid}) already serves ${store}; forwarding ${host}:${port} to it\n`);
+  const stop = () => {
+    server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  watchParent(stop);
+  return true;
+}
+
+/**
+ * Calls `stop` once the parent process is gone (this process is handed to another parent):
+ * an agent the Jupyter server started never outlives it, even when it was killed.
+ */
+function watchParent(stop: () => void): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      stop();
+    }
+  }, 1000);
+  timer.unref();
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -16,6 +16,9 @@ export const ERROR_STATUS = {
   INVALID_STATE: 500,
   INTERNAL_ERROR: 500,
   NOT_IMPLEMENTED: 501,
+  /** A per-client cap (connections, subscriptions) is reached; the MLflow client retries a 429. */
+  RESOURCE_EXHAUSTED: 429,
+  /** The agent cannot take the request now (out of file descriptors); the MLflow client retries a 503. */
   TEMPORARILY_UNAVAILABLE: 503,
 } as const;
 

@@ -4,3 +4,5 @@
 export { createAgent, type Agent, type AgentOptions } from './main.js';
 export { FileStore } from './store/FileStore.js';
 export { MlflowError, type ErrorCode } from './errors.js';
+export { errorReply, type ErrorReply } from './http/errorReply.js';
+export { SERVER_LIMITS, type ServerLimits } from './http/serverLimits.js';

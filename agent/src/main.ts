@@ -10,8 +10,16 @@
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerAgentInfo } from './http/agentInfo.js';
+import { DEFAULT_BODY_LIMIT } from './http/bodyLimits.js';
+import { onClientError } from './http/clientErrors.js';
 import { installErrorHandling } from './http/errorHandler.js';
-import { originCheck, requestGuard } from './http/security.js';
+import { errorReply } from './http/errorReply.js';
+import { invalidParameter } from './errors.js';
+import { ownerOnly } from './http/peerUser.js';
+import { REQUEST_LOG } from './http/redact.js';
+import { isLoopback, originCheck, requestGuard } from './http/security.js';
+import { installServerLimits, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/serverLimits.js';
 import { validatorCompiler } from './http/validation.js';
 import { attachLiveChannel, LIVE_DEFAULTS, type LiveChannel, type LiveOptions } from './live/liveSocket.js';
 import { registerMlflowApi } from './mlflow/mlflowApi.js';
@@ -37,6 +45,18 @@ export interface AgentOptions {
   pageDir?: string;
   /** Live channel limits (heartbeat, backpressure, history kept for resuming); defaults in LIVE_DEFAULTS. */
   live?: Partial<LiveOptions>;
+  /**
+   * A secret the Jupyter server's proxy adds to every request it forwards (`x-lablog-proxy`):
+   * such a request keeps Jupyter's Host (see http/security). Default: none.
+   */
+  proxySecret?: string | undefined;
+  /** HTTP server limits (connections, timeouts, large bodies at once); defaults in SERVER_LIMITS. */
+  limits?: Partial<ServerLimits>;
+  /**
+   * The user (uid) served on loopback when there is no token: connections from other local users
+   * are refused (Linux; see http/peerUser). Default: the agent process's user. Root is always served.
+   */
+  owner?: number;
 }
 
 /** A running agent. */
@@ -51,11 +71,11 @@ export interface Agent {
   close(): Promise<void>;
 }
 
+/** How long requests under way may take to finish when the agent stops. */
+const CLOSE_GRACE_MS = 5000;
+
 /** The agent's version, sent as `x-lablog-version` on every response. */
 export const AGENT_VERSION = '0.1.0';
-
-/** Largest request body (log-inputs may carry 16 MB dataset profiles). log-batch has its own 1 MB limit. */
-const BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Opens the store and builds the agent.
@@ -64,24 +84,40 @@ const BODY_LIMIT = 64 * 1024 * 1024;
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const host = opts.host ?? '127.0.0.1';
   const store = await FileStore.open(opts.store);
+  const limits = { ...SERVER_LIMITS, ...opts.limits };
   const app = Fastify({
-    logger: opts.logger ?? false,
-    bodyLimit: BODY_LIMIT,
-    forceCloseConnections: true,
+    // requests are logged with their URL's token redacted and no headers (http/redact)
+    logger: opts.logger ? REQUEST_LOG : false,
+    // each route's own limit is set as it is registered (http/bodyLimits)
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    ...serverOptions(limits),
+    // on close, idle connections go at once and requests under way finish (see close())
+    forceCloseConnections: 'idle',
+    // those still get full answers (CORS headers included; the store is open until they are done)
+    return503OnClosing: false,
     // errors Fastify finds before routing (a malformed URL) get an MLflow body too
     frameworkErrors: (err, _req, reply) => {
-      void (reply as FastifyReply).status(400).send({ error_code: 'INVALID_PARAMETER_VALUE', message: `Bad request: ${err.message}` });
+      const r = errorReply(invalidParameter(`Bad request: ${err.message}`));
+      void (reply as FastifyReply).status(r.status).send(r.body);
     },
+    // requests the HTTP parser refuses (431, malformed) get an MLflow body too
+    clientErrorHandler: onClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   installErrorHandling(app);
+  installServerLimits(app, limits);
 
   const allowOrigins = opts.allowOrigins ?? [];
-  const guard = requestGuard({ host, allowOrigins, token: opts.token, tokenFree: isPagePath });
+  const guard = requestGuard({ host, allowOrigins, token: opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
+  // on a shared machine only the agent's owner reaches it: without a token, the user behind each
+  // loopback connection is asked of the kernel (http/peerUser)
+  const peerCheck = opts.token || !isLoopback(host) ? undefined : ownerOnly(opts.owner ?? process.getuid?.() ?? 0);
   app.addHook('onRequest', async (req, reply) => {
     // lets clients tell a lablog agent (live channel, client run ids) from a plain MLflow server
     reply.header('x-lablog-version', AGENT_VERSION);
-    guard(req.headers, req.url.split('?')[0] ?? '', req.method);
+    const path = req.url.split('?')[0] ?? '';
+    guard(req.headers, path, req.method);
+    if (peerCheck && path !== '/health') await peerCheck(req.raw.socket);
   });
   // browser pages on allowed origins (a local JupyterLab) may call the API
   const allowedOrigin = originCheck(allowOrigins);
@@ -93,11 +129,13 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   });
 
   await registerMlflowApi(app, store);
+  let listening = '';
+  registerAgentInfo(app, () => listening, AGENT_VERSION);
   // notebook-linked runs: session endpoints, and the API again under /nb/<session>
   const notebooks = new NotebookRuns(store, await SessionBook.open(opts.store), app.log);
   await registerNotebookApi(app, store, notebooks);
   await registerPage(app, opts.pageDir);
-  const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path));
+  const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
 
   let closing: Promise<void> | null = null;
   return {
@@ -109,14 +147,18 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
       const addr = app.server.address();
       const bound = typeof addr === 'object' && addr ? addr.port : port;
       const shown = host.includes(':') ? `[${host}]` : host;
-      const url = `http://${shown}:${bound}`;
-      store.announce(url);
-      return url;
+      listening = `http://${shown}:${bound}`;
+      store.announce(listening);
+      return listening;
     },
     close() {
       closing ??= (async () => {
         await live.close();
+        // requests under way get a grace to finish (a durable write answers in ms); a client
+        // that would hold the agent open past it (a stalled upload) is cut off
+        const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
         await app.close();
+        clearTimeout(cut);
         await notebooks.close();
         await store.close();
       })();

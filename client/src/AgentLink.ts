@@ -181,7 +181,7 @@ export class AgentLink {
     const headers = this.rest.authHeaders;
     this.factory ??= webSocketFactory();
     const make = await this.factory;
-    const ws = make(`${this.rest.base.replace(/^http/, 'ws')}/ws`, headers);
+    const ws = make(this.rest.wsUrl, headers);
     return new Promise<WebSocketLike>((resolve, reject) => {
       let welcomed = false;
       const timer = setTimeout(() => {

@@ -38,7 +38,7 @@ export class ClientCore implements BatchSink {
   readonly ready: Promise<void>;
 
   constructor(readonly opts: ResolvedOptions) {
-    this.rest = new RestClient(opts.url, opts.token, opts.requestTimeoutMs);
+    this.rest = new RestClient(opts.url, opts.token, opts.requestTimeoutMs, opts.headers, opts.wsUrl);
     this.link = new AgentLink(this.rest, { transport: opts.transport, connectTimeoutMs: opts.connectTimeoutMs });
     this.errors = new ErrorLog(opts.onError);
     this.restOps = new RestOps(this.rest, this.runs, () => this.link.clientRunIds);

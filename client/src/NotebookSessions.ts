@@ -10,7 +10,7 @@
  * await lablog.sessions.logExecutions(sessionId, [{ execution_count: 1, source, started, ended, status: 'ok' }]);
  * ```
  */
-import type { CellExecution, LogExecutionsReply, NotebookSession, NotebookSnapshot, RegisterSession, RegisterSessionReply } from '@lablog/schema';
+import { AGENT_INFO_PATH, type AgentInfo, type CellExecution, type LogExecutionsReply, type NotebookSession, type NotebookSnapshot, type RegisterSession, type RegisterSessionReply } from '@lablog/schema';
 import type { RestClient } from './RestClient.js';
 
 const SESSIONS = '/api/2.0/lablog/sessions';
@@ -31,6 +31,11 @@ export class NotebookSessions {
    */
   register(sessionId: string, info: RegisterSession): Promise<RegisterSessionReply> {
     return this.rest.request<RegisterSessionReply>(this.path(sessionId), info, 'PUT');
+  }
+
+  /** The agent's own URL and version: where kernels on its machine reach it, when this client goes through a proxy. */
+  agentInfo(): Promise<AgentInfo> {
+    return this.rest.request<AgentInfo>(AGENT_INFO_PATH, null, 'GET');
   }
 
   /** The session and the ids of the runs created under it. Rejects with RESOURCE_DOES_NOT_EXIST for an unknown session. */

@@ -35,19 +35,30 @@ export interface Probe {
 
 /** Calls the tracking server at a base URL. */
 export class RestClient {
-  private readonly headers: Record<string, string>;
-
   /**
    * @param base the tracking URL, e.g. `http://127.0.0.1:5454` (a path prefix is kept)
    * @param token sent as `Authorization: Bearer <token>` when given
    * @param timeoutMs how long a request may take before it counts as failed (default 30 000)
+   * @param extraHeaders more headers for every request, read at each one (a proxy's credentials)
+   * @param wsUrl the live channel's URL (default: `base` with a ws scheme, plus `/ws`)
    */
   constructor(
     readonly base: string,
     token: string | undefined,
     private readonly timeoutMs = 30_000,
+    private readonly extraHeaders?: () => Record<string, string>,
+    wsUrl?: string,
   ) {
-    this.headers = token ? { authorization: `Bearer ${token}` } : {};
+    this.tokenHeaders = token ? { authorization: `Bearer ${token}` } : {};
+    this.wsUrl = wsUrl ?? `${base.replace(/^http/, 'ws')}/ws`;
+  }
+
+  private readonly tokenHeaders: Record<string, string>;
+  /** The live channel's URL. */
+  readonly wsUrl: string;
+
+  private get headers(): Record<string, string> {
+    return this.extraHeaders ? { ...this.extraHeaders(), ...this.tokenHeaders } : this.tokenHeaders;
   }
 
   /** Headers every request carries (the token); also used for the WebSocket upgrade. */

@@ -15,6 +15,17 @@ export interface LablogOptions {
   /** Sent as `Authorization: Bearer <token>`. Default: env `LABLOG_TOKEN`, else `MLFLOW_TRACKING_TOKEN`, else none. */
   token?: string;
   /**
+   * More headers for every request, read at each one: what a server in front of the agent
+   * needs, e.g. a Jupyter server's `Authorization: token …` and `X-XSRFToken` when the agent is
+   * reached through JupyterLab's proxy. Default: none.
+   */
+  headers?: () => Record<string, string>;
+  /**
+   * The live channel's URL. Default: `url` with a `ws` scheme, plus `/ws`. A server in front of
+   * the agent may want its token in the query (browsers send no headers with a WebSocket).
+   */
+  wsUrl?: string;
+  /**
    * Folder of the spool file that keeps operations the server has not acknowledged while it
    * is unreachable (Node and Deno; browsers keep them in memory). `false`: no spool. Default:
    * env `LABLOG_SPOOL_DIR`, else `.lablog-spool` in the current directory — beside the
@@ -53,7 +64,9 @@ export interface LablogOptions {
 }
 
 /** Options with every default applied. */
-export interface ResolvedOptions extends Required<Omit<LablogOptions, 'token' | 'onError' | 'spoolDir'>> {
+export interface ResolvedOptions extends Required<Omit<LablogOptions, 'token' | 'onError' | 'spoolDir' | 'headers' | 'wsUrl'>> {
+  headers: (() => Record<string, string>) | undefined;
+  wsUrl: string | undefined;
   token: string | undefined;
   spoolDir: string | false;
   onError: ((e: ClientError) => void) | null;
@@ -68,6 +81,8 @@ export function resolveOptions(o: LablogOptions): ResolvedOptions {
   return {
     url: url.replace(/\/+$/, ''),
     token: o.token ?? env('LABLOG_TOKEN') ?? env('MLFLOW_TRACKING_TOKEN'),
+    headers: o.headers,
+    wsUrl: o.wsUrl,
     spoolDir: o.spoolDir ?? env('LABLOG_SPOOL_DIR') ?? '.lablog-spool',
     flushIntervalMs: o.flushIntervalMs ?? 100,
     maxBatchPoints: Math.max(1, Math.min(1000, o.maxBatchPoints ?? 1000)),

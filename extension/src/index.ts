@@ -11,7 +11,8 @@
  * - An inline live chart (RunRenderer) for `application/vnd.lablog.run+json` outputs.
  * - Settings (extension/schema/plugin.json): agent URL, token, auto-attach, what to capture.
  *
- * Everything reaches the agent through lablog's client (`@lablog/client`).
+ * Everything reaches the agent through lablog's client (`@lablog/client`): by default through
+ * the Jupyter server (`<base_url>lablog/`, jupyterConnection), or at the agent URL the settings give.
  */
 import { ILabShell, type JupyterFrontEnd, type JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, IThemeManager, ToolbarButton } from '@jupyterlab/apputils';
@@ -21,6 +22,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { Lablog } from '@lablog/client';
 import type { ViewerContext } from './widgets/context.js';
 import { lablogIcon } from './jupyterlab/icon.js';
+import { jupyterClientOptions } from './jupyterlab/jupyterConnection.js';
 import { NotebookLink } from './jupyterlab/NotebookLink.js';
 import { RunPanel } from './jupyterlab/RunPanel.js';
 import { runRendererFactory } from './jupyterlab/RunRenderer.js';
@@ -32,8 +34,10 @@ export const PLUGIN_ID = '@lablog/jupyterlab:plugin';
 
 const OPEN_PANEL = 'lablog:open-panel';
 
+/** A client for the agent the settings name: through the Jupyter server unless an agent URL is set. */
 function makeClient(s: LablogSettings): Lablog {
-  return new Lablog({ url: s.agentUrl, ...(s.token ? { token: s.token } : {}), spoolDir: false, onError: null, connectTimeoutMs: 2000 });
+  const where = s.agentUrl ? { url: s.agentUrl } : jupyterClientOptions();
+  return new Lablog({ ...where, ...(s.token ? { token: s.token } : {}), spoolDir: false, onError: null, connectTimeoutMs: 2000 });
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {

@@ -19,3 +19,4 @@ export * from './lablog/downsample.js';
 export * from './lablog/runMime.js';
 export * from './lablog/sessions.js';
 export * from './lablog/filterCheck.js';
+export * from './lablog/agentInfo.js';

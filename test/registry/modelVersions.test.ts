@@ -96,6 +96,22 @@ describe('model versions', () => {
     assert.equal(await uri('5'), 'runs:/run_id/model');
   });
 
+  test('get-download-uri resolves an MLflow 3 logged model (models:/<model_id>), also through an alias', async () => {
+    const { experimentId, runId } = await newRun(url, 'mv-logged');
+    const created = await send<{ model: { info: { model_id: string; artifact_uri: string } } }>(url, 'POST', 'logged-models', { experiment_id: experimentId, name: 'model', source_run_id: runId });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const { model_id: modelId, artifact_uri: artifactUri } = created.body.model.info;
+    await createModel(url, 'lm');
+    await createVersion(url, 'lm', `models:/${modelId}`);
+    await send(url, 'POST', 'registered-models/alias', { name: 'lm', alias: 'champion', version: '1' });
+    await createVersion(url, 'lm', 'models:/lm@champion');
+    for (const v of ['1', '2']) {
+      const res = await get<{ artifact_uri: string }>(url, 'model-versions/get-download-uri', { name: 'lm', version: v });
+      assert.equal(res.body.artifact_uri, artifactUri, v);
+    }
+    assert.match(artifactUri, new RegExp(`/models/${modelId}/artifacts$`));
+  });
+
   test('PATCH update sets the description; DELETE delete removes the version for good and its number is not reused', async () => {
     await createModel(url, 'edit');
     const v1 = await createVersion(url, 'edit');

@@ -42,18 +42,47 @@ export interface TestPage {
   close(): Promise<void>;
 }
 
+/** Requests refused by `onlyPort` (URLs), to assert that the page tried none. */
+export const refusedByPort = new WeakMap<BrowserContext, string[]>();
+
+/**
+ * Lets the context's pages reach one port of 127.0.0.1 only, as a browser that reaches a remote
+ * Jupyter server through a tunnel: every other request and WebSocket is refused (and recorded).
+ */
+async function onlyPort(context: BrowserContext, port: number): Promise<void> {
+  const refused: string[] = [];
+  refusedByPort.set(context, refused);
+  const allowed = (u: URL) => u.protocol === 'data:' || u.protocol === 'blob:' || (u.hostname === '127.0.0.1' && u.port === String(port));
+  await context.route(
+    (u) => !allowed(u),
+    (route) => {
+      refused.push(route.request().url());
+      return route.abort('connectionrefused');
+    },
+  );
+  await context.routeWebSocket(
+    (u) => !allowed(u),
+    (ws) => {
+      refused.push(ws.url());
+      ws.close({ code: 1006, reason: 'refused by the test' });
+    },
+  );
+}
+
 /**
  * Opens `url` in a new context (fresh storage).
  * @param opts.colorScheme emulated OS theme (default light)
  * @param opts.viewport default 1280×800
  * @param opts.expectedErrors console errors to tolerate (substrings), e.g. a 400 the test provokes
+ * @param opts.onlyPort the only port of 127.0.0.1 the page may reach (default: any)
  */
 export async function openPage(
   browser: Browser,
   url: string,
-  opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; expectedErrors?: string[] } = {},
+  opts: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number }; expectedErrors?: string[]; onlyPort?: number } = {},
 ): Promise<TestPage> {
   const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light', viewport: opts.viewport ?? { width: 1280, height: 800 } });
+  if (opts.onlyPort !== undefined) await onlyPort(context, opts.onlyPort);
   const page = await context.newPage();
   const errors: string[] = [];
   const expected = opts.expectedErrors ?? [];

@@ -16,16 +16,27 @@ export interface OpenJupyterLabOptions {
   path?: string;
   /** Milliseconds to wait for the app to restore (default 60 s: a cold first start parses ~20 MB). */
   timeoutMs?: number;
+  /** Jupyter's token, sent once in the URL as a user's first visit does (default: none). */
+  token?: string;
+  /** The only port the page may reach (Jupyter's): any other request is refused. */
+  onlyPort?: number;
 }
 
 /**
  * Opens JupyterLab (`<url>/lab`) in a fresh 1440×900 context and waits until the app has restored
- * its layout (`body[data-lab-restored=true]`); console errors are collected as by `openPage`.
+ * its layout (`jupyterapp.restored`); console errors are collected as by `openPage`.
  */
 export async function openJupyterLab(browser: Browser, url: string, opts: OpenJupyterLabOptions = {}): Promise<TestPage> {
-  const p = await openPage(browser, `${url}/lab${opts.path ?? ''}`, { expectedErrors: opts.expectedErrors ?? [], viewport: { width: 1440, height: 900 } });
+  const query = opts.token ? `?token=${encodeURIComponent(opts.token)}` : '';
+  const p = await openPage(browser, `${url}/lab${opts.path ?? ''}${query}`, {
+    expectedErrors: opts.expectedErrors ?? [],
+    viewport: { width: 1440, height: 900 },
+    ...(opts.onlyPort !== undefined ? { onlyPort: opts.onlyPort } : {}),
+  });
   try {
-    await p.page.waitForSelector('body[data-lab-restored=true]', { state: 'attached', timeout: opts.timeoutMs ?? 60_000 });
+    // PyPI's JupyterLab exposes the app (--LabApp.expose_app_in_browser) and resolves `restored` once its layout is back
+    await p.page.waitForFunction(() => !!window.jupyterapp, null, { timeout: opts.timeoutMs ?? 60_000 });
+    await p.page.evaluate(() => window.jupyterapp.restored);
   } catch (err) {
     await p.close();
     throw new Error(`JupyterLab did not restore; page errors: ${JSON.stringify(p.errors)}`, { cause: err });

@@ -117,25 +117,12 @@ export class ArtifactFolder {
    * @throws 400 INVALID_PARAMETER_VALUE when `rel` is the folder itself, a folder, below a file, or leaves the folder
    */
   async write(rel: RelPath, source: Readable): Promise<number> {
-    if (rel.length === 0) throw invalidParameter('An artifact upload needs a file name after the artifact folder.');
-    await mkdir(this.root, { recursive: true }).catch((err: unknown) => {
-      if (code(err) !== 'EEXIST' && code(err) !== 'ENOENT') throw err; // a link in its place: resolve() refuses it
-    });
-    const target = await this.resolve(rel);
-    if (target === null) escapes(rel);
-    const dir = dirname(target);
-    let firstCreated: string | undefined;
-    try {
-      firstCreated = await mkdir(dir, { recursive: true });
-    } catch (err) {
-      if (code(err) === 'EEXIST' || code(err) === 'ENOTDIR') throw invalidParameter(`Cannot write artifact '${joinRel(rel)}': a part of its folder path is a file.`);
-      throw err;
-    }
+    const { target, dir, firstCreated } = await this.prepare(rel);
     // in the store's tmp/ (same filesystem, so the rename is atomic), which opening the store clears
     const tempDir = uploadTempDir(this.boundary);
-    await mkdir(tempDir, { recursive: true });
+    await mkdir(tempDir, { recursive: true, mode: 0o700 });
     const temp = join(tempDir, `${UPLOAD_TEMP_PREFIX}${randomBytes(8).toString('hex')}`);
-    const handle = await open(temp, 'wx');
+    const handle = await open(temp, 'wx', 0o600);
     const sink = new DurableFileSink(handle, { highWaterMark: WRITE_CHUNK, syncEvery: SYNC_EVERY });
     try {
       await pipeline(source, sink);
@@ -158,6 +145,63 @@ export class ArtifactFolder {
     // durable, and the folders above it the ones this upload created.
     for (const folder of foldersDown(firstCreated === undefined ? dir : dirname(firstCreated), dir)) await syncFolder(folder);
     return sink.bytesWritten;
+  }
+
+  /** Checks `rel` for a write and creates its folders; `firstCreated` is the topmost folder created, if any. */
+  private async prepare(rel: RelPath): Promise<{ target: string; dir: string; firstCreated: string | undefined }> {
+    if (rel.length === 0) throw invalidParameter('An artifact upload needs a file name after the artifact folder.');
+    await mkdir(this.root, { recursive: true, mode: 0o700 }).catch((err: unknown) => {
+      if (code(err) !== 'EEXIST' && code(err) !== 'ENOENT') throw err; // a link in its place: resolve() refuses it
+    });
+    const target = await this.resolve(rel);
+    if (target === null) escapes(rel);
+    const dir = dirname(target);
+    try {
+      return { target, dir, firstCreated: await mkdir(dir, { recursive: true, mode: 0o700 }) };
+    } catch (err) {
+      if (code(err) === 'EEXIST' || code(err) === 'ENOTDIR') throw invalidParameter(`Cannot write artifact '${joinRel(rel)}': a part of its folder path is a file.`);
+      throw err;
+    }
+  }
+
+  /**
+   * Appends `text` to the file at `rel`, creating it (and its folders): a real append, whose
+   * cost is that of `text`, not of the file. When this resolves the bytes are on disk, and the
+   * file's name too when it was created. Callers serialise appends to one file. A file whose last
+   * line was cut short (a crash during an append) gets a line break first, so the torn line stays
+   * a line of its own and the new ones are whole.
+   * @returns the file's size in bytes after the append
+   * @throws 400 INVALID_PARAMETER_VALUE as `write` does, or when `rel` is a folder
+   */
+  async append(rel: RelPath, text: string): Promise<number> {
+    const { target, dir, firstCreated } = await this.prepare(rel);
+    let handle: FileHandle;
+    try {
+      handle = await open(target, 'a+', 0o600);
+    } catch (err) {
+      if (code(err) === 'EISDIR') throw invalidParameter(`Cannot append to artifact '${joinRel(rel)}': it is a folder.`);
+      throw err;
+    }
+    try {
+      const { size } = await handle.stat();
+      let bytes = Buffer.from(text);
+      if (size > 0) {
+        const last = Buffer.alloc(1);
+        await handle.read(last, 0, 1, size - 1);
+        if (last[0] !== 0x0a) bytes = Buffer.concat([Buffer.from('\n'), bytes]);
+      }
+      let written = 0;
+      while (written < bytes.length) {
+        const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
+        if (bytesWritten === 0) throw new Error('The artifact file took no bytes (is the disk full?).');
+        written += bytesWritten;
+      }
+      await handle.datasync();
+      if (size === 0) for (const folder of foldersDown(firstCreated === undefined ? dir : dirname(firstCreated), dir)) await syncFolder(folder);
+      return size + bytes.length;
+    } finally {
+      await handle.close();
+    }
   }
 
   /**

@@ -12,6 +12,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { artifactRequests as A } from '@lablog/schema';
 import type { Readable } from 'node:stream';
+import type { UploadRouteConfig } from '../http/serverLimits.js';
 import type { FileStore } from '../store/FileStore.js';
 import { locateProxied } from './ArtifactArea.js';
 import { listProxied, sendArtifact } from './artifactResponses.js';
@@ -31,7 +32,9 @@ export const proxyArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }
     if (req.method === 'PUT') req.headers['content-type'] = 'application/octet-stream';
   });
 
-  app.put<{ Params: Wildcard }>('/artifacts/*', async (req) => {
+  // timed by its progress, not its total time (http/serverLimits)
+  const upload: UploadRouteConfig = { streamedUpload: true };
+  app.put<{ Params: Wildcard }>('/artifacts/*', { config: upload }, async (req) => {
     const { area, rel } = locateProxied(store, req.params['*']);
     const size = await area.folder.write(rel, req.body as Readable);
     area.changed(rel, size);

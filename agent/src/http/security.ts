@@ -5,6 +5,12 @@
  *   origins on any port, the agent's own origin, and those given with --allow-origin;
  * - when a token is set, every request but /health and the page's own files carries `Authorization: Bearer <token>`.
  * The same checks guard WebSocket upgrades.
+ *
+ * Behind JupyterLab (jupyter-server-proxy under `<base_url>lablog/`) a request keeps the
+ * browser's Host and Origin, Jupyter's; the proxy adds `x-lablog-proxy: <secret>`, a secret
+ * only the Jupyter server that started the agent (or read its store's agent.json) knows. Such a
+ * request passed Jupyter's own authentication: its Host is accepted and it needs no token; its
+ * Origin must still be the Host's own (jupyter-server-proxy leaves XSRF to the proxied app).
  */
 import { timingSafeEqual } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -21,6 +27,17 @@ export interface SecurityOptions {
   token?: string | undefined;
   /** Paths served without the token besides /health (the page's files, which hold no data). */
   tokenFree?: (path: string) => boolean;
+  /** The secret the Jupyter server's proxy sends as `x-lablog-proxy` (none: no proxied request is trusted). */
+  proxySecret?: string | undefined;
+}
+
+/** The header the Jupyter server's proxy adds to the requests it forwards. */
+export const PROXY_SECRET_HEADER = 'x-lablog-proxy';
+
+function sameSecret(given: string | string[] | undefined, secret: Buffer | null): boolean {
+  if (!secret || typeof given !== 'string') return false;
+  const g = Buffer.from(given);
+  return g.length === secret.length && timingSafeEqual(g, secret);
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -60,11 +77,13 @@ export function requestGuard(opts: SecurityOptions): RequestGuard {
   const hosts = new Set([...LOOPBACK_NAMES, opts.host.toLowerCase(), hostname().toLowerCase()]);
   const allowedOrigin = originCheck(opts.allowOrigins);
   const token = opts.token ? Buffer.from(`Bearer ${opts.token}`) : null;
+  const proxySecret = opts.proxySecret ? Buffer.from(opts.proxySecret) : null;
 
   return (headers, path, method) => {
     const host = headers.host;
     if (!host) throw new MlflowError('PERMISSION_DENIED', 'Request refused: it has no Host header.');
-    if (!wildcard && !hosts.has(hostnameOf(host)) && !isLoopback(hostnameOf(host))) {
+    const proxied = sameSecret(headers[PROXY_SECRET_HEADER], proxySecret);
+    if (!proxied && !wildcard && !hosts.has(hostnameOf(host)) && !isLoopback(hostnameOf(host))) {
       throw new MlflowError('PERMISSION_DENIED', `Request refused: Host '${host}' is not this agent's (protection against DNS rebinding).`);
     }
     const origin = headers.origin;
@@ -74,7 +93,7 @@ export function requestGuard(opts: SecurityOptions): RequestGuard {
         throw new MlflowError('PERMISSION_DENIED', `Request refused: origin '${origin}' is not allowed. Start the agent with --allow-origin ${origin} to allow it.`);
       }
     }
-    if (token && path !== '/health' && method !== 'OPTIONS' && !opts.tokenFree?.(path)) {
+    if (token && !proxied && path !== '/health' && method !== 'OPTIONS' && !opts.tokenFree?.(path)) {
       const given = Buffer.from(headers.authorization ?? '');
       if (given.length !== token.length || !timingSafeEqual(given, token)) {
         throw new MlflowError('UNAUTHENTICATED', 'This agent requires a token: send Authorization: Bearer <token> (MLFLOW_TRACKING_TOKEN for the MLflow client).');

@@ -5,7 +5,7 @@
  * or takes it away. No Python package and no JupyterLab rebuild are needed.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,6 +88,9 @@ export async function jupyterCommand(args: string[]): Promise<void> {
   }
   await rm(target, { recursive: true, force: true });
   await cp(LABEXTENSION_DIR, target, { recursive: true });
+  // the build ships the wheel's install.json (pip); installed this way, it is npm's lablog that put it there
+  const installJson = { packageManager: 'npm', packageName: 'lablog', uninstallInstructions: 'Run `npx lablog jupyter uninstall` (with the same --user, --sys-prefix or --dir as the install)' };
+  await writeFile(join(target, 'install.json'), `${JSON.stringify(installJson, null, 2)}\n`);
   process.stdout.write(
     `lablog: installed ${meta.name} ${meta.version} in ${target}\n` +
       `Reload JupyterLab; the run panel is in the right sidebar. Start the agent with \`npx lablog serve\`.\n` +

@@ -4,11 +4,11 @@
  * scope it falls in. It only listens to the store; it never reaches into routes.
  */
 import { randomUUID } from 'node:crypto';
-import type { Scope, WireExperiment, WireRun } from '@lablog/schema';
+import type { Scope } from '@lablog/schema';
 import type { FileStore } from '../store/FileStore.js';
-import { wireExperiment, wireRun } from '../mlflow/wire.js';
 import { EventRing, type NumberedEvent } from './EventRing.js';
 import { routeEvent } from './liveEvents.js';
+import { snapshotJson, type ScopeSnapshot } from './snapshotJson.js';
 
 /** A receiver of numbered events (one subscription of one connection). */
 export interface Subscriber {
@@ -16,13 +16,6 @@ export interface Subscriber {
   /** Only events of these kinds; null for all. */
   readonly kinds: ReadonlySet<string> | null;
   deliver(e: NumberedEvent): void;
-}
-
-/** The state of a scope at a seq. */
-export interface ScopeSnapshot {
-  seq: number;
-  experiments: WireExperiment[];
-  runs: WireRun[];
 }
 
 /** What `Hub.attach` did for a subscriber that asked to resume or for a snapshot. */
@@ -48,6 +41,25 @@ export function wants(sub: Subscriber, e: { kind: string; runId: string | null; 
   return inScope(sub.scope, e) && (sub.kinds === null || sub.kinds.has(e.kind));
 }
 
+/** Bytes of snapshots on their way out to subscribers, over every connection. */
+export class SnapshotBudget {
+  private out = 0;
+  /** @param max bytes past which further snapshots wait */
+  constructor(private readonly max: number) {}
+  /** True when no further snapshot may start. */
+  get spent(): boolean {
+    return this.out >= this.max;
+  }
+  /** Counts a snapshot of `bytes` as on its way out. */
+  take(bytes: number): void {
+    this.out += bytes;
+  }
+  /** A snapshot of `bytes` left its socket's buffer (or its socket closed). */
+  release(bytes: number): void {
+    this.out -= bytes;
+  }
+}
+
 /** The live hub. */
 export class Hub {
   /** Names this agent lifetime; seqs compare only within one epoch. */
@@ -56,12 +68,19 @@ export class Hub {
   private readonly ring: EventRing;
   private readonly subscribers = new Set<Subscriber>();
   private readonly unsubscribeStore: () => void;
+  /** Snapshots on their way out, over every connection. */
+  readonly snapshotBudget: SnapshotBudget;
 
-  /** @param ringBytes how much recent history (event JSON) is kept for resuming subscribers */
+  /**
+   * @param ringBytes how much recent history (event JSON) is kept for resuming subscribers
+   * @param snapshotBudgetBytes how many bytes of snapshots may be on their way out at once
+   */
   constructor(
     private readonly store: FileStore,
     ringBytes: number,
+    snapshotBudgetBytes = Infinity,
   ) {
+    this.snapshotBudget = new SnapshotBudget(snapshotBudgetBytes);
     this.ring = new EventRing(ringBytes);
     this.unsubscribeStore = store.subscribe((e) => {
       const numbered: NumberedEvent = { seq: ++this.seqNo, ...routeEvent(e) };
@@ -80,15 +99,16 @@ export class Hub {
    * snapshot and the first live event: no gap, no duplicate.
    * - `since` (with this `epoch`): replays what came after it, then live;
    * - `snapshot`: the scope's current state, then live (also the fallback when `since` is too old);
+   *   a snapshot past `maxSnapshotBytes` throws RESOURCE_EXHAUSTED and nothing is attached;
    * - neither: live from now.
    */
-  attach(sub: Subscriber, opts: { since?: number | undefined; epoch?: string | undefined; snapshot?: boolean | undefined }): AttachResult {
+  attach(sub: Subscriber, opts: { since?: number | undefined; epoch?: string | undefined; snapshot?: boolean | undefined; maxSnapshotBytes: number }): AttachResult {
     let result: AttachResult;
     if (opts.since !== undefined && opts.epoch === this.epoch && opts.since <= this.seqNo && this.ring.covers(opts.since)) {
       for (const e of this.ring.after(opts.since)) if (wants(sub, e)) sub.deliver(e);
       result = { kind: 'live', seq: this.seqNo };
     } else if (opts.snapshot) {
-      result = { kind: 'snapshot', snapshot: this.snapshot(sub.scope) };
+      result = { kind: 'snapshot', snapshot: snapshotJson(this.store, sub.scope, this.seqNo, opts.maxSnapshotBytes) };
     } else if (opts.since !== undefined) {
       return { kind: 'resync', reason: opts.epoch === this.epoch ? 'too-old' : 'epoch' };
     } else {
@@ -101,30 +121,6 @@ export class Hub {
   /** Removes a subscriber. */
   detach(sub: Subscriber): void {
     this.subscribers.delete(sub);
-  }
-
-  /** The current state of a scope: its experiments and runs. */
-  snapshot(scope: Scope): ScopeSnapshot {
-    const book = this.store.experiments;
-    let experiments: WireExperiment[];
-    let runs: WireRun[];
-    switch (scope.kind) {
-      case 'all':
-        experiments = book.all().map(wireExperiment);
-        runs = this.store.runsOf([]).map(wireRun);
-        break;
-      case 'experiment':
-        experiments = book.all().filter((e) => e.experiment_id === scope.experiment_id).map(wireExperiment);
-        runs = this.store.runsOf([scope.experiment_id]).map(wireRun);
-        break;
-      case 'run': {
-        const run = this.store.getRun(scope.run_id);
-        experiments = [wireExperiment(book.get(run.info.experiment_id))];
-        runs = [wireRun(run)];
-        break;
-      }
-    }
-    return { seq: this.seqNo, experiments, runs };
   }
 
   /** Stops listening to the store. */

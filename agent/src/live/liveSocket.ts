@@ -5,7 +5,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { BATCH_LIMITS } from '@lablog/schema';
 import { MlflowError } from '../errors.js';
+import { errorReply, rawErrorResponse } from '../http/errorReply.js';
+import type { PeerCheck } from '../http/peerUser.js';
 import type { RequestGuard } from '../http/security.js';
 import type { FileStore } from '../store/FileStore.js';
 import { Hub } from './Hub.js';
@@ -17,18 +20,32 @@ export interface LiveOptions extends FlowLimits {
   heartbeatMs: number;
   /** How much recent history (event JSON) is kept for subscribers that resume. */
   ringBytes: number;
-  /** Largest message a client may send. */
+  /**
+   * Largest frame a client may send; a larger one closes the connection (1009). Log messages
+   * have the REST log-batch limit (`maxLogBytes`), answered per message: this only bounds what
+   * one frame may cost before it can be answered.
+   */
   maxMessageBytes: number;
+  /** WebSocket connections open at once; a further upgrade gets a 503. */
+  maxConnections: number;
+  /** Bytes of snapshots on their way out at once, over every connection; further snapshots wait. */
+  snapshotBudgetBytes: number;
 }
 
 /** Defaults of the live channel. */
 export const LIVE_DEFAULTS: LiveOptions = {
   heartbeatMs: 30_000,
   ringBytes: 64 * 1024 * 1024,
-  maxMessageBytes: 16 * 1024 * 1024,
+  maxMessageBytes: 4 * BATCH_LIMITS.bytes,
+  maxLogBytes: BATCH_LIMITS.bytes,
   highWaterBytes: 8 * 1024 * 1024,
   lowWaterBytes: 1024 * 1024,
   stallTimeoutMs: 60_000,
+  maxConnections: 128,
+  maxSubscriptions: 64,
+  maxSnapshotBytes: 128 * 1024 * 1024,
+  snapshotBudgetBytes: 256 * 1024 * 1024,
+  maxLogsInFlight: 16,
 };
 
 /** The subprotocol name of the live channel. */
@@ -60,6 +77,7 @@ export interface LiveChannel {
  * Serves `/ws` (and `<prefix>/ws` for each extra prefix) on `server`.
  * @param guard the request check REST uses; it throws an MlflowError to refuse
  * @param isLivePath which upgrade paths are the channel (default: `/ws` only; the agent adds `/nb/<session>/ws`)
+ * @param peerCheck the connection check REST uses (who is connecting), when there is one
  */
 export function attachLiveChannel(
   server: Server,
@@ -67,8 +85,9 @@ export function attachLiveChannel(
   guard: RequestGuard,
   opts: LiveOptions,
   isLivePath: (path: string) => boolean = (path) => path === '/ws',
+  peerCheck?: PeerCheck,
 ): LiveChannel {
-  const hub = new Hub(store, opts.ringBytes);
+  const hub = new Hub(store, opts.ringBytes, opts.snapshotBudgetBytes);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: opts.maxMessageBytes,
@@ -77,25 +96,29 @@ export function attachLiveChannel(
   });
   const alive = new WeakMap<WebSocket, boolean>();
 
-  const refuse = (socket: Duplex, status: number, reason: string, message: string) => {
-    const body = JSON.stringify({ error_code: reason, message });
-    socket.end(`HTTP/1.1 ${status} ${status === 404 ? 'Not Found' : status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  const refuse = (socket: Duplex, err: unknown) => {
+    socket.end(rawErrorResponse(errorReply(err)));
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    if (!isLivePath(path)) return refuse(socket, 404, 'ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`);
+    if (!isLivePath(path)) return refuse(socket, new MlflowError('ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`));
     try {
       guard(withSubprotocolToken(req.headers), path);
     } catch (err) {
-      const e = err instanceof MlflowError ? err : new MlflowError('PERMISSION_DENIED', String(err));
-      return refuse(socket, e.status, e.code, e.message);
+      return refuse(socket, err);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      alive.set(ws, true);
-      ws.on('pong', () => alive.set(ws, true));
-      new LiveConnection(ws, hub, store, opts);
-    });
+    if (wss.clients.size >= opts.maxConnections) {
+      return refuse(socket, new MlflowError('TEMPORARILY_UNAVAILABLE', `The agent has ${opts.maxConnections} live connections open, its most; retry shortly.`));
+    }
+    const accept = () =>
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        alive.set(ws, true);
+        ws.on('pong', () => alive.set(ws, true));
+        new LiveConnection(ws, hub, store, opts);
+      });
+    if (!peerCheck) return accept();
+    peerCheck(req.socket).then(accept, (err: unknown) => refuse(socket, err));
   };
   server.on('upgrade', onUpgrade);
 

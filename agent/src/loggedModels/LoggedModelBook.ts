@@ -57,7 +57,7 @@ export class LoggedModelBook {
    */
   static async open(storeDir: string, experiments: ExperimentBook): Promise<LoggedModelBook> {
     const book = new LoggedModelBook(join(storeDir, 'models'), experiments);
-    await mkdir(book.dir, { recursive: true });
+    await mkdir(book.dir, { recursive: true, mode: 0o700 });
     for (const id of readdirSync(book.dir)) {
       const dir = join(book.dir, id);
       let text: string;
@@ -128,7 +128,7 @@ export class LoggedModelBook {
       tags: { ...spec.tags },
     };
     const dir = join(this.dir, modelId);
-    await mkdir(join(dir, 'artifacts'), { recursive: true });
+    await mkdir(join(dir, 'artifacts'), { recursive: true, mode: 0o700 });
     await writeModel(dir, doc);
     this.models.set(modelId, { doc, changes: new SerialQueue() });
     return doc;

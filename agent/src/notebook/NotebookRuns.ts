@@ -93,8 +93,7 @@ export class NotebookRuns {
         link.start = true;
         await session.save();
       }
-      const packages = session.doc.packages;
-      if (packages && packages.length > 0) await writeRunArtifact(this.store, runId, FILES.packages, `${packages.join('\n')}\n`);
+      if (session.doc.package_count !== undefined) await writeRunArtifact(this.store, runId, FILES.packages, createReadStream(session.packagesPath));
     });
   }
 

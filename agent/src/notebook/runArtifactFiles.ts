@@ -1,12 +1,12 @@
 /**
  * Artifact files the agent writes into a run itself (notebook snapshots, the execution log,
  * the package list), through the same artifact folder code as uploads: written whole and
- * renamed into place, listed and downloadable like any artifact, announced to live viewers.
+ * renamed into place (the execution log: appended), durable before the reply, listed and
+ * downloadable like any artifact, announced to live viewers.
  */
 import { Readable } from 'node:stream';
 import { runArtifacts } from '../artifacts/ArtifactArea.js';
 import { checkRelPath } from '../artifacts/artifactPath.js';
-import { MlflowError } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
 
 /** What to write: text, bytes, or a stream (a file being copied). */
@@ -25,23 +25,14 @@ export async function writeRunArtifact(store: FileStore, runId: string, path: st
 }
 
 /**
- * Appends `text` to the run's artifact `path`, creating it. The file is rewritten whole (a
- * reader never sees half a line); callers serialise appends to one file.
+ * Appends `text` to the run's artifact `path`, creating it: written and flushed to disk before
+ * this resolves, at the cost of `text` whatever the file's size. A reader may see the last line
+ * while it is being written; callers serialise appends to one file.
  * @throws RESOURCE_DOES_NOT_EXIST when the run does not exist
  */
 export async function appendRunArtifact(store: FileStore, runId: string, path: string, text: string): Promise<void> {
   const area = runArtifacts(store, runId);
   const rel = checkRelPath(path);
-  let before = Buffer.alloc(0);
-  try {
-    const file = await area.folder.open(rel);
-    try {
-      before = await file.handle.readFile();
-    } finally {
-      await file.handle.close();
-    }
-  } catch (err) {
-    if (!(err instanceof MlflowError && err.code === 'RESOURCE_DOES_NOT_EXIST')) throw err;
-  }
-  await writeRunArtifact(store, runId, path, Buffer.concat([before, Buffer.from(text)]));
+  const size = await area.folder.append(rel, text);
+  area.changed(rel, size);
 }

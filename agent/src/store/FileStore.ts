@@ -11,7 +11,7 @@
  * listeners, in commit order, for the live channel.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetInput, RunStatus } from '@lablog/schema';
 import { alreadyExists, invalidParameter, notFound } from '../errors.js';
@@ -83,8 +83,12 @@ export class FileStore {
    * @throws MlflowError(INVALID_STATE) when another agent holds the store
    */
   static async open(dir: string): Promise<FileStore> {
-    await mkdir(join(dir, 'meta'), { recursive: true });
-    await mkdir(join(dir, 'runs'), { recursive: true });
+    // private to its owner (on a shared machine other users must not read or change runs); a
+    // store made by an earlier version, readable by all, is closed up too
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
+    await mkdir(join(dir, 'meta'), { recursive: true, mode: 0o700 });
+    await mkdir(join(dir, 'runs'), { recursive: true, mode: 0o700 });
     const lock = await acquireStoreLock(dir);
     try {
       await removeLeftovers(dir);
@@ -214,7 +218,7 @@ export class FileStore {
       metrics_bytes: 0,
     };
     const dir = join(this.dir, 'runs', runId);
-    await mkdir(join(dir, 'artifacts'), { recursive: true });
+    await mkdir(join(dir, 'artifacts'), { recursive: true, mode: 0o700 });
     const run = await StoredRun.create(dir, doc, this.committer);
     this.runs.add(run);
     this.emit({ type: 'run', run: doc });

@@ -15,7 +15,7 @@
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { Lablog } from '@lablog/client';
-import type { CellExecution, RegisterSession } from '@lablog/schema';
+import { NOTEBOOK_PREFIX, type CellExecution, type RegisterSession } from '@lablog/schema';
 import { parseReport, pythonLinkCode, pythonReportCode, PYTHON_REPORT_EXPRESSION, type KernelReport } from './kernelCode.js';
 import type { LablogSettings } from './settings.js';
 
@@ -127,7 +127,10 @@ export class NotebookLink {
         ...(report?.packages && settings.capture.environment ? { packages: report.packages } : {}),
       };
       const reply = await lablog.sessions.register(sessionId, body);
-      if (python) await this.silent(kernel, pythonLinkCode({ trackingUri: reply.tracking_uri, agentUrl: settings.agentUrl, sessionId, token: settings.token }));
+      // through the Jupyter server, the reply's URI names Jupyter's host: the kernel, on the
+      // agent's machine, logs to the agent's own loopback URL instead (never through Jupyter)
+      const direct = settings.agentUrl ? { url: settings.agentUrl, trackingUri: reply.tracking_uri } : await this.directUrl(lablog, sessionId);
+      if (python) await this.silent(kernel, pythonLinkCode({ trackingUri: direct.trackingUri, agentUrl: direct.url, sessionId, token: settings.token }));
       if (this.kernel !== kernel) return;
       this.linkedKernelId = kernel.id;
       this.state = 'linked';
@@ -139,6 +142,11 @@ export class NotebookLink {
       this.scheduleLink(this.retryDelay);
       this.retryDelay = Math.min(this.retryDelay * 2, 30_000);
     }
+  }
+
+  private async directUrl(lablog: Lablog, sessionId: string): Promise<{ url: string; trackingUri: string }> {
+    const { url } = await lablog.sessions.agentInfo();
+    return { url, trackingUri: `${url}${NOTEBOOK_PREFIX}/${sessionId}` };
   }
 
   private async report(kernel: Kernel.IKernelConnection, environment: boolean): Promise<KernelReport | null> {

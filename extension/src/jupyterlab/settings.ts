@@ -13,6 +13,7 @@ export interface CaptureSettings {
 
 /** The extension's settings. */
 export interface LablogSettings {
+  /** The agent's URL; empty (the default): through the Jupyter server, under `<base_url>lablog/`. */
   agentUrl: string;
   token: string;
   autoAttach: boolean;
@@ -21,7 +22,7 @@ export interface LablogSettings {
 
 /** Defaults, as in the schema; used before the registry answers or when it fails. */
 export const DEFAULT_SETTINGS: LablogSettings = {
-  agentUrl: 'http://127.0.0.1:5454',
+  agentUrl: '',
   token: '',
   autoAttach: true,
   capture: { snapshots: true, executionLog: true, environment: true },
@@ -30,7 +31,7 @@ export const DEFAULT_SETTINGS: LablogSettings = {
 /** Reads the composite (defaults + user) settings. */
 export function readSettings(s: ISettingRegistry.ISettings): LablogSettings {
   const c = s.composite as Partial<LablogSettings>;
-  const url = typeof c.agentUrl === 'string' && c.agentUrl.trim() ? c.agentUrl.trim().replace(/\/+$/, '') : DEFAULT_SETTINGS.agentUrl;
+  const url = typeof c.agentUrl === 'string' ? c.agentUrl.trim().replace(/\/+$/, '') : DEFAULT_SETTINGS.agentUrl;
   return {
     agentUrl: url,
     token: typeof c.token === 'string' ? c.token : '',

@@ -6,6 +6,9 @@ import { Signal, type ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 import type { ViewerContext } from './context.js';
 
+/** How to get an agent: the Jupyter server starts one when the Python package is installed; otherwise by hand. */
+const START_HINT = 'install jupyterlab-lablog in the Jupyter server\'s environment (pip) and restart it, or start one with `npx lablog serve`';
+
 /** Shows whether the agent answers and tells listeners when that changes. */
 export class ConnectionStatus extends Widget {
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -61,8 +64,8 @@ export class ConnectionStatus extends Widget {
 
   private render(up: boolean | null, version: string | null): void {
     this.node.dataset.state = up === null ? 'checking' : up ? 'up' : 'down';
-    this.node.title = up ? `Connected to ${this.ctx.query.url}${version ? ` (lablog ${version})` : ' (an MLflow server)'}` : up === false ? `No agent at ${this.ctx.query.url}: start it with \`npx lablog serve\`; retrying` : 'Connecting…';
-    this.node.textContent = up === null ? 'connecting…' : up ? 'connected' : 'agent not running — start it with `npx lablog serve`; retrying';
+    this.node.title = up ? `Connected to ${this.ctx.query.url}${version ? ` (lablog ${version})` : ' (an MLflow server)'}` : up === false ? `No agent at ${this.ctx.query.url}: ${START_HINT}; retrying` : 'Connecting…';
+    this.node.textContent = up === null ? 'connecting…' : up ? 'connected' : `agent not running — ${START_HINT}; retrying`;
   }
 
   override dispose(): void {

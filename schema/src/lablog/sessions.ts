@@ -41,7 +41,7 @@ export const PythonInfo = Type.Object({
   platform: Type.String({ maxLength: 500 }),
   hostname: Type.String({ maxLength: 500 }),
   /** Versions of the key libraries present (numpy, pandas, torch, …), by distribution name. */
-  libraries: Type.Record(Type.String({ pattern: LIBRARY_NAME_PATTERN }), Type.String({ maxLength: 200 }), { additionalProperties: false }),
+  libraries: Type.Record(Type.String({ pattern: LIBRARY_NAME_PATTERN }), Type.String({ maxLength: 200 }), { additionalProperties: false, maxProperties: 1000 }),
 });
 export type PythonInfo = Static<typeof PythonInfo>;
 
@@ -64,8 +64,12 @@ export const RegisterSession = Type.Object(
     kernel: KernelInfo,
     python: Type.Optional(PythonInfo),
     git: Type.Optional(GitInfo),
-    /** Installed packages, `name==version` lines (`pip freeze` style); stored as each run's `environment/packages.txt`. */
-    packages: Type.Optional(Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 100_000 })),
+    /**
+     * Installed packages, `name==version` lines (`pip freeze` style); stored as each run's
+     * `environment/packages.txt`. A large environment lists a few thousand; the caps keep one
+     * registration's cost bounded (see also the route's body limit).
+     */
+    packages: Type.Optional(Type.Array(Type.String({ maxLength: 1000, pattern: '^[^\\n]*$' }), { maxItems: 20_000 })),
   },
   { $id: 'lablog.RegisterSession' },
 );
