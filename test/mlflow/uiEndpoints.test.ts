@@ -95,6 +95,7 @@ describe('MLflow UI endpoints', () => {
       `${a.url}/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=../path`,
       `${a.url}/get-artifact?run_id=${runId}&path=../path`,
       `${a.url}/model-versions/get-artifact?name=model&version=1&path=../path`,
+      `${a.url}//model-versions/get-artifact?name=model&version=1&path=../path`,
     ]) {
       const res = await fetch(url);
       assert.equal(res.status, 400, url);

@@ -1,6 +1,6 @@
 /**
  * MLflow's UI upload, `POST /(ajax-)api/2.0/mlflow/upload-artifact?run_uuid=&path=` with the
- * file as the raw body (at most 10 MB), written into the run's artifact folder. In a scope of
+ * file as the raw body (at most 10 MB, see http/bodyLimits), written into the run's artifact folder. In a scope of
  * its own, like the proxy API: any Content-Type is the file's bytes.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -11,15 +11,13 @@ import type { FileStore } from '../store/FileStore.js';
 import { runArtifacts } from './ArtifactArea.js';
 import { checkRelPath } from './artifactPath.js';
 
-/** MLflow's limit on a UI upload. */
-const MAX_UPLOAD = 10 * 1024 * 1024;
-
 /** Registers `upload-artifact` (under a tracking API prefix). */
 export const uploadArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_UPLOAD }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  app.post('/upload-artifact', { schema: { querystring: U.UploadArtifact }, bodyLimit: MAX_UPLOAD }, async (req) => {
+  // its body limit, 10 MB as MLflow's, is in http/bodyLimits
+  app.post('/upload-artifact', { schema: { querystring: U.UploadArtifact } }, async (req) => {
     const { run_uuid: runId, path } = req.query;
     if (!runId) throw invalidParameter('Request must specify run_uuid.');
     if (!path) throw invalidParameter('Request must specify path.');
