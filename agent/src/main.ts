@@ -91,8 +91,6 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     // each route's own limit is set as it is registered (http/bodyLimits)
     bodyLimit: DEFAULT_BODY_LIMIT,
     ...serverOptions(limits),
-    // `//model-versions/get-artifact` is the route without the doubled slash, as in MLflow's server
-    routerOptions: { ignoreDuplicateSlashes: true },
     // on close, idle connections go at once and requests under way finish (see close())
     forceCloseConnections: 'idle',
     // those still get full answers (CORS headers included; the store is open until they are done)
