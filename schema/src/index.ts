@@ -6,6 +6,7 @@ export * from './mlflow/scalars.js';
 export * from './mlflow/entities.js';
 export * as experimentRequests from './mlflow/experimentRequests.js';
 export * as runRequests from './mlflow/runRequests.js';
+export * as uiRequests from './mlflow/uiRequests.js';
 export * from './mlflow/registryEntities.js';
 export * as registryRequests from './mlflow/registryRequests.js';
 export * as artifactRequests from './mlflow/artifactRequests.js';

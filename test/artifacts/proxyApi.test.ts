@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -84,15 +85,16 @@ describe('the mlflow-artifacts proxy API', () => {
     assert.ok(!onDisk.some((name) => name.startsWith('.lablog-upload-')), `no temporary file is left: ${onDisk.join(', ')}`);
   });
 
-  test('downloads carry the Content-Type MLflow gives, as attachments with nosniff', async () => {
+  test('downloads carry exactly the Content-Type MLflow gives (no charset), as attachments with nosniff', async () => {
     const cases: Array<[string, string]> = [
-      ['ct/report.txt', 'text/plain; charset=utf-8'],
-      ['ct/data.json', 'text/plain; charset=utf-8'],
-      ['ct/MLmodel', 'text/plain; charset=utf-8'],
-      ['ct/conda.yaml', 'text/plain; charset=utf-8'],
+      ['ct/report.txt', 'text/plain'],
+      ['ct/data.json', 'text/plain'],
+      ['ct/MLmodel', 'text/plain'],
+      ['ct/mlproject', 'text/plain'],
+      ['ct/conda.yaml', 'text/plain'],
       ['ct/plot.png', 'image/png'],
       ['ct/photo.JPG', 'image/jpeg'],
-      ['ct/page.html', 'text/html; charset=utf-8'],
+      ['ct/page.html', 'text/html'],
       ['ct/model.pkl', 'application/octet-stream'],
     ];
     for (const [rel] of cases) await putArtifact(url(rel), 'x');
@@ -166,12 +168,21 @@ describe('the mlflow-artifacts proxy API', () => {
     assert.equal(unknown.json.error_code, 'RESOURCE_DOES_NOT_EXIST');
   });
 
-  test('a path outside every artifact folder is 400', async () => {
-    for (const path of [`${exp}/${run}/x.txt`, `${exp}/${run}`, `${exp}`]) {
-      const r = await putArtifact(`${a.url}/api/2.0/mlflow-artifacts/artifacts/${path}`, 'x');
-      assert.equal(r.status, 400, path);
-    }
-    assert.equal((await listArtifacts(a.url, '')).status, 400);
+  test('a path outside every run and logged model is stored under the proxy\'s own root, as MLflow\'s proxy serves any path under its destination', async () => {
+    const root = `${a.url}/api/2.0/mlflow-artifacts/artifacts`;
+    assert.equal((await putArtifact(`${root}/loose/a.txt`, '0')).status, 200);
+    assert.equal((await putArtifact(`${root}/loose/dir/b.txt`, '1')).status, 200);
+    assert.equal((await putArtifact(`${root}/${exp}/${run}/x.txt`, 'x')).status, 200, 'a run\'s id without artifacts/ is no run folder');
+    assert.equal((await getArtifact(`${root}/loose/dir/b.txt`)).body.toString(), '1');
+    assert.deepEqual((await listArtifacts(a.url, 'loose')).files, [
+      { path: 'a.txt', is_dir: false, file_size: 1 },
+      { path: 'dir', is_dir: true },
+    ]);
+    assert.ok((await listArtifacts(a.url, '')).files?.some((f) => f.path === 'loose' && f.is_dir));
+    // the run's own folder is untouched, and the root is as confined as any artifact folder
+    assert.equal((await getArtifact(url('x.txt'))).status, 404);
+    assert.equal(existsSync(join(a.storeDir, 'proxy-artifacts', 'loose', 'dir', 'b.txt')), true);
+    assert.equal((await putArtifact(`${root}/loose/%252e%252e/%252e%252e/escape.txt`, 'x')).status, 400);
     assert.equal((await putArtifact(url(`${'n'.repeat(300)}.txt`), 'x')).status, 400, 'a name too long for the filesystem');
   });
 

@@ -204,6 +204,27 @@ describe('MLflow 3 logged models', () => {
     assert.equal((await send(a.url, 'DELETE', `logged-models/${m.info.model_id}`, {})).status, 404);
   });
 
+  test('metrics logged to a run with a model_id (MLflow 3 log_metric) are the model\'s metrics too: the latest per key and dataset, the run keeping every point', async () => {
+    const m = await create({ name: 'scored' });
+    const id = m.info.model_id;
+    await post(a.url, 'runs/log-metric', { run_id: run, key: 'acc', value: 0.5, timestamp: 1, step: 1, model_id: id, dataset_name: 'eval', dataset_digest: 'd1' });
+    await post(a.url, 'runs/log-metric', { run_id: run, key: 'acc', value: 0.75, timestamp: 2, step: 2, model_id: id, dataset_name: 'eval', dataset_digest: 'd1' });
+    await post(a.url, 'runs/log-batch', { run_id: run, metrics: [{ key: 'acc', value: 0.6, timestamp: 3, step: 2, model_id: id }, { key: 'loss', value: 'NaN', timestamp: 3, step: 0, model_id: id }, { key: 'plain', value: 1, timestamp: 3 }] });
+    type Metrics = { model: { data: { metrics?: Array<Record<string, unknown>> } } };
+    const got = (await get<Metrics>(a.url, `logged-models/${id}`)).body.model.data.metrics ?? [];
+    assert.deepEqual(got, [
+      { key: 'acc', value: 0.75, timestamp: 2, step: 2, model_id: id, run_id: run, dataset_name: 'eval', dataset_digest: 'd1' },
+      { key: 'acc', value: 0.6, timestamp: 3, step: 2, model_id: id, run_id: run },
+      { key: 'loss', value: 'NaN', timestamp: 3, step: 0, model_id: id, run_id: run },
+    ]);
+    const history = await get<{ metrics: unknown[] }>(a.url, 'metrics/get-history', { run_id: run, metric_key: 'acc' });
+    assert.equal(history.body.metrics.length, 3);
+    // an unknown model is 404 and the run gets nothing
+    const unknown = await post(a.url, 'runs/log-metric', { run_id: run, key: 'x', value: 1, timestamp: 1, model_id: `m-${'0'.repeat(32)}` });
+    assert.equal(unknown.status, 404);
+    assert.equal((await get<{ metrics?: unknown[] }>(a.url, 'metrics/get-history', { run_id: run, metric_key: 'x' })).body.metrics?.length ?? 0, 0);
+  });
+
   test('runs/outputs does not double an output and survives a restart of the agent', async () => {
     const m = await create({ name: 'persisted', params: [{ key: 'k', value: 'v' }] });
     for (let i = 0; i < 2; i++) await post(a.url, 'runs/outputs', { run_id: run, models: [{ model_id: m.info.model_id, step: 5 }] });

@@ -221,22 +221,77 @@ describe('MLflow tracking API', () => {
     assert.deepEqual(all.slice(24_999, 25_001).map((p) => p.step), [24_999, 25_000]);
   });
 
-  test('get-history-bulk-interval samples steps per run within a range', async () => {
+  test('get-history-bulk-interval samples steps as MLflow does: evenly by index, the last step always, each run\'s first and last', async () => {
     const a = await newRun(url, 'bulk');
     const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: 'acc', value: i, timestamp: 1, step: i }));
     await post(url, 'runs/log-batch', { run_id: a.runId, metrics });
-    const r = await get<{ metrics: Array<{ run_id: string; step: number }> }>(url, 'metrics/get-history-bulk-interval', {
-      run_ids: [a.runId],
-      metric_key: 'acc',
-      start_step: 100,
-      end_step: 899,
-      max_results: 50,
-    });
+    type Bulk = { metrics: Array<{ run_id: string; step: number; timestamp: number }> };
+    const r = await get<Bulk>(url, 'metrics/get-history-bulk-interval', { run_ids: [a.runId], metric_key: 'acc', start_step: 100, end_step: 899, max_results: 50 });
     assert.equal(r.status, 200);
-    assert.equal(r.body.metrics.length, 50);
-    assert.equal(r.body.metrics[0]!.step, 100);
-    assert.equal(r.body.metrics.at(-1)!.step, 899);
+    // MLflow keeps an index while it is below the count of steps in range: 100, 116, …, 788, then 899
+    assert.deepEqual(r.body.metrics.map((m) => m.step), [...Array.from({ length: 44 }, (_, i) => 100 + 16 * i), 899]);
     assert.ok(r.body.metrics.every((m) => m.run_id === a.runId));
+
+    // MLflow's own cases (test_get_metric_history_bulk_interval_respects_max_results)
+    const b = await newRun(url, 'bulk-b');
+    await post(url, 'runs/log-batch', { run_id: b.runId, metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'm', value: 10, timestamp: 1, step: i })) });
+    const steps = async (q: Record<string, string | number | string[]>) => (await get<Bulk>(url, 'metrics/get-history-bulk-interval', { metric_key: 'm', max_results: 5, ...q })).body.metrics.map((m) => `${m.run_id === b.runId ? 'b' : 'c'}${m.step}`);
+    assert.deepEqual(await steps({ run_ids: [b.runId] }), ['b0', 'b2', 'b4', 'b6', 'b8', 'b9']);
+    assert.deepEqual(await steps({ run_ids: [b.runId], start_step: 0, end_step: 4 }), ['b0', 'b1', 'b2', 'b3', 'b4']);
+    const c = await newRun(url, 'bulk-c');
+    await post(url, 'runs/log-batch', { run_id: c.runId, metrics: Array.from({ length: 20 }, (_, i) => ({ key: 'm', value: 10, timestamp: 1, step: i })) });
+    assert.deepEqual(await steps({ run_ids: [b.runId, c.runId] }), ['b0', 'b4', 'b8', 'b9', 'c0', 'c4', 'c8', 'c9', 'c12', 'c16', 'c19']);
+    // several points at one step all come, by timestamp
+    await post(url, 'runs/log-batch', { run_id: b.runId, metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'm', value: 10, timestamp: 2, step: i })) });
+    const same = await get<Bulk>(url, 'metrics/get-history-bulk-interval', { run_ids: [b.runId], metric_key: 'm', max_results: 5 });
+    assert.deepEqual(same.body.metrics.map((m) => [m.step, m.timestamp]), [0, 2, 4, 6, 8, 9].flatMap((s) => [[s, 1], [s, 2]]));
+  });
+
+  test('get-history-bulk-interval checks its request before looking up any run (400, in MLflow\'s words)', async () => {
+    const cases: Array<[Record<string, string | number | string[]>, string]> = [
+      [{ metric_key: 'k' }, "Missing value for required parameter 'run_ids'."],
+      [{ run_ids: Array.from({ length: 101 }, (_, i) => `id_${i}`), metric_key: 'k' }, 'GetMetricHistoryBulkInterval request must specify at most 100 run_ids.'],
+      [{ run_ids: ['123'], metric_key: 'k', max_results: 0 }, 'max_results must be between 1 and 2500'],
+      [{ run_ids: ['123'], metric_key: '' }, "Missing value for required parameter 'metric_key'"],
+      [{ run_ids: ['123'], max_results: 5 }, "Missing value for required parameter 'metric_key'"],
+      [{ run_ids: ['123'], metric_key: 'k', start_step: 1, end_step: 0 }, 'end_step must be greater than start_step. Found start_step=1 and end_step=0.'],
+      [{ run_ids: ['123'], metric_key: 'k', start_step: 1 }, 'If either start step or end step are specified, both must be specified.'],
+    ];
+    for (const [q, message] of cases) {
+      const r = await get<{ message: string; error_code?: string }>(url, 'metrics/get-history-bulk-interval', q);
+      assert.equal(r.status, 400, message);
+      assert.equal(r.body.error_code, 'INVALID_PARAMETER_VALUE');
+      assert.ok(r.body.message.includes(message), r.body.message);
+    }
+  });
+
+  test('get-history-bulk: every point of one metric of several runs, runs in id order, points by timestamp, step, value; max_results in all', async () => {
+    const a = await newRun(url, 'bulk-all');
+    const b = await newRun(url, 'bulk-all-b');
+    const points = [
+      { key: 'k', timestamp: 2, step: 3, value: 12 },
+      { key: 'k', timestamp: 1, step: 3, value: 12 },
+      { key: 'k', timestamp: 1, step: 3, value: 11 },
+      { key: 'k', timestamp: 1, step: 2, value: 10 },
+    ];
+    for (const run of [a, b]) for (const p of points) await post(url, 'runs/log-metric', { run_id: run.runId, ...p });
+    type Bulk = { metrics: Array<{ run_id: string; key: string; step: number; timestamp: number; value: number }> };
+    const r = await get<Bulk>(url, 'metrics/get-history-bulk', { run_id: [b.runId, a.runId], metric_key: 'k' });
+    assert.equal(r.status, 200);
+    const sorted = [...points].sort((x, y) => x.timestamp - y.timestamp || x.step - y.step || x.value - y.value);
+    const [first, second] = [a.runId, b.runId].sort();
+    assert.deepEqual(r.body.metrics, [...sorted.map((p) => ({ ...p, run_id: first })), ...sorted.map((p) => ({ ...p, run_id: second }))]);
+    const two = await get<Bulk>(url, 'metrics/get-history-bulk', { run_id: [a.runId], metric_key: 'k', max_results: 2 });
+    assert.equal(two.body.metrics.length, 2);
+    for (const [q, message] of [
+      [{ metric_key: 'k' }, 'GetMetricHistoryBulk request must specify at least one run_id'],
+      [{ run_id: Array.from({ length: 101 }, (_, i) => `id_${i}`), metric_key: 'k' }, 'GetMetricHistoryBulk request cannot specify more than 100'],
+      [{ run_id: ['123'] }, 'GetMetricHistoryBulk request must specify a metric_key'],
+    ] as Array<[Record<string, string | number | string[]>, string]>) {
+      const bad = await get<{ message: string }>(url, 'metrics/get-history-bulk', q);
+      assert.equal(bad.status, 400);
+      assert.ok(bad.body.message.includes(message), bad.body.message);
+    }
   });
 
   test('log-inputs stores datasets with their context tag, once', async () => {
@@ -280,5 +335,42 @@ describe('MLflow tracking API', () => {
     await post(url, 'experiments/restore', { experiment_id: id });
     const viaGet = await get<{ experiments: unknown[] }>(url, 'experiments/search', { filter: "name = 'exp-b'", max_results: 10 });
     assert.equal(viaGet.body.experiments.length, 1);
+  });
+
+  test('a value of the wrong type is named with the value as MLflow prints it; a required one sent as null is missing', async () => {
+    const { runId } = await newRun(url, 'messages');
+    const raw = async (path: string, text: string) => {
+      const res = await fetch(`${url}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+      return { status: res.status, body: (await res.json()) as { error_code: string; message: string } };
+    };
+    const cases: Array<[string, string, string]> = [
+      ['experiments/create', '{"name": 123}', "Invalid value 123 for parameter 'name' supplied. Hint: Value was of type 'int'."],
+      ['experiments/create', '{"name": "x", "artifact_location": 9.0}', "Invalid value 9.0 for parameter 'artifact_location' supplied. Hint: Value was of type 'float'."],
+      ['experiments/create', '{"name": "x", "tags": "5"}', "Invalid value 5 for parameter 'tags' supplied. Hint: Value was of type 'str'."],
+      ['runs/log-metric', '{"run_id": 31, "key": "m", "value": 41, "timestamp": 59}', "Invalid value 31 for parameter 'run_id' supplied"],
+      ['runs/log-metric', `{"run_id": "${runId}", "key": "m", "value": 1, "timestamp": 1, "step": "foo"}`, "Invalid value foo for parameter 'step' supplied"],
+      ['runs/log-metric', '{"run_id": null, "key": "m", "value": 1, "timestamp": 1}', "Missing value for required parameter 'run_id'"],
+      ['runs/log-parameter', `{"run_id": "${runId}", "key": "k", "value": 41}`, "Invalid value 41 for parameter 'value' supplied"],
+      ['runs/log-batch', `{"run_id": "${runId}", "metrics": [{"key": "mae", "value": 2.5}]}`, "Invalid value [{'key': 'mae', 'value': 2.5}] for parameter 'metrics' supplied"],
+      ['runs/log-batch', `{"run_id": "${runId}", "tags": "foo"}`, "Invalid value foo for parameter 'tags' supplied"],
+      ['runs/log-inputs', `{"run_id": "${runId}"}`, "Missing value for required parameter 'datasets'"],
+      ['runs/search', '{"experiment_ids": ["0"], "max_results": 123456789}', "Invalid value 123456789 for parameter 'max_results' supplied"],
+    ];
+    for (const [path, text, message] of cases) {
+      const r = await raw(path, text);
+      assert.equal(r.status, 400, text);
+      assert.equal(r.body.error_code, 'INVALID_PARAMETER_VALUE');
+      assert.ok(r.body.message.includes(message), `${text}: ${r.body.message}`);
+    }
+    // an MLflow 3 client logging only model inputs sends no datasets
+    assert.equal((await post(url, 'runs/log-inputs', { run_id: runId, models: [] })).status, 200);
+  });
+
+  test('a relative local artifact_location is made absolute against the agent\'s working directory, as MLflow does', async () => {
+    const made = await post<{ experiment_id: string }>(url, 'experiments/create', { name: 'relative-location', artifact_location: 'my_location' });
+    const e = await get<{ experiment: { artifact_location: string } }>(url, 'experiments/get', { experiment_id: made.body.experiment_id });
+    assert.equal(e.body.experiment.artifact_location, `${process.cwd()}/my_location`);
+    const remote = await post<{ experiment_id: string }>(url, 'experiments/create', { name: 'remote-location', artifact_location: 's3://b/p' });
+    assert.equal((await get<{ experiment: { artifact_location: string } }>(url, 'experiments/get', { experiment_id: remote.body.experiment_id })).body.experiment.artifact_location, 's3://b/p');
   });
 });

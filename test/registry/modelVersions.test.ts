@@ -66,6 +66,16 @@ describe('model versions', () => {
     assert.deepEqual(none.body.model_versions ?? [], []);
   });
 
+  test('a run_id that is no run of this agent is stored as given for a remote source (the registry may live apart from tracking), and is 404 for a local one', async () => {
+    await createModel(url, 'elsewhere');
+    const v = await createVersion(url, 'elsewhere', 's3://bucket/model', { run_id: 'a-run-tracked-elsewhere' });
+    assert.equal(v.run_id, 'a-run-tracked-elsewhere');
+    assert.equal((await getVersion(url, 'elsewhere', '1')).body.model_version.run_id, 'a-run-tracked-elsewhere');
+    const local = await send(url, 'POST', 'model-versions/create', { name: 'elsewhere', source: '/tmp/model', run_id: 'a-run-tracked-elsewhere' });
+    assert.equal(local.status, 404);
+    assert.equal(local.body.error_code, 'RESOURCE_DOES_NOT_EXIST');
+  });
+
   test('get-download-uri resolves runs:/ to the run\'s artifact folder and models:/ to that version; other sources as given', async () => {
     const { experimentId, runId } = await newRun(url, 'mv-download');
     await createModel(url, 'dl');
@@ -81,6 +91,9 @@ describe('model versions', () => {
     assert.equal(await uri('4'), 'mlflow-artifacts:/9/abc/artifacts/m');
     const missing = await get(url, 'model-versions/get-download-uri', { name: 'dl', version: '9' });
     assert.equal(missing.status, 404);
+    // a runs:/ source of a run tracked elsewhere is answered as given, as MLflow answers it
+    await createVersion(url, 'dl', 'runs:/run_id/model', { run_id: 'run_id_1' });
+    assert.equal(await uri('5'), 'runs:/run_id/model');
   });
 
   test('get-download-uri resolves an MLflow 3 logged model (models:/<model_id>), also through an alias', async () => {

@@ -5,6 +5,7 @@
  * artifact URI (`mlflow-artifacts:/…`, `http(s)://…/mlflow-artifacts/artifacts/…`, `runs:/…`,
  * `models:/<model_id>`).
  */
+import { join } from 'node:path';
 import { invalidParameter, notFound } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
 import { ArtifactFolder } from './ArtifactFolder.js';
@@ -45,7 +46,20 @@ export function modelArtifacts(store: FileStore, modelId: string): ArtifactArea 
   };
 }
 
+/** The store folder where the proxy keeps paths that are no run's or logged model's artifacts. */
+export const PROXY_ROOT_FOLDER = 'proxy-artifacts';
+
+/** The proxy's own root: files uploaded to paths outside every run and logged model (`mlflow-artifacts:/<path>`). */
+export function proxyRootArtifacts(store: FileStore): ArtifactArea {
+  return {
+    folder: new ArtifactFolder(join(store.dir, PROXY_ROOT_FOLDER), store.dir),
+    rootUri: 'mlflow-artifacts:/',
+    changed: () => undefined,
+  };
+}
+
 function proxiedArea(store: FileStore, target: ProxiedTarget): ArtifactArea {
+  if (target.kind === 'root') return proxyRootArtifacts(store);
   if (target.kind === 'run') {
     const area = runArtifacts(store, target.runId);
     if (store.getRun(target.runId).info.experiment_id !== target.experimentId) {
@@ -62,8 +76,8 @@ function proxiedArea(store: FileStore, target: ProxiedTarget): ArtifactArea {
 
 /**
  * Where a proxied artifact path (the `<path>` of `/mlflow-artifacts/artifacts/<path>`) points.
- * @throws 400 INVALID_PARAMETER_VALUE for an unsafe path or one outside every artifact folder;
- *   404 RESOURCE_DOES_NOT_EXIST when the run or model does not exist or is in another experiment
+ * @throws 400 INVALID_PARAMETER_VALUE for an unsafe path; 404 RESOURCE_DOES_NOT_EXIST when a
+ *   run's or model's path names one that does not exist or is in another experiment
  */
 export function locateProxied(store: FileStore, path: string): ArtifactLocation {
   const target = proxiedTarget(path);

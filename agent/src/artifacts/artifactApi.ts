@@ -1,17 +1,21 @@
 /**
  * Mounts the artifact routes that live outside the tracking API prefixes: the mlflow-artifacts
- * proxy API under both of its prefixes, and the UI download routes at the root.
+ * proxy API under both of its prefixes, the UI's upload-artifact, and the UI download routes at the root.
  */
 import type { FastifyInstance } from 'fastify';
 import { versionDownloadUri } from '../registry/modelSource.js';
 import type { FileStore } from '../store/FileStore.js';
 import { ARTIFACT_PREFIXES, proxyArtifactRoutes } from './proxyArtifactRoutes.js';
 import { uiArtifactRoutes } from './runArtifactRoutes.js';
+import { uploadArtifactRoutes } from './uploadArtifactRoutes.js';
 
 /** Registers the proxy API and the UI download routes on `app` (under `base`, e.g. a notebook session prefix). */
 export async function registerArtifactApi(app: FastifyInstance, store: FileStore, base = ''): Promise<void> {
   for (const prefix of ARTIFACT_PREFIXES) {
     await app.register(proxyArtifactRoutes, { store, prefix: base + prefix });
+  }
+  for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) {
+    await app.register(uploadArtifactRoutes, { store, prefix: base + prefix });
   }
   // a version's files are where `model-versions/get-download-uri` says they are
   await app.register(uiArtifactRoutes, { store, modelVersionArtifactUri: versionDownloadUri, prefix: base });

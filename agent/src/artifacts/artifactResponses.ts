@@ -40,7 +40,8 @@ export async function sendArtifact(reply: FastifyReply, { area, rel }: ArtifactL
   const file = await area.folder.open(rel);
   const type = artifactContentType(file.name);
   return reply
-    .header('content-type', type.startsWith('text/') ? `${type}; charset=utf-8` : type)
+    // exactly MLflow's Content-Type, no charset: MLflow's own tests compare the whole header
+    .header('content-type', type)
     .header('content-disposition', attachmentDisposition(file.name))
     .header('x-content-type-options', 'nosniff')
     .header('content-length', file.size)

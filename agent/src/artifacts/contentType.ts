@@ -6,10 +6,12 @@
  * SVG artifact never runs as a page of the agent's origin.
  */
 
-/** Extensions MLflow serves as text/plain, and the extension-less files MLmodel and MLproject. */
+/** Extensions MLflow serves as text/plain, and the extension-less files MLmodel and MLproject (mlproject). */
 const TEXT = new Set([
   'txt', 'log', 'err', 'cfg', 'conf', 'cnf', 'cf', 'ini', 'properties', 'prop', 'hocon', 'toml', 'yaml', 'yml',
   'xml', 'json', 'js', 'py', 'py3', 'csv', 'tsv', 'md', 'rst', 'MLmodel', 'MLproject',
+  // MLflow's MLPROJECT_FILE_NAME is lowercase ("mlproject"); its server serves that name as text
+  'mlproject',
 ]);
 
 /** Python's `mimetypes` answers for the media types artifacts commonly have. */

@@ -33,9 +33,13 @@ export const uiArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; mod
     sendArtifact(reply, { area: runArtifacts(store, runIdOf(req.query)), rel: checkRelPath(req.query.path) }),
   );
 
-  app.get('/model-versions/get-artifact', { schema: { querystring: A.GetModelVersionArtifact } }, async (req, reply) => {
-    const { name, version, path } = req.query;
-    const { area, rel } = locateArtifactUri(store, modelVersionArtifactUri(store, name, version));
-    return sendArtifact(reply, { area, rel: [...rel, ...checkRelPath(path)] });
-  });
+  // MLflow's own tests call it as `//model-versions/get-artifact` too, which its server routes here
+  for (const route of ['/model-versions/get-artifact', '//model-versions/get-artifact']) {
+    app.get(route, { schema: { querystring: A.GetModelVersionArtifact } }, async (req, reply) => {
+      const { name, version, path } = req.query;
+      const within = checkRelPath(path); // before the version is looked up, as MLflow
+      const { area, rel } = locateArtifactUri(store, modelVersionArtifactUri(store, name, version));
+      return sendArtifact(reply, { area, rel: [...rel, ...within] });
+    });
+  }
 };

@@ -19,6 +19,8 @@ const ROUTE_BODY_LIMITS: ReadonlyArray<readonly [suffix: string, bytes: number]>
   ['/runs/log-inputs', 20 * MB],
   // a model's MLmodel document, signature and input example included
   ['/runs/log-model', 4 * MB],
+  // the UI's upload of one file (MLflow's limit)
+  ['/upload-artifact', 10 * MB],
   // a notebook as it is in the editor, outputs (images, plots) included
   ['/sessions/:session/notebook', 64 * MB],
   // cells that finished running, their source included

@@ -7,6 +7,8 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 import { invalidParameter, missingParameter, type MlflowError } from '../errors.js';
+import { floatLiteralFields } from './jsonBody.js';
+import { pyStr, pyTypeName } from './pythonRepr.js';
 
 const bodyAjv = new Ajv({ coerceTypes: false, allErrors: false, strict: false, useDefaults: false });
 const queryAjv = new Ajv({ coerceTypes: 'array', allErrors: false, strict: false, useDefaults: false });
@@ -29,9 +31,13 @@ export function bodyValidator(schema: object): ValidateFunction {
 }
 
 /** Fastify validator compiler: strict for bodies, coercing for query strings and params. */
-export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
+export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart, url }) => {
   const fn = compile(httpPart === 'body' ? bodyAjv : queryAjv, schema);
-  return (data: unknown) => (fn(data) ? { value: data } : { error: toMlflowError(fn.errors ?? []) });
+  const required = new Set((schema as { required?: string[] }).required ?? []);
+  // MLflow's routes report errors in MLflow's words; lablog's own name the nested field at fault
+  const mlflowRoute = /\/mlflow(-artifacts)?\//.test(url ?? '');
+  return (data: unknown) =>
+    fn(data) ? { value: data } : { error: mlflowRoute ? requestError(fn.errors ?? [], data, required) : toMlflowError(fn.errors ?? []) };
 };
 
 function fieldName(path: string): string {
@@ -54,4 +60,24 @@ export function toMlflowError(errors: readonly ErrorObject[]): MlflowError {
   const field = fieldName(e.instancePath) || 'request body';
   const detail = e.keyword === 'anyOf' || e.keyword === 'type' ? 'it has the wrong type' : (e.message ?? 'invalid');
   return invalidParameter(`Invalid value for parameter '${field}' supplied: ${detail}.`);
+}
+
+/**
+ * The first schema error of an HTTP request, as MLflow's server words it: it names the top-level
+ * parameter and prints the value it got the Python way ("Invalid value 31 for parameter 'run_id'
+ * supplied. Hint: Value was of type 'int'."); a required parameter sent as `null` is missing.
+ */
+function requestError(errors: readonly ErrorObject[], data: unknown, required: ReadonlySet<string>): MlflowError {
+  const e = errors[0];
+  if (!e || typeof data !== 'object' || data === null) return toMlflowError(errors);
+  const top = e.instancePath.split('/')[1];
+  if (top === undefined) return toMlflowError(errors);
+  const param = top.replace(/~1/g, '/').replace(/~0/g, '~');
+  const value = (data as Record<string, unknown>)[param];
+  // run_id is required too where run_uuid may stand for it
+  if ((value === null || value === '') && (required.has(param) || param === 'run_id')) return missingParameter(param);
+  const isFloat = floatLiteralFields(data).has(param);
+  return invalidParameter(
+    `Invalid value ${pyStr(value, isFloat)} for parameter '${param}' supplied. Hint: Value was of type '${pyTypeName(value, isFloat)}'. See the API docs for more information about request parameters.`,
+  );
 }

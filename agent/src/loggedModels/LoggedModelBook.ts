@@ -14,7 +14,7 @@ import { invalidParameter, notFound } from '../errors.js';
 import type { ExperimentBook } from '../store/ExperimentBook.js';
 import { stringifyDoc } from '../store/jsonCodec.js';
 import { randomRunName } from '../store/runNames.js';
-import type { LoggedModelDoc } from './loggedModelRecords.js';
+import type { LoggedModelDoc, ModelMetricRecord } from './loggedModelRecords.js';
 import { assignKeys } from '../store/keyedRecord.js';
 import { writeFileDurably } from '../store/durableWrite.js';
 import { SerialQueue } from '../store/SerialQueue.js';
@@ -171,6 +171,22 @@ export class LoggedModelBook {
     if (!Object.hasOwn(this.get(modelId).tags, key)) throw notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
     await this.change(modelId, (doc) => {
       delete doc.tags[key];
+    });
+  }
+
+  /**
+   * Records metrics about a model (logged to a run with `model_id`): one value per key and
+   * dataset is kept, the latest by step, then timestamp.
+   */
+  logMetrics(modelId: string, metrics: readonly ModelMetricRecord[]): Promise<LoggedModelDoc> {
+    return this.change(modelId, (doc) => {
+      const kept = (doc.metrics ??= []);
+      for (const m of metrics) {
+        const at = kept.findIndex((k) => k.key === m.key && k.dataset_name === m.dataset_name && k.dataset_digest === m.dataset_digest);
+        const old = at >= 0 ? kept[at]! : undefined;
+        if (!old) kept.push(m);
+        else if (m.step > old.step || (m.step === old.step && m.timestamp >= old.timestamp)) kept[at] = m;
+      }
     });
   }
 

@@ -13,9 +13,25 @@ export type LoggedModelInfoRecord = Required<Omit<WireLoggedModelInfo, 'tags'>> 
   lifecycle_stage: LifecycleStage;
 };
 
+/**
+ * A metric logged about a model: the latest value per key and dataset (by step, then
+ * timestamp), as the run's latest metric is chosen.
+ */
+export interface ModelMetricRecord {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  run_id: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+}
+
 /** The document `models/<model_id>/model.json`. */
 export interface LoggedModelDoc {
   info: LoggedModelInfoRecord;
   params: Record<string, string>;
   tags: Record<string, string>;
+  /** Absent until a metric names the model. */
+  metrics?: ModelMetricRecord[];
 }

@@ -2,9 +2,9 @@
  * Logged models between the wire and the store: the LoggedModel entity, and status enums
  * given by name or by number.
  */
-import type { LoggedModelStatus, WireLoggedModel, WireLoggedModelInfo } from '@lablog/schema';
+import type { LoggedModelStatus, WireLoggedModel, WireLoggedModelInfo, WireModelMetric } from '@lablog/schema';
 import { invalidParameter } from '../errors.js';
-import { keyValueList } from '../mlflow/wire.js';
+import { keyValueList, wireDouble } from '../mlflow/wire.js';
 import type { LoggedModelDoc } from './loggedModelRecords.js';
 
 const STATUS_BY_NUMBER: readonly LoggedModelStatus[] = [
@@ -44,5 +44,15 @@ export function wireLoggedModel(doc: LoggedModelDoc): WireLoggedModel {
   const tags = keyValueList(doc.tags);
   if (tags.length > 0) info.tags = tags;
   const params = keyValueList(doc.params);
-  return { info, data: params.length > 0 ? { params } : {} };
+  const metrics: WireModelMetric[] = (doc.metrics ?? []).map((m) => ({
+    key: m.key,
+    value: wireDouble(m.value),
+    timestamp: m.timestamp,
+    step: m.step,
+    model_id: i.model_id,
+    run_id: m.run_id,
+    ...(m.dataset_name !== undefined ? { dataset_name: m.dataset_name } : {}),
+    ...(m.dataset_digest !== undefined ? { dataset_digest: m.dataset_digest } : {}),
+  }));
+  return { info, data: { ...(params.length > 0 ? { params } : {}), ...(metrics.length > 0 ? { metrics } : {}) } };
 }

@@ -4,7 +4,10 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { experimentRequests as X } from '@lablog/schema';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { invalidParameter, notFound } from '../errors.js';
+import { isLocalUri, localPath } from '../registry/modelSource.js';
 import { searchExperiments } from '../search/searchExperiments.js';
 import type { FileStore } from '../store/FileStore.js';
 import { checkName } from './loggingRules.js';
@@ -14,6 +17,18 @@ import { hasKey, setKey } from '../store/keyedRecord.js';
 
 const MAX_EXPERIMENT_NAME = 500;
 const MAX_EXPERIMENT_TAG_VALUE = 5000;
+
+/**
+ * A relative local `artifact_location` made absolute against the agent's working directory, as
+ * MLflow's `resolve_uri_if_local` does (a plain path stays a path; `file:rel` becomes `file:///abs`).
+ */
+export function resolveIfLocal(location: string): string {
+  if (location === '' || !isLocalUri(location)) return location;
+  const path = localPath(location);
+  if (isAbsolute(path)) return location;
+  const abs = resolve(process.cwd(), path);
+  return /^file:/i.test(location) ? pathToFileURL(abs).href : abs;
+}
 
 /** Registers the experiment endpoints. */
 export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
@@ -25,7 +40,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> =
     if (name.length > MAX_EXPERIMENT_NAME) throw invalidParameter(`Experiment name exceeds the maximum length of ${MAX_EXPERIMENT_NAME} characters.`);
     const tagRecord: Record<string, string> = {};
     for (const t of tags ?? []) setKey(tagRecord, checkName('tag', t.key), t.value.slice(0, MAX_EXPERIMENT_TAG_VALUE));
-    const e = await store.createExperiment(name, artifact_location, tagRecord);
+    const e = await store.createExperiment(name, artifact_location === undefined ? undefined : resolveIfLocal(artifact_location), tagRecord);
     return { experiment_id: e.experiment_id };
   });
 

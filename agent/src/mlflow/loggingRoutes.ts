@@ -5,10 +5,12 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runRequests as R } from '@lablog/schema';
-import { invalidParameter } from '../errors.js';
+import { invalidParameter, missingParameter } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
 import { metricPoint, toBatch } from './batchInput.js';
-import { BATCH_LIMITS } from '@lablog/schema';
+import { BATCH_LIMITS, type Metric } from '@lablog/schema';
+import type { ModelMetricRecord } from '../loggedModels/loggedModelRecords.js';
+import type { MetricPoint } from '../store/records.js';
 import { MAX_DATASETS, checkName, truncateValue } from './loggingRules.js';
 import { pythonJsonDumps } from './pythonJson.js';
 import { runIdOf } from './requestFields.js';
@@ -20,9 +22,33 @@ const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
 export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
   const none = { metrics: [], params: {}, tags: {} };
 
+  /**
+   * MLflow 3: metrics naming a logged model are its metrics too. The models are checked before
+   * the run is written; the run's history has every point, the model the latest per key and dataset.
+   */
+  const modelMetrics = (runId: string, wire: readonly Metric[], points: readonly MetricPoint[]) => {
+    const byModel = new Map<string, ModelMetricRecord[]>();
+    wire.forEach((m, i) => {
+      if (!m.model_id) return;
+      store.loggedModels.get(m.model_id);
+      const p = points[i]!;
+      const record: ModelMetricRecord = { key: p.key, value: p.value, timestamp: p.timestamp, step: p.step, run_id: runId };
+      if (m.dataset_name) record.dataset_name = m.dataset_name;
+      if (m.dataset_digest) record.dataset_digest = m.dataset_digest;
+      byModel.set(m.model_id, [...(byModel.get(m.model_id) ?? []), record]);
+    });
+    return async () => {
+      for (const [modelId, records] of byModel) await store.loggedModels.logMetrics(modelId, records);
+    };
+  };
+
   app.post('/runs/log-metric', { schema: { body: R.LogMetric } }, async (req) => {
     const b = req.body;
-    await store.logBatch(runIdOf(b), { ...none, metrics: [metricPoint(b)] });
+    const runId = runIdOf(b);
+    const point = metricPoint(b);
+    const toModels = modelMetrics(runId, [b], [point]);
+    await store.logBatch(runId, { ...none, metrics: [point] });
+    await toModels();
     return {};
   });
 
@@ -46,11 +72,16 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = as
   });
 
   app.post('/runs/log-batch', { schema: { body: R.LogBatch }, bodyLimit: BATCH_LIMITS.bytes }, async (req) => {
-    await store.logBatch(req.body.run_id, toBatch(req.body));
+    const batch = toBatch(req.body);
+    const toModels = modelMetrics(req.body.run_id, req.body.metrics ?? [], batch.metrics);
+    await store.logBatch(req.body.run_id, batch);
+    await toModels();
     return {};
   });
 
   app.post('/runs/log-inputs', { schema: { body: R.LogInputs } }, async (req) => {
+    // MLflow 2 requires datasets; an MLflow 3 client sends only `models` when it logs model inputs
+    if (req.body.datasets === undefined && (req.body as { models?: unknown }).models === undefined) throw missingParameter('datasets');
     const datasets = req.body.datasets ?? [];
     if (datasets.length > MAX_DATASETS) throw invalidParameter(`At most ${MAX_DATASETS} datasets can be logged at once; got ${datasets.length}.`);
     for (const d of datasets) {

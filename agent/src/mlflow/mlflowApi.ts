@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerArtifactApi } from '../artifacts/artifactApi.js';
 import { runArtifactListRoutes } from '../artifacts/runArtifactRoutes.js';
+import { recordFloatLiterals } from '../http/jsonBody.js';
 import { registerLablogApi } from '../lablog/lablogApi.js';
 import { loggedModelRoutes } from '../loggedModels/loggedModelRoutes.js';
 import type { FileStore } from '../store/FileStore.js';
@@ -15,6 +16,8 @@ import { metricRoutes } from './metricRoutes.js';
 import { modelVersionRoutes } from './modelVersionRoutes.js';
 import { registeredModelRoutes } from './registeredModelRoutes.js';
 import { runRoutes, type RunCreationHooks } from './runRoutes.js';
+import { TRACE_V3_PREFIXES, traceRoutes } from './traceRoutes.js';
+import { uiRoutes } from './uiRoutes.js';
 
 /** The MLflow version whose tracking API the agent implements; `/version` answers it. */
 export const MLFLOW_API_VERSION = '2.12.2';
@@ -33,6 +36,7 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
   for (const prefix of MLFLOW_PREFIXES) {
     await app.register(
       async (scope) => {
+        recordFloatLiterals(scope);
         await scope.register(experimentRoutes, { store });
         await scope.register(runRoutes, { store, creation: opts.runCreation });
         await scope.register(loggingRoutes, { store });
@@ -41,10 +45,13 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
         await scope.register(modelVersionRoutes, { store });
         await scope.register(runArtifactListRoutes, { store });
         await scope.register(loggedModelRoutes, { store });
+        await scope.register(uiRoutes, { store });
+        await scope.register(traceRoutes, { version: 2 });
       },
       { prefix: base + prefix },
     );
   }
+  for (const prefix of TRACE_V3_PREFIXES) await app.register(traceRoutes, { version: 3, prefix: base + prefix });
   await registerArtifactApi(app, store, base);
   await registerLablogApi(app, store, base);
   app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));

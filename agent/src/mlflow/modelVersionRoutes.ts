@@ -17,7 +17,7 @@ export const modelVersionRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }>
 
   app.post('/model-versions/create', { schema: { body: Q.CreateModelVersion } }, async (req) => {
     const b = req.body;
-    checkSource(b.source, b.run_id ? store.getRun(b.run_id).info.artifact_uri : undefined);
+    checkSource(b.source, () => (b.run_id ? store.getRun(b.run_id).info.artifact_uri : undefined));
     const { model, version } = await registry.createVersion(b.name, {
       source: b.source,
       runId: b.run_id,

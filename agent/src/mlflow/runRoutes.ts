@@ -4,6 +4,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { runRequests as R } from '@lablog/schema';
+import { invalidParameter } from '../errors.js';
+import { SEARCH_MAX_RESULTS_THRESHOLD } from '../search/pageToken.js';
 import { searchRuns } from '../search/searchRuns.js';
 import type { FileStore } from '../store/FileStore.js';
 import type { RunDoc } from '../store/records.js';
@@ -61,11 +63,18 @@ export const runRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; creation?:
 
   app.post('/runs/search', { schema: { body: R.SearchRuns } }, async (req) => {
     const b = req.body;
+    const maxResults = optionalInt64(b.max_results, 'max_results');
+    // MLflow's handler checks this before its store does, in its generic words
+    if (maxResults !== undefined && maxResults > SEARCH_MAX_RESULTS_THRESHOLD) {
+      throw invalidParameter(
+        `Invalid value ${maxResults} for parameter 'max_results' supplied. Hint: Value was of type 'int'. See the API docs for more information about request parameters.`,
+      );
+    }
     const page = searchRuns(store.runsOf(b.experiment_ids ?? []), {
       filter: b.filter,
       orderBy: b.order_by,
       viewType: b.run_view_type,
-      maxResults: optionalInt64(b.max_results, 'max_results'),
+      maxResults,
       pageToken: b.page_token,
     });
     return {

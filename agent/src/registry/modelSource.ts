@@ -5,7 +5,7 @@
  * `models:/<name>/<version>` or `models:/<name>@<alias>` → that version's own location).
  */
 import { posix } from 'node:path';
-import { invalidParameter } from '../errors.js';
+import { invalidParameter, MlflowError } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
 import { parseVersion } from './registryRules.js';
 
@@ -55,15 +55,18 @@ function refuse(source: string): never {
 }
 
 /**
- * Checks the source of a new model version.
- * @param runArtifactUri the artifact URI of the version's run, when it names one
+ * Checks the source of a new model version. As MLflow, the run is looked up only for a local
+ * source: otherwise `run_id` is stored as given, since a registry may serve runs tracked elsewhere.
+ * @param runArtifactUri the artifact URI of the version's run, when it names one (called only
+ *   for a local source)
  * @throws INVALID_PARAMETER_VALUE for a local path outside that run's artifact folder, or a
- *   path with `..`, `.` or NUL in it
+ *   path with `..`, `.` or NUL in it; what `runArtifactUri` throws (404 for an unknown run)
  */
-export function checkSource(source: string, runArtifactUri: string | undefined): void {
+export function checkSource(source: string, runArtifactUri: () => string | undefined): void {
   if (isLocalUri(source)) {
-    if (runArtifactUri !== undefined && isLocalUri(runArtifactUri)) {
-      const dir = posix.normalize(localPath(runArtifactUri)).replace(/\/$/, '');
+    const runUri = runArtifactUri();
+    if (runUri !== undefined && isLocalUri(runUri)) {
+      const dir = posix.normalize(localPath(runUri)).replace(/\/$/, '');
       const path = posix.normalize(localPath(source));
       if (path === dir || path.startsWith(`${dir}/`)) return;
     }
@@ -95,7 +98,15 @@ export function downloadUri(source: string, lookup: SourceLookup, depth = 0): st
   if (scheme === 'runs') {
     const m = /^runs:\/+([^/]+)(?:\/(.*))?$/i.exec(source);
     if (!m) throw invalidParameter(`Not a valid runs URI: '${source}'. Expected runs:/<run_id>/<path>.`);
-    const base = lookup.runArtifactUri(m[1] as string).replace(/\/+$/, '');
+    let base: string;
+    try {
+      base = lookup.runArtifactUri(m[1] as string).replace(/\/+$/, '');
+    } catch (err) {
+      // a run tracked elsewhere (the registry may live apart from tracking): MLflow answers the
+      // source as given, and the client resolves it against its tracking server
+      if (err instanceof MlflowError && err.code === 'RESOURCE_DOES_NOT_EXIST') return source;
+      throw err;
+    }
     const rest = (m[2] ?? '').replace(/^\/+|\/+$/g, '');
     return rest === '' ? base : `${base}/${rest}`;
   }

@@ -12,6 +12,10 @@ export const Metric = Type.Object({
   value: Double,
   timestamp: Int64,
   step: Type.Optional(Int64),
+  // MLflow 3: the logged model and dataset a metric is about
+  model_id: Type.Optional(Type.String()),
+  dataset_name: Type.Optional(Type.String()),
+  dataset_digest: Type.Optional(Type.String()),
 });
 export type Metric = Static<typeof Metric>;
 

@@ -32,7 +32,15 @@ export interface WireLoggedModelInfo {
 /** Wire form of a LoggedModel. */
 export interface WireLoggedModel {
   info: WireLoggedModelInfo;
-  data: { params?: KeyValue[]; metrics?: WireMetric[] };
+  data: { params?: KeyValue[]; metrics?: WireModelMetric[] };
+}
+
+/** A metric of a logged model (MLflow 3 `log_metric(..., model_id=, dataset=)`), with its run and dataset. */
+export interface WireModelMetric extends WireMetric {
+  model_id: string;
+  run_id: string;
+  dataset_name?: string;
+  dataset_digest?: string;
 }
 
 /** A model a run produced, at a step. */

@@ -40,7 +40,16 @@ export const RunId = Type.Object({ run_id: Type.String() }, { $id: 'mlflow.RunId
 export type RunId = Static<typeof RunId>;
 
 export const LogMetric = Type.Object(
-  { ...RunRef, key: Type.String(), value: Double, timestamp: Int64, step: Type.Optional(Int64) },
+  {
+    ...RunRef,
+    key: Type.String(),
+    value: Double,
+    timestamp: Int64,
+    step: Type.Optional(Int64),
+    model_id: Type.Optional(Type.String()),
+    dataset_name: Type.Optional(Type.String()),
+    dataset_digest: Type.Optional(Type.String()),
+  },
   { $id: 'mlflow.LogMetric' },
 );
 export type LogMetric = Static<typeof LogMetric>;
@@ -98,6 +107,13 @@ export const GetMetricHistory = Type.Object(
   { $id: 'mlflow.GetMetricHistory' },
 );
 export type GetMetricHistory = Static<typeof GetMetricHistory>;
+
+/** The UI's `metrics/get-history-bulk` (no proto: a Flask handler reading `run_id` repeated, `metric_key`, `max_results`). */
+export const GetMetricHistoryBulk = Type.Object(
+  { run_id: Type.Optional(QueryList), metric_key: Type.Optional(Type.String()), max_results: Type.Optional(Int64) },
+  { $id: 'mlflow.GetMetricHistoryBulk' },
+);
+export type GetMetricHistoryBulk = Static<typeof GetMetricHistoryBulk>;
 
 export const GetMetricHistoryBulkInterval = Type.Object(
   {
