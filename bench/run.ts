@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAgentProcess, type AgentProcess } from '../test/support/agentProcess.js';
 import { clientBench } from './clientBench.js';
+import { pythonClientBench } from './pythonClientBench.js';
 import { experimentBench } from './experimentBench.js';
 import { artifactBench } from './artifactBench.js';
 import { browserChartBench } from './browserChartBench.js';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   if (!only || only === 'live') rows.push(...(await withAgentProcess((agent) => liveBench(agent.url, agent.child.pid!))));
   if (!only || only === 'limits') rows.push(...(await withAgentProcess((agent) => limitsBench(agent.url, agent.child.pid!))));
   if (!only || only === 'client') rows.push(...(await withAgentProcess((agent) => clientBench(agent.url))));
+  if (!only || only === 'python-client') rows.push(...(await withAgentProcess((agent) => pythonClientBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
   if (!only || only === 'experiments') rows.push(...(await withStore(experimentBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));

@@ -1,0 +1,91 @@
+/**
+ * The real MLflow Python client's own throughput against the agent, as a fraction of the same
+ * client against a server that answers at once and stores nothing (so the client's own cost is
+ * the limit), measured in interleaved rounds. Also the agent's added time per log_metric call
+ * beside one fdatasync of this disk: each call is acknowledged only once it is on disk.
+ * Needs the MLflow 3 venv of python/e2e (LABLOG_MLFLOW3_VENV, as .ci/run makes it).
+ */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fmt, type Row } from './table.js';
+
+const ROUNDS = 3;
+const METRIC_CALLS = 1000;
+const BATCHES = 20;
+
+/** A tracking server that answers every call at once and keeps nothing. */
+async function instantServer(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.includes('/runs/create')) {
+        const now = Date.now();
+        const info = { run_id: randomUUID().replaceAll('-', ''), run_uuid: '', experiment_id: '0', status: 'RUNNING', start_time: now, artifact_uri: 'mlflow-artifacts:/0', lifecycle_stage: 'active', user_id: 'bench', run_name: 'bench' };
+        res.end(JSON.stringify({ run: { info, data: {} } }));
+      } else res.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
+}
+
+async function timeClient(python: string, url: string): Promise<{ metric_s: number; batch_s: number }> {
+  const script = join(import.meta.dirname, '..', '..', '..', 'python', 'bench', 'client_throughput.py');
+  const { stdout } = await promisify(execFile)(python, [script, url, String(METRIC_CALLS), String(BATCHES)], { env: { ...process.env, GIT_PYTHON_REFRESH: 'quiet' }, timeout: 600_000 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as { metric_s: number; batch_s: number };
+}
+
+/** Median time of one small write + fdatasync on the disk under `dir`. */
+async function fdatasyncMs(dir: string): Promise<number> {
+  const fh = await open(join(dir, 'sync-probe'), 'a');
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < 200; i++) {
+      const t0 = performance.now();
+      await fh.write('{"key":"probe","value":1,"timestamp":1,"step":1}\n');
+      await fh.datasync();
+      times.push(performance.now() - t0);
+    }
+  } finally {
+    await fh.close();
+  }
+  return times.sort((a, b) => a - b)[100]!;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Measures against the agent at `agentUrl`, whose store is on the disk of `tmpdir()`. */
+export async function pythonClientBench(agentUrl: string): Promise<Row[]> {
+  const venv = process.env.LABLOG_MLFLOW3_VENV;
+  if (!venv) return [{ figure: 'real MLflow client throughput', value: 'not measured: LABLOG_MLFLOW3_VENV is not set (.ci/run makes it)', target: '-' }];
+  const python = join(venv, 'bin', 'python');
+  const instant = await instantServer();
+  const dir = await mkdtemp(join(tmpdir(), 'lablog-sync-'));
+  try {
+    const metricRatio: number[] = [];
+    const batchRatio: number[] = [];
+    const addedMs: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const a = await timeClient(python, agentUrl);
+      const i = await timeClient(python, instant.url);
+      metricRatio.push(i.metric_s / a.metric_s);
+      batchRatio.push(i.batch_s / a.batch_s);
+      addedMs.push(((a.metric_s - i.metric_s) / METRIC_CALLS) * 1000);
+    }
+    const sync = await fdatasyncMs(dir);
+    return [
+      { figure: `MLflow 3 client log_batch (${BATCHES} x 1000 metrics), agent / instant server (median of ${ROUNDS} interleaved)`, value: fmt(median(batchRatio), 2), target: '>= 0.9' },
+      { figure: `MLflow 3 client log_metric (${fmt(METRIC_CALLS)} calls), agent / instant server`, value: fmt(median(metricRatio), 2), target: '-' },
+      { figure: 'agent time added per log_metric call (durable before the reply)', value: `${fmt(median(addedMs), 3)} ms`, target: `<= fdatasync + 0.1 ms`, reference: `one fdatasync of this disk: ${fmt(sync, 3)} ms` },
+    ];
+  } finally {
+    instant.server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
