@@ -21,6 +21,7 @@ const LEGACY_SWEPT = join('meta', 'legacy-uploads-swept');
  */
 export async function removeLeftovers(storeDir: string): Promise<void> {
   await rm(join(storeDir, 'tmp'), { recursive: true, force: true });
+  await removeStrayTemps(storeDir); // agent.json's
   await removeStrayTemps(join(storeDir, 'meta'));
   const marker = join(storeDir, LEGACY_SWEPT);
   try {

@@ -39,19 +39,8 @@ export type GetRun = Static<typeof GetRun>;
 export const RunId = Type.Object({ run_id: Type.String() }, { $id: 'mlflow.RunId' });
 export type RunId = Static<typeof RunId>;
 
-export const LogMetric = Type.Object(
-  {
-    ...RunRef,
-    key: Type.String(),
-    value: Double,
-    timestamp: Int64,
-    step: Type.Optional(Int64),
-    model_id: Type.Optional(Type.String()),
-    dataset_name: Type.Optional(Type.String()),
-    dataset_digest: Type.Optional(Type.String()),
-  },
-  { $id: 'mlflow.LogMetric' },
-);
+/** `runs/log-metric`: one metric point (the fields of `Metric`) for a run. */
+export const LogMetric = Type.Object({ ...RunRef, ...Metric.properties }, { $id: 'mlflow.LogMetric' });
 export type LogMetric = Static<typeof LogMetric>;
 
 export const LogParam = Type.Object(
