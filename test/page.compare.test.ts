@@ -71,8 +71,10 @@ const TALL = { width: 1280, height: 1500 };
 test('the header lists the runs in their series colours, each linked to its run page', async () => {
   const p = await openCompare(all(), { viewport: TALL });
   try {
-    const runs = await p.page.$$eval('.ll-compare-run', (lis) =>
-      lis.map((li) => ({
+    // queried and read in one step: the header re-renders on live updates, and a row read after
+    // its re-render is detached (no computed colour)
+    const runs = await p.page.evaluate(() =>
+      [...document.querySelectorAll('.ll-compare-run')].map((li) => ({
         id: (li as any).dataset.runId,
         name: li.querySelector('a')?.textContent,
         href: li.querySelector('a')?.getAttribute('href'),
