@@ -23,11 +23,13 @@ export interface WatchSnapshot {
 }
 
 /**
- * With `snapshot: false`: changes may have been missed (the agent restarted or could not
- * replay that far), so whatever the consumer shows should be fetched again.
+ * With `snapshot: false`: whatever the consumer shows should be fetched again. `start`: the
+ * subscription is now in place, and anything committed between the consumer's own first read
+ * and this moment was not seen. `missed`: the agent restarted or could not replay that far.
  */
 export interface WatchGap {
   kind: 'gap';
+  reason: 'start' | 'missed';
   seq: number;
 }
 
@@ -111,12 +113,11 @@ export class Watcher implements AsyncIterableIterator<WatchEvent>, LinkListener 
         if (msg.sub !== this.sub) return;
         this.epoch = msg.epoch;
         this.lastSeq = Math.max(this.lastSeq ?? 0, msg.seq);
-        this.started = true;
         this.backoff.reset();
-        if (this.gapPending) {
-          this.gapPending = false;
-          this.push(msg.seq, { kind: 'gap', seq: msg.seq });
-        }
+        if (!this.wantSnapshot && !this.started) this.push(msg.seq, { kind: 'gap', reason: 'start', seq: msg.seq });
+        else if (this.gapPending) this.push(msg.seq, { kind: 'gap', reason: 'missed', seq: msg.seq });
+        this.gapPending = false;
+        this.started = true;
         return;
       case 'event':
         if (msg.sub !== this.sub || (this.lastSeq !== null && msg.seq <= this.lastSeq)) return;

@@ -144,3 +144,22 @@ test('watch against a plain MLflow server rejects with a clear message', async (
   t.after(() => lablog.close());
   await assert.rejects(lablog.watch('all').next(), /needs the live channel of a lablog agent; the server is a plain MLflow server/);
 });
+
+test('without a snapshot, the first item is a start gap: the subscription is in place, and anything committed before it is read again by the viewer', async (t) => {
+  const a = await startAgent();
+  t.after(() => a.close());
+  const logger = new Lablog({ url: a.url, spoolDir: false, onError: null });
+  const viewer = new Lablog({ url: a.url, spoolDir: false, onError: null });
+  t.after(() => Promise.all([logger.close(), viewer.close()]));
+
+  const run = await logger.startRun({ experiment: 'watch-gap', runName: 'r' });
+  const w = viewer.watch({ run }, { snapshot: false });
+  const items = await collect(w, (xs) => xs.length >= 1);
+  assert.equal(items[0]?.kind, 'gap');
+  assert.equal(items[0]?.kind === 'gap' && items[0].reason, 'start');
+  run.logParam('lr', 0.1);
+  await run.flush();
+  await collect(w, (xs) => xs.some((e) => e.kind === 'params'), 10_000, items);
+  await w.return();
+  assert.deepEqual(items.map((e) => e.kind), ['gap', 'params']);
+});

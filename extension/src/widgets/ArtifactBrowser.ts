@@ -27,7 +27,8 @@ export class ArtifactBrowser extends Panel {
   private readonly tree: ArtifactTree;
   private readonly preview: ArtifactPreview;
   private watcher: Watcher | null = null;
-  private pending: Set<string> | 'all' | null = null;
+  /** What to read again: some paths, the whole listing, or the listing and the previewed file. */
+  private pending: Set<string> | 'listing' | 'all' | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   /** The path asked for last (by the route or the user), so a late reveal does not win over a newer one. */
   private wanted: string | undefined;
@@ -110,7 +111,8 @@ export class ArtifactBrowser extends Panel {
     void (async () => {
       try {
         for await (const ev of w) {
-          if (ev.kind === 'gap') this.changed('all');
+          // at the start only the listing may be behind: the preview is shown again only if its file changed
+          if (ev.kind === 'gap') this.changed(ev.reason === 'start' ? 'listing' : 'all');
           else if (ev.kind === 'artifact') this.changed(ev.path);
         }
       } catch {
@@ -119,8 +121,9 @@ export class ArtifactBrowser extends Panel {
     })();
   }
 
-  private changed(path: string | 'all'): void {
+  private changed(path: string | 'listing' | 'all'): void {
     if (path === 'all' || this.pending === 'all') this.pending = 'all';
+    else if (path === 'listing' || this.pending === 'listing') this.pending = 'listing';
     else {
       this.pending ??= new Set();
       this.pending.add(path);
@@ -133,12 +136,14 @@ export class ArtifactBrowser extends Panel {
     const pending = this.pending;
     this.pending = null;
     if (!pending || this.isDisposed) return;
-    await this.tree.refresh(pending === 'all' ? undefined : [...pending]);
-    if (this.isDisposed) return;
     const shown = this.preview.path;
-    if (shown === null || (pending !== 'all' && !pending.has(shown))) return;
-    // the previewed file was rewritten or deleted
+    const sizeBefore = shown === null ? undefined : this.tree.get(shown)?.size;
+    await this.tree.refresh(typeof pending === 'string' ? undefined : [...pending]);
+    if (this.isDisposed || shown === null || shown !== this.preview.path) return;
     const node = this.tree.get(shown);
+    const touched = pending === 'all' || (pending === 'listing' ? !node || node.size !== sizeBefore : pending.has(shown));
+    if (!touched) return;
+    // the previewed file was rewritten or deleted
     if (node && !node.isDir) void this.preview.showFile(node.path, node.size);
     else {
       this.tree.select(null);

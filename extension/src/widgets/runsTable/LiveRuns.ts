@@ -32,7 +32,7 @@ export class LiveRuns {
     try {
       for await (const ev of w) {
         if (this.watcher !== w) return;
-        if (this.queue.length >= MAX_QUEUED) this.queue = [{ kind: 'gap', seq: 0 }];
+        if (this.queue.length >= MAX_QUEUED) this.queue = [{ kind: 'gap', reason: 'missed', seq: 0 }];
         else this.queue.push(ev);
         this.frame ??= requestAnimationFrame(() => this.flush());
       }
