@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { createAgent } from 'lablog';
 import { launchBrowser, openPage } from './support/browser.js';
 import { startAgent, type StartedAgent } from './support/startAgent.js';
 
@@ -48,6 +49,38 @@ test('the page shows its frame, connects, and has no console errors', async () =
     assert.deepEqual(p.errors, []);
   } finally {
     await p.close();
+  }
+});
+
+test('the connection indicator is on screen at 800 px; when the agent stops the page says so and marks what it shows as stale, and clears that when the agent is back', async () => {
+  const own = await startAgent();
+  const port = Number(new URL(own.url).port);
+  let again: Awaited<ReturnType<typeof createAgent>> | undefined;
+  const p = await openPage(browser, `${own.url}/`, { viewport: { width: 800, height: 600 } });
+  try {
+    await p.page.waitForSelector('.ll-connection[data-state="up"]');
+    const box = await p.page.locator('.ll-connection').boundingBox();
+    assert.ok(box && box.width > 60 && box.x + box.width <= 800, `indicator laid out on screen: ${JSON.stringify(box)}`);
+    assert.equal(await p.page.locator('.ll-stale-banner').isVisible(), false);
+
+    await own.agent.close();
+    await p.page.waitForSelector('.ll-connection[data-state="down"]', { timeout: 15_000 });
+    await p.page.waitForSelector('.ll-stale-banner', { state: 'visible' });
+    assert.match(await p.page.locator('.ll-stale-banner').innerText(), /Disconnected from the agent .* may be out of date/);
+    assert.equal(await p.page.locator('.ll-page-shell.ll-stale').count(), 1);
+    const down = await p.page.locator('.ll-connection').boundingBox();
+    assert.ok(down && down.width > 60 && down.x + down.width <= 800, `indicator still on screen: ${JSON.stringify(down)}`);
+
+    // the same store, the same port: the page notices by itself
+    again = await createAgent({ store: own.storeDir });
+    await again.listen(port);
+    await p.page.waitForSelector('.ll-connection[data-state="up"]', { timeout: 20_000 });
+    await p.page.waitForSelector('.ll-stale-banner', { state: 'hidden' });
+    assert.equal(await p.page.locator('.ll-page-shell.ll-stale').count(), 0);
+  } finally {
+    await p.close();
+    await again?.close();
+    await own.close();
   }
 });
 

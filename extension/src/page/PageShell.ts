@@ -56,6 +56,27 @@ export class HashNavigator implements Navigator {
   }
 }
 
+/**
+ * The line under the top bar while the agent does not answer: what the page shows is what was
+ * read before, and may be out of date.
+ */
+class StaleBanner extends Widget {
+  constructor(private readonly url: string) {
+    super();
+    this.addClass('ll-stale-banner');
+    this.node.setAttribute('role', 'alert');
+    this.hide();
+  }
+
+  /** Hidden while connected; when the connection goes, says since when the data may be stale. */
+  setConnected(connected: boolean): void {
+    if (connected) return this.hide();
+    const since = new Date().toLocaleTimeString();
+    this.node.textContent = `Disconnected from the agent at ${this.url} since ${since}: what you see may be out of date. Retrying…`;
+    super.show();
+  }
+}
+
 /** The page: top bar, sidebar, main view. */
 export class PageShell extends BoxPanel {
   private readonly sidebar: ExperimentList;
@@ -88,13 +109,17 @@ export class PageShell extends BoxPanel {
     }
     bar.node.append(brand, nav);
     const status = new ConnectionStatus(ctx);
-    const top = new BoxPanel({ direction: 'left-to-right', spacing: 0 });
+    // a plain panel laid out by CSS flex: a BoxPanel gives a child without a size basis zero width
+    const top = new Panel();
     top.addClass('ll-topbar-row');
     top.addWidget(bar);
     top.addWidget(status);
-    BoxPanel.setStretch(bar, 1);
-    BoxPanel.setStretch(status, 0);
     BoxPanel.setSizeBasis(top, 40);
+    const stale = new StaleBanner(ctx.query.url);
+    status.connectionChanged.connect((_, up) => {
+      stale.setConnected(up);
+      this.toggleClass('ll-stale', !up);
+    });
 
     const body = new BoxPanel({ direction: 'left-to-right', spacing: 0 });
     body.addClass('ll-body');
@@ -108,8 +133,11 @@ export class PageShell extends BoxPanel {
     body.addWidget(this.main);
 
     this.addWidget(top);
+    this.addWidget(stale);
     this.addWidget(body);
     BoxPanel.setStretch(top, 0);
+    BoxPanel.setStretch(stale, 0);
+    BoxPanel.setSizeBasis(stale, 30);
     BoxPanel.setStretch(body, 1);
     this.showRoute(ctx.nav.route);
   }
