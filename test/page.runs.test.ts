@@ -163,6 +163,31 @@ test("a bad filter shows the agent's message under the box, and nothing else goe
   }
 });
 
+test('plain words search run names (and say so); a param compared as a number says params are strings and keeps the last good rows', async () => {
+  const p = await openPage(browser, expUrl(sweep));
+  try {
+    await waitRows(p.page, 6);
+    // MLflow's UI searches names with plain words, case-insensitively
+    const word = 'CHILD';
+    const expected = 2;
+    await applyFilter(p.page, word);
+    await p.page.waitForSelector('.ll-filter-note:not([hidden])');
+    assert.equal(await p.page.locator('.ll-filter-note').textContent(), `Not a filter: searching names for “${word}”.`);
+    await waitRows(p.page, expected);
+    assert.deepEqual((await p.page.locator(`${rows} td[data-col="name"]`).allTextContents()).sort(), ['child-1', 'child-2']);
+
+    await applyFilter(p.page, 'params.lr < 0.01');
+    await p.page.waitForSelector('.ll-filter-error:not([hidden])');
+    assert.match(await p.page.locator('.ll-filter-hint').textContent() ?? '', /Params are strings in MLflow/);
+    assert.equal(await p.page.locator('.ll-filter-note').isHidden(), true);
+    // the rows of the last good filter stay
+    assert.equal(await p.page.locator(rows).count(), expected);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
 test('a filter narrows the rows and lands in the URL; reloading the bookmark shows the same table', async () => {
   const p = await openPage(browser, expUrl(sweep));
   try {

@@ -28,7 +28,7 @@ test('a valid filter of each kind is valid', async () => {
   ]) {
     const res = await check({ kind: kind!, filter: filter! });
     assert.equal(res.status, 200);
-    assert.deepEqual(res.body, { valid: true }, `${kind}: ${filter}`);
+    assert.deepEqual(res.body, { valid: true, filter }, `${kind}: ${filter}`);
   }
 });
 
@@ -44,4 +44,31 @@ test('a bad filter gets 200 with the message runs/search would give', async () =
 test('an unknown kind or a missing filter is a 400', async () => {
   assert.equal((await check({ kind: 'nope', filter: 'x' })).status, 400);
   assert.equal((await check({ kind: 'runs' })).status, 400);
+});
+
+test('plain words are a case-insensitive name search, said in a note; a lone key is still a filter missing its comparison', async () => {
+  const runs = await check({ kind: 'runs', filter: 'adamw' });
+  assert.deepEqual(runs.body, { valid: true, filter: "attributes.run_name ILIKE '%adamw%'", note: 'Not a filter: searching names for “adamw”.' });
+  const models = await check({ kind: 'registered_models', filter: ' fraud clf ' });
+  assert.equal(models.body.filter, "name ILIKE '%fraud clf%'");
+  // the name search it stands for is one runs/search takes
+  const search = await post(agent.url, 'runs/search', { experiment_ids: ['0'], filter: runs.body.filter });
+  assert.equal(search.status, 200);
+  const lone = await check({ kind: 'runs', filter: 'metrics.val_los' });
+  assert.equal(lone.body.valid, false);
+  assert.match(String(lone.body.message), /expected a comparator/);
+});
+
+test('a param or tag compared as a number gets MLflow\'s message and the reason: they are strings', async () => {
+  const filter = 'params.lr < 0.01';
+  const checked = await check({ kind: 'runs', filter });
+  const search = await post(agent.url, 'runs/search', { experiment_ids: ['0'], filter });
+  assert.equal(search.status, 400);
+  assert.equal(checked.body.valid, false);
+  assert.equal(checked.body.message, search.body.message);
+  assert.match(String(checked.body.hint), /^Params are strings in MLflow: compare them with =, !=, LIKE or ILIKE .* e\.g\. params\.lr = '0\.01'\. To filter by a number, log it as a metric \(metrics\.<key> < 0\.01\)\.$/);
+  const tag = await check({ kind: 'runs', filter: 'tags.epochs >= 3' });
+  assert.match(String(tag.body.hint), /^Tags are strings/);
+  // other mistakes have no hint
+  assert.equal((await check({ kind: 'runs', filter: 'metrics.loss <<< 1' })).body.hint, undefined);
 });

@@ -13,7 +13,7 @@ import type { RoutedView, ViewerContext } from './context.js';
 import { formatRoute, type Route } from './routes.js';
 import { ColumnChooser } from './runsTable/ColumnChooser.js';
 import { DEFAULT_ORDER, FIXED_COLUMNS, dataColumn, formatOrder, parseOrder, type Column } from './runsTable/columns.js';
-import { FilterBox } from './runsTable/FilterBox.js';
+import { FilterBox, FilterRefused } from './runsTable/FilterBox.js';
 import { gettingStarted } from './runsTable/gettingStarted.js';
 import { latestExperimentWithRuns } from './runsTable/latestExperiment.js';
 import { LiveRuns } from './runsTable/LiveRuns.js';
@@ -226,29 +226,39 @@ export class RunsView extends Widget implements RoutedView {
     this.node.dataset.loading = 'true';
     try {
       // a typed filter is checked first: a mistake then costs no failed request (a console error)
-      if (this.route.filter) {
-        const check = await this.ctx.query.checkFilter('runs', this.route.filter);
-        if (!check.valid) throw new RequestError(400, check.error_code, check.message);
+      // (plain words come back as a run-name search, and a note says so)
+      let filter = this.route.filter;
+      let note: string | null = null;
+      if (filter) {
+        const check = await this.ctx.query.checkFilter('runs', filter);
+        if (!check.valid) throw new FilterRefused(check.message, check.hint);
+        filter = check.filter ?? filter;
+        note = check.note ?? null;
       }
       const page = await this.ctx.query.searchRuns({
         experimentIds: [id],
-        filter: this.route.filter,
+        filter,
         orderBy: [this.route.orderBy ?? DEFAULT_ORDER],
         maxResults: PAGE_SIZE,
         pageToken: this.pager.token,
       });
       if (seq !== this.loadSeq || this.isDisposed) return;
       this.filterBox.setError(null);
+      this.filterBox.setNote(note);
       this.showError(null);
       this.page?.set(page.items);
       this.pager.show(page.items.length, page.nextPageToken);
     } catch (err) {
       if (seq !== this.loadSeq || this.isDisposed) return;
-      // a refused filter or order is the user's to fix: say why under the box
-      if (err instanceof RequestError && err.code === 'INVALID_PARAMETER_VALUE') this.filterBox.setError(err.message);
-      else this.showError((err as Error).message);
-      this.page?.set([]);
-      this.pager.show(0);
+      // a refused filter or order is the user's to fix: say why under the box, and keep the
+      // last good result on screen meanwhile
+      if (err instanceof FilterRefused) this.filterBox.setError(err.message, err.hint);
+      else if (err instanceof RequestError && err.code === 'INVALID_PARAMETER_VALUE') this.filterBox.setError(err.message);
+      else {
+        this.showError((err as Error).message);
+        this.page?.set([]);
+        this.pager.show(0);
+      }
     }
     this.loading = false;
     delete this.node.dataset.loading;

@@ -13,9 +13,16 @@ export type FilterKind = Static<typeof FilterKind>;
 export const FilterCheckQuery = Type.Object({ kind: FilterKind, filter: Type.String({ maxLength: 100_000 }) }, { $id: 'lablog.FilterCheckQuery' });
 export type FilterCheckQuery = Static<typeof FilterCheckQuery>;
 
-/** Reply: valid, or the error the search would answer (same code and message). */
+/**
+ * Reply: valid, with the filter a viewer should search with (plain words become a name search,
+ * and `note` says so); or the error the search would answer (same code and message), with a
+ * `hint` where MLflow's message leaves the reason out (params and tags compared as numbers).
+ */
 export const FilterCheckReply = Type.Union(
-  [Type.Object({ valid: Type.Literal(true) }), Type.Object({ valid: Type.Literal(false), error_code: Type.String(), message: Type.String() })],
+  [
+    Type.Object({ valid: Type.Literal(true), filter: Type.Optional(Type.String()), note: Type.Optional(Type.String()) }),
+    Type.Object({ valid: Type.Literal(false), error_code: Type.String(), message: Type.String(), hint: Type.Optional(Type.String()) }),
+  ],
   { $id: 'lablog.FilterCheckReply' },
 );
 export type FilterCheckReply = Static<typeof FilterCheckReply>;

@@ -64,13 +64,16 @@ export class ModelList extends Widget {
     try {
       models = [];
       // a typed filter is checked first: a mistake then costs no failed request (a console error)
+      // (plain words come back as a name search)
+      let search = filter;
       if (filter) {
         const check = await this.ctx.query.checkFilter('registered_models', filter);
-        if (!check.valid) throw new RequestError(400, check.error_code, check.message);
+        if (!check.valid) throw new RequestError(400, check.error_code, check.hint ? `${check.message}. ${check.hint}` : check.message);
+        search = check.filter ?? filter;
       }
       let pageToken: string | undefined;
       for (let i = 0; i < MAX_PAGES; i++) {
-        const page = await this.ctx.query.searchRegisteredModels({ ...(filter ? { filter } : {}), orderBy: ['name ASC'], ...(pageToken ? { pageToken } : {}) });
+        const page = await this.ctx.query.searchRegisteredModels({ ...(search ? { filter: search } : {}), orderBy: ['name ASC'], ...(pageToken ? { pageToken } : {}) });
         models.push(...page.items);
         pageToken = page.nextPageToken;
         if (!pageToken) break;
