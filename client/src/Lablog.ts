@@ -14,6 +14,7 @@ import type { KeyValue, Scope } from '@lablog/schema';
 import { ClientCore } from './ClientCore.js';
 import type { FlushReport } from './FlushReport.js';
 import { newRunId } from './ids.js';
+import { Edits } from './Edits.js';
 import { NotebookSessions } from './NotebookSessions.js';
 import { Queries } from './Queries.js';
 import { resolveOptions, type LablogOptions } from './options.js';
@@ -59,6 +60,13 @@ export class Lablog {
   }
 
   private queries: Queries | undefined;
+
+  /** Write calls a viewer makes: rename, describe, tag, delete/restore; the registry's writes. */
+  get edits(): Edits {
+    return (this.edit ??= new Edits(this.core.rest));
+  }
+
+  private edit: Edits | undefined;
 
   /** The agent's notebook-session calls (lablog's JupyterLab extension uses them). */
   get sessions(): NotebookSessions {

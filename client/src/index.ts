@@ -12,4 +12,5 @@ export type { FlushReport, PendingCounts } from './FlushReport.js';
 export type { ClientError } from './errors.js';
 export { RequestError } from './RestClient.js';
 export { NotebookSessions } from './NotebookSessions.js';
+export { Edits, NOTE_TAG } from './Edits.js';
 export { Queries, type Page, type ViewType, type SearchRunsOptions, type SearchExperimentsOptions, type DownsampleOptions } from './Queries.js';

@@ -14,6 +14,7 @@ import { applyLiveEvent } from './compare/liveRun.js';
 import type { RoutedView, ViewerContext } from './context.js';
 import type { Route, RunTab } from './routes.js';
 import type { RunDetails } from './run/RunDetails.js';
+import { RunActions } from './run/runActions.js';
 import { parentRunId } from './run/runFacts.js';
 import { renderRunHeader, tickDuration } from './run/runHeader.js';
 import { RunOverview } from './run/RunOverview.js';
@@ -40,6 +41,8 @@ export class RunView extends Panel implements RoutedView {
   private frame = 0;
   private clock: ReturnType<typeof setInterval> | null = null;
   private headerState = '';
+  /** Rename, describe, tag, delete/restore; the run is read again after each. */
+  private readonly actions: RunActions;
 
   constructor(
     private readonly ctx: ViewerContext,
@@ -55,7 +58,20 @@ export class RunView extends Panel implements RoutedView {
     this.addWidget(this.header);
     this.addWidget(this.tabBar);
     this.addWidget(this.body);
+    this.actions = new RunActions(ctx.lablog.edits, () => void this.reread());
     void this.load();
+  }
+
+  /** Reads the run again (after an action: servers without a live feed show it too). */
+  private async reread(): Promise<void> {
+    try {
+      const run = await this.ctx.query.getRun(this.route.runId);
+      if (this.isDisposed) return;
+      this.run = run;
+      this.scheduleRender();
+    } catch {
+      // the live feed, or the next visit, shows it
+    }
   }
 
   setRoute(route: Route): boolean {
@@ -158,7 +174,7 @@ export class RunView extends Panel implements RoutedView {
     const headerState = JSON.stringify([run.info, run.data.tags, this.details.experimentName, this.details.parentName]);
     if (headerState !== this.headerState) {
       this.headerState = headerState;
-      renderRunHeader(this.header.node, run, this.details, this.ctx.nav);
+      renderRunHeader(this.header.node, run, this.details, this.ctx.nav, this.actions);
     }
     if (this.content instanceof RunOverview) this.content.showRun(run, this.details);
     // a running run's duration ticks
@@ -208,7 +224,7 @@ export class RunView extends Panel implements RoutedView {
         onOpen: (path) => this.ctx.nav.go({ view: 'run', runId, tab: 'artifacts', artifact: path }, { replace: true }),
       });
     else {
-      const overview = new RunOverview(this.ctx.nav);
+      const overview = new RunOverview(this.ctx.nav, this.actions);
       overview.showRun(this.run, this.details);
       this.content = overview;
     }

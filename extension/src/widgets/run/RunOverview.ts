@@ -4,10 +4,14 @@
  * logged. Shown again whenever the run changes; a section is rebuilt only when what it shows
  * changed, so a run logging metrics does not steal the focus from the params table.
  */
+import { NOTE_TAG } from '@lablog/client';
 import type { WireRun } from '@lablog/schema';
 import { Widget } from '@lumino/widgets';
 import type { Navigator } from '../context.js';
 import { formatDuration, formatNumber, formatTime, metricNumber, runDuration, tagOf } from '../format.js';
+import { button } from '../edit/dialogs.js';
+import { renderMarkdown } from '../edit/markdown.js';
+import type { RunActions } from './runActions.js';
 import type { RunDetails } from './RunDetails.js';
 import { loggedModels, parentRunId, sourceOf, splitTags } from './runFacts.js';
 import { routeLink, section, statusBadge, table, type Cell } from './tables.js';
@@ -18,7 +22,11 @@ type Section = { name: string; signature: string; render: () => HTMLElement };
 export class RunOverview extends Widget {
   private readonly shown = new Map<string, { signature: string; el: HTMLElement }>();
 
-  constructor(private readonly nav: Navigator) {
+  /** @param actions the edits offered (description, tags); none where the run is only shown */
+  constructor(
+    private readonly nav: Navigator,
+    private readonly actions?: RunActions,
+  ) {
     super();
     this.addClass('ll-run-overview');
   }
@@ -63,7 +71,9 @@ export class RunOverview extends Widget {
     const metrics = [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
     const inputs = run.inputs.dataset_inputs ?? [];
     const models = loggedModels(run);
+    const note = tagOf(run, NOTE_TAG);
     const out: Section[] = [
+      { name: 'description', signature: JSON.stringify([note ?? null, run.info.lifecycle_stage]), render: () => this.description(run, note) },
       { name: 'info', signature: JSON.stringify([run.info, sourceOf(run), parentRunId(run), d.experimentName, d.parentName, tagOf(run, 'mlflow.source.git.commit')]), render: () => this.info(run, d) },
       {
         name: 'metrics',
@@ -94,7 +104,7 @@ export class RunOverview extends Widget {
       {
         name: 'tags',
         signature: JSON.stringify(tags),
-        render: () => this.tags(tags),
+        render: () => this.tags(run, tags),
       },
       {
         name: 'inputs',
@@ -160,13 +170,49 @@ export class RunOverview extends Widget {
     return section('Run', 'info', table(['Field', 'Value'], shown.map(([, label, v]) => [label, v]), { className: 'll-kv', rowKeys: shown.map(([k]) => k) }));
   }
 
-  private tags(tags: ReturnType<typeof splitTags>): HTMLElement {
+  /** The run's description (Markdown), first on the page as MLflow's UI has it. */
+  private description(run: WireRun, note: string | undefined): HTMLElement {
     const box = document.createElement('div');
+    box.append(note ? renderMarkdown(note) : Object.assign(document.createElement('p'), { className: 'll-muted', textContent: 'No description.' }));
+    if (this.actions) {
+      const edit = button(note ? 'Edit description' : 'Add a description');
+      edit.dataset.action = 'describe';
+      edit.addEventListener('click', () => void this.actions?.describe(run));
+      box.append(edit);
+    }
+    return section('Description', 'description', box);
+  }
+
+  private tags(run: WireRun, tags: ReturnType<typeof splitTags>): HTMLElement {
+    const box = document.createElement('div');
+    const actions = this.actions;
+    const head = actions ? ['Tag', 'Value', ''] : ['Tag', 'Value'];
+    const rows = tags.user.map((t): Cell[] => {
+      if (!actions) return [t.key, t.value];
+      const tools = document.createElement('span');
+      tools.className = 'll-row-actions';
+      const edit = button('Edit');
+      edit.dataset.action = 'edit-tag';
+      edit.setAttribute('aria-label', `Edit tag ${t.key}`);
+      edit.addEventListener('click', () => void actions.setTag(run, t.key));
+      const del = button('Remove');
+      del.dataset.action = 'delete-tag';
+      del.setAttribute('aria-label', `Remove tag ${t.key}`);
+      del.addEventListener('click', () => void actions.deleteTag(run, t.key));
+      tools.append(edit, del);
+      return [t.key, t.value, tools];
+    });
     box.append(
       tags.user.length
-        ? table(['Tag', 'Value'], tags.user.map((t) => [t.key, t.value]), { className: 'll-kv', rowKeys: tags.user.map((t) => t.key) })
+        ? table(head, rows, { className: 'll-kv', rowKeys: tags.user.map((t) => t.key) })
         : Object.assign(document.createElement('p'), { className: 'll-muted', textContent: 'No tags of your own.' }),
     );
+    if (actions) {
+      const add = button('Add tag');
+      add.dataset.action = 'add-tag';
+      add.addEventListener('click', () => void actions.setTag(run));
+      box.append(add);
+    }
     if (tags.system.length) {
       const details = document.createElement('details');
       details.className = 'll-system-tags';

@@ -6,12 +6,14 @@
 import type { WireRun } from '@lablog/schema';
 import type { Navigator } from '../context.js';
 import { formatDuration, formatTime, runDuration, runLabel } from '../format.js';
+import { button } from '../edit/dialogs.js';
+import type { RunActions } from './runActions.js';
 import type { RunDetails } from './RunDetails.js';
 import { parentRunId, sourceOf } from './runFacts.js';
 import { routeLink, statusBadge } from './tables.js';
 
-/** Fills `el` with the header of `run`. */
-export function renderRunHeader(el: HTMLElement, run: WireRun, details: RunDetails, nav: Navigator): void {
+/** Fills `el` with the header of `run` (with its action buttons, when given). */
+export function renderRunHeader(el: HTMLElement, run: WireRun, details: RunDetails, nav: Navigator, actions?: RunActions): void {
   const title = document.createElement('div');
   title.className = 'll-run-title';
   const h = document.createElement('h1');
@@ -26,6 +28,7 @@ export function renderRunHeader(el: HTMLElement, run: WireRun, details: RunDetai
     d.textContent = 'deleted';
     title.append(d);
   }
+  if (actions) title.append(actionBar(run, actions));
 
   const meta = document.createElement('dl');
   meta.className = 'll-run-meta';
@@ -49,6 +52,26 @@ export function renderRunHeader(el: HTMLElement, run: WireRun, details: RunDetai
   const parent = parentRunId(run);
   if (parent) fact('parent', 'Parent run', routeLink(nav, { view: 'run', runId: parent }, details.parentName ?? parent.slice(0, 8)));
   el.replaceChildren(title, meta);
+}
+
+/** Rename, Description, Delete or Restore. */
+function actionBar(run: WireRun, actions: RunActions): HTMLElement {
+  const bar = document.createElement('div');
+  bar.className = 'll-run-actions';
+  const act = (label: string, name: string, fn: () => Promise<void>): void => {
+    const b = button(label);
+    b.dataset.action = name;
+    b.addEventListener('click', () => {
+      bar.querySelector('.ll-error')?.remove();
+      fn().catch((err: Error) => bar.append(Object.assign(document.createElement('span'), { className: 'll-error', textContent: err.message })));
+    });
+    bar.append(b);
+  };
+  act('Rename', 'rename', () => actions.rename(run));
+  act('Description', 'describe', () => actions.describe(run));
+  if (run.info.lifecycle_stage === 'deleted') act('Restore', 'restore', () => actions.restore(run));
+  else act('Delete', 'delete', () => actions.delete(run));
+  return bar;
 }
 
 /** Updates the duration shown in a header made by `renderRunHeader` (a running run's clock). */

@@ -1,0 +1,160 @@
+/**
+ * Acting on a run from its page in Chromium against a real agent: rename, description
+ * (Markdown), tags (add, change, remove), delete and restore. Each is checked through the MLflow
+ * REST API and on a second page open on the same run, which sees it live; the first flow is
+ * done with the keyboard only.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openPage, type TestPage } from './support/browser.js';
+import { get, newRun } from './support/mlflowHttp.js';
+import { startAgent, type StartedAgent } from './support/startAgent.js';
+
+let browser: Browser;
+let agent: StartedAgent;
+
+before(async () => {
+  [browser, agent] = await Promise.all([launchBrowser(), startAgent()]);
+});
+after(async () => {
+  await browser?.close();
+  await agent?.close();
+});
+
+type RestRun = { info: { run_name: string; lifecycle_stage: string }; data: { tags?: Array<{ key: string; value: string }> } };
+
+async function restRun(runId: string): Promise<RestRun> {
+  const r = await get<{ run: RestRun }>(agent.url, 'runs/get', { run_id: runId });
+  assert.equal(r.status, 200);
+  return r.body.run;
+}
+
+const tag = (run: RestRun, key: string) => run.data.tags?.find((t) => t.key === key)?.value;
+
+/** Two pages on one run: the one acting and a second viewer. */
+async function twoViewers(runId: string): Promise<[TestPage, TestPage]> {
+  const url = `${agent.url}/#/runs/${runId}`;
+  const pages = await Promise.all([openPage(browser, url), openPage(browser, url)]);
+  for (const p of pages) await p.page.waitForSelector('.ll-run-actions');
+  return pages as [TestPage, TestPage];
+}
+
+async function heading(page: Page): Promise<string> {
+  return (await page.locator('.ll-run-title h1').textContent()) ?? '';
+}
+
+test('rename with the keyboard only: the REST API and a second viewer see the new name', async () => {
+  const { runId } = await newRun(agent.url, 'actions-rename', 'before');
+  const [a, b] = await twoViewers(runId);
+  try {
+    await a.page.focus('.ll-run-actions button[data-action="rename"]');
+    await a.page.keyboard.press('Enter');
+    await a.page.waitForSelector('dialog.ll-dialog[open]');
+    await a.page.keyboard.press('ControlOrMeta+a');
+    await a.page.keyboard.type('after');
+    await a.page.keyboard.press('Enter');
+    await a.page.waitForSelector('dialog.ll-dialog', { state: 'detached' });
+    await a.page.waitForFunction(() => document.querySelector('.ll-run-title h1')?.textContent === 'after');
+    assert.equal((await restRun(runId)).info.run_name, 'after');
+    await b.page.waitForFunction(() => document.querySelector('.ll-run-title h1')?.textContent === 'after');
+    // Escape cancels and changes nothing
+    await a.page.click('.ll-run-actions button[data-action="rename"]');
+    await a.page.keyboard.type('nope');
+    await a.page.keyboard.press('Escape');
+    await a.page.waitForSelector('dialog.ll-dialog', { state: 'detached' });
+    assert.equal(await heading(a.page), 'after');
+    assert.equal((await restRun(runId)).info.run_name, 'after');
+    // an empty name is not sent
+    await a.page.click('.ll-run-actions button[data-action="rename"]');
+    await a.page.fill('dialog input[name="name"]', '  ');
+    await a.page.keyboard.press('Enter');
+    assert.equal(await a.page.locator('dialog.ll-dialog[open]').count(), 1);
+    await a.page.keyboard.press('Escape');
+    assert.deepEqual([...a.errors, ...b.errors], []);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('the description is Markdown in mlflow.note.content, shown first on the overview, sanitised', async () => {
+  const { runId } = await newRun(agent.url, 'actions-note', 'r');
+  const [a, b] = await twoViewers(runId);
+  try {
+    assert.equal(await a.page.locator('[data-section="description"] .ll-muted').textContent(), 'No description.');
+    assert.equal(await a.page.locator('.ll-run-section').first().getAttribute('data-section'), 'description');
+    await a.page.click('[data-section="description"] button[data-action="describe"]');
+    await a.page.fill('dialog textarea[name="text"]', 'Tried **warmup**.\n\n<img src=x onerror="window.pwned=1">\n\n- a\n- b');
+    await a.page.keyboard.press('Control+Enter');
+    await a.page.waitForSelector('[data-section="description"] .ll-markdown strong');
+    assert.equal(tag(await restRun(runId), 'mlflow.note.content'), 'Tried **warmup**.\n\n<img src=x onerror="window.pwned=1">\n\n- a\n- b');
+    await b.page.waitForSelector('[data-section="description"] .ll-markdown strong');
+    await b.screenshot('run-description');
+    assert.equal(await b.page.locator('[data-section="description"] .ll-markdown li').count(), 2);
+    assert.equal(await b.page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+    assert.equal(await b.page.locator('[data-section="description"] img[onerror]').count(), 0);
+    // emptied: the tag goes
+    await a.page.click('[data-section="description"] button[data-action="describe"]');
+    await a.page.fill('dialog textarea[name="text"]', '');
+    await a.page.click('dialog button[type="submit"]');
+    await a.page.waitForSelector('[data-section="description"] .ll-muted');
+    assert.equal(tag(await restRun(runId), 'mlflow.note.content'), undefined);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('tags: add, change and remove, seen through REST and by a second viewer', async () => {
+  const { runId } = await newRun(agent.url, 'actions-tags', 'r');
+  const [a, b] = await twoViewers(runId);
+  const row = '[data-section="tags"] tr[data-key="team"]';
+  try {
+    await a.page.click('[data-section="tags"] button[data-action="add-tag"]');
+    await a.page.fill('dialog input[name="key"]', 'team');
+    await a.page.fill('dialog input[name="value"]', 'vision');
+    await a.screenshot('run-add-tag-dialog');
+    await a.page.keyboard.press('Enter');
+    await b.page.waitForSelector(row);
+    assert.equal(tag(await restRun(runId), 'team'), 'vision');
+
+    await a.page.click(`${row} button[data-action="edit-tag"]`);
+    assert.equal(await a.page.locator('dialog input[name="key"]').count(), 0);
+    await a.page.fill('dialog input[name="value"]', 'nlp');
+    await a.page.keyboard.press('Enter');
+    await b.page.waitForFunction((sel) => document.querySelector(`${sel} td:nth-child(2)`)?.textContent === 'nlp', row);
+    assert.equal(tag(await restRun(runId), 'team'), 'nlp');
+
+    await a.page.click(`${row} button[data-action="delete-tag"]`);
+    await a.page.click('dialog button.ll-danger');
+    await b.page.waitForSelector(row, { state: 'detached' });
+    assert.equal(tag(await restRun(runId), 'team'), undefined);
+    assert.deepEqual([...a.errors, ...b.errors], []);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('delete asks first, then the run is deleted (REST, second viewer); Restore brings it back', async () => {
+  const { runId } = await newRun(agent.url, 'actions-delete', 'doomed');
+  const [a, b] = await twoViewers(runId);
+  try {
+    await a.page.click('.ll-run-actions button[data-action="delete"]');
+    assert.match(await a.page.locator('dialog.ll-dialog p').textContent() ?? '', /doomed moves to the deleted runs/);
+    await a.page.click('dialog button:text("Cancel")');
+    assert.equal((await restRun(runId)).info.lifecycle_stage, 'active');
+
+    await a.page.click('.ll-run-actions button[data-action="delete"]');
+    await a.page.click('dialog button.ll-danger');
+    await a.page.waitForSelector('.ll-run-actions button[data-action="restore"]');
+    assert.equal((await restRun(runId)).info.lifecycle_stage, 'deleted');
+    await b.page.waitForSelector('.ll-status-deleted');
+
+    await a.page.click('.ll-run-actions button[data-action="restore"]');
+    await a.page.waitForSelector('.ll-run-actions button[data-action="delete"]');
+    assert.equal((await restRun(runId)).info.lifecycle_stage, 'active');
+    await b.page.waitForSelector('.ll-status-deleted', { state: 'detached' });
+    assert.deepEqual([...a.errors, ...b.errors], []);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
