@@ -74,8 +74,11 @@ async function openRun(id: string): Promise<TestPage> {
 }
 
 /** The text of each cell of a section's (first) table, row by row. */
+/** The text of a section's table, without the cells of row actions (Edit, Remove). */
 function rows(p: TestPage, section: string): Promise<string[][]> {
-  return p.page.$eval(`.ll-run-overview [data-section="${section}"]`, (s: any) => [...s.querySelector('table').tBodies[0].rows].map((tr: any) => [...tr.cells].map((td: any) => td.textContent)));
+  return p.page.$eval(`.ll-run-overview [data-section="${section}"]`, (s: any) =>
+    [...s.querySelector('table').tBodies[0].rows].map((tr: any) => [...tr.cells].filter((td: any) => !td.querySelector('.ll-row-actions')).map((td: any) => td.textContent)),
+  );
 }
 
 function field(p: TestPage, name: string): Promise<string | null> {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, type TestPage } from './support/browser.js';
-import { get, newRun } from './support/mlflowHttp.js';
+import { get, newRun, post } from './support/mlflowHttp.js';
 import { startAgent, type StartedAgent } from './support/startAgent.js';
 
 let browser: Browser;
@@ -153,6 +153,54 @@ test('delete asks first, then the run is deleted (REST, second viewer); Restore 
     await a.page.waitForSelector('.ll-run-actions button[data-action="delete"]');
     assert.equal((await restRun(runId)).info.lifecycle_stage, 'active');
     await b.page.waitForSelector('.ll-status-deleted', { state: 'detached' });
+    assert.deepEqual([...a.errors, ...b.errors], []);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('runs table: delete the selected runs, list the deleted ones (in the URL), restore one; a second viewer follows live', async () => {
+  const { experimentId, runId: keep } = await newRun(agent.url, 'actions-table', 'keep');
+  const ids: Record<string, string> = { keep };
+  for (const name of ['gone-1', 'gone-2']) {
+    const r = await post<{ run: { info: { run_id: string } } }>(agent.url, 'runs/create', { experiment_id: experimentId, run_name: name, start_time: Date.now() });
+    ids[name] = r.body.run.info.run_id;
+  }
+  const url = `${agent.url}/#/experiments/${experimentId}`;
+  const rows = 'table.ll-runs-table tbody tr';
+  const names = (page: Page) => page.locator(`${rows} td[data-col="name"]`).allTextContents().then((n) => n.sort());
+  const waitCount = (page: Page, n: number) => page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n && !document.querySelector('.ll-runs-view[data-loading]'), [rows, n] as const);
+  const [a, b] = await Promise.all([openPage(browser, url), openPage(browser, url)]);
+  try {
+    await Promise.all([waitCount(a.page, 3), waitCount(b.page, 3)]);
+    assert.equal(await a.page.locator('button[data-action="delete-runs"]').isHidden(), true);
+    for (const n of ['gone-1', 'gone-2']) await a.page.locator(`${rows}[data-run-id="${ids[n]}"] input.ll-row-check`).check();
+    assert.equal(await a.page.locator('button[data-action="delete-runs"]').textContent(), 'Delete 2 runs');
+    await a.page.click('button[data-action="delete-runs"]');
+    await a.page.click('dialog button.ll-danger');
+    await waitCount(a.page, 1);
+    await waitCount(b.page, 1);
+    assert.deepEqual(await names(b.page), ['keep']);
+    for (const n of ['gone-1', 'gone-2']) assert.equal((await restRun(ids[n]!)).info.lifecycle_stage, 'deleted');
+
+    await a.page.selectOption('select.ll-runs-shown', 'deleted');
+    await a.page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('show') === 'deleted');
+    await waitCount(a.page, 2);
+    assert.deepEqual(await names(a.page), ['gone-1', 'gone-2']);
+    assert.equal(await a.page.locator(`${rows} td[data-col="status"] .ll-status-deleted`).count(), 2);
+    await a.page.locator(`${rows}[data-run-id="${ids['gone-1']}"] input.ll-row-check`).check();
+    assert.equal(await a.page.locator('button[data-action="restore-runs"]').textContent(), 'Restore run');
+    await a.page.click('button[data-action="restore-runs"]');
+    await waitCount(a.page, 1);
+    assert.equal((await restRun(ids['gone-1']!)).info.lifecycle_stage, 'active');
+    await waitCount(b.page, 2);
+    assert.deepEqual(await names(b.page), ['gone-1', 'keep']);
+
+    // the bookmark shows the same list
+    await a.page.reload();
+    await waitCount(a.page, 1);
+    assert.equal(await a.page.locator('select.ll-runs-shown').inputValue(), 'deleted');
+    assert.deepEqual(await names(a.page), ['gone-2']);
     assert.deepEqual([...a.errors, ...b.errors], []);
   } finally {
     await Promise.all([a.close(), b.close()]);

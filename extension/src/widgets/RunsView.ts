@@ -14,6 +14,7 @@ import { formatRoute, type Route } from './routes.js';
 import { ColumnChooser } from './runsTable/ColumnChooser.js';
 import { DEFAULT_ORDER, FIXED_COLUMNS, dataColumn, formatOrder, parseOrder, type Column } from './runsTable/columns.js';
 import { FilterBox, FilterRefused } from './runsTable/FilterBox.js';
+import { SelectionActions } from './runsTable/SelectionActions.js';
 import { gettingStarted } from './runsTable/gettingStarted.js';
 import { latestExperimentWithRuns } from './runsTable/latestExperiment.js';
 import { LiveRuns } from './runsTable/LiveRuns.js';
@@ -50,6 +51,8 @@ export class RunsView extends Widget implements RoutedView {
   private readonly chooser = new ColumnChooser((columns) => this.go({ ...this.route, columns }));
   private readonly compare = el('button', 'll-button ll-primary ll-compare');
   private readonly pager = new Pager(() => void this.load());
+  private readonly selectionActions: SelectionActions;
+  private readonly shown = el('select', 'll-input ll-runs-shown');
   private readonly table: RunsTable;
   private page: RunsPage | null = null;
   private readonly collapsed = new Set<string>();
@@ -75,13 +78,28 @@ export class RunsView extends Widget implements RoutedView {
         this.renderRows();
       },
     });
+    this.selectionActions = new SelectionActions(ctx.lablog.edits, () => {
+      this.table.selected.clear();
+      void this.load();
+    });
+    for (const [value, label] of [
+      ['', 'Active runs'],
+      ['deleted', 'Deleted runs'],
+      ['all', 'All runs'],
+    ]) this.shown.append(Object.assign(document.createElement('option'), { value, textContent: label }));
+    this.shown.setAttribute('aria-label', 'Which runs to list');
+    this.shown.addEventListener('change', () => {
+      const show = this.shown.value === 'deleted' || this.shown.value === 'all' ? this.shown.value : undefined;
+      this.table.selected.clear();
+      this.go({ ...this.route, show });
+    });
     this.compare.type = 'button';
     this.compare.addEventListener('click', () => {
       if (this.table.selected.size >= 2) this.ctx.nav.go({ view: 'compare', runIds: [...this.table.selected] });
     });
     this.errorLine.setAttribute('role', 'alert');
     const actions = el('div', 'll-runs-actions');
-    actions.append(this.chooser.node, this.compare, this.pager.node);
+    actions.append(this.shown, this.chooser.node, this.selectionActions.node, this.compare, this.pager.node);
     this.toolbar.append(this.filterBox.node, actions);
     this.scroller.append(this.table.node);
     this.node.append(this.header, this.toolbar, this.errorLine, this.message, this.scroller);
@@ -97,7 +115,8 @@ export class RunsView extends Widget implements RoutedView {
       return true;
     }
     this.filterBox.value = route.filter ?? '';
-    if (this.mode !== 'experiment' || route.experimentId !== prev.experimentId) this.openExperiment(route.experimentId);
+    this.shown.value = route.show ?? '';
+    if (this.mode !== 'experiment' || route.experimentId !== prev.experimentId || route.show !== prev.show) this.openExperiment(route.experimentId);
     else if (route.filter !== prev.filter || route.orderBy !== prev.orderBy) {
       this.pager.reset();
       void this.load();
@@ -166,7 +185,7 @@ export class RunsView extends Widget implements RoutedView {
     delete this.node.dataset.mode;
     this.header.hidden = this.toolbar.hidden = false;
     this.message.replaceChildren();
-    this.page = new RunsPage(id);
+    this.page = new RunsPage(id, this.route.show !== undefined);
     this.collapsed.clear();
     this.table.selected.clear();
     this.pager.reset();
@@ -241,6 +260,7 @@ export class RunsView extends Widget implements RoutedView {
         orderBy: [this.route.orderBy ?? DEFAULT_ORDER],
         maxResults: PAGE_SIZE,
         pageToken: this.pager.token,
+        viewType: this.route.show === 'deleted' ? 'DELETED_ONLY' : this.route.show === 'all' ? 'ALL' : 'ACTIVE_ONLY',
       });
       if (seq !== this.loadSeq || this.isDisposed) return;
       this.filterBox.setError(null);
@@ -301,6 +321,12 @@ export class RunsView extends Widget implements RoutedView {
   }
 
   private showCompare(): void {
+    const stages: { active: string[]; deleted: string[] } = { active: [], deleted: [] };
+    for (const id of this.table.selected) {
+      const run = this.page?.byRunId(id);
+      if (run) stages[run.info.lifecycle_stage === 'deleted' ? 'deleted' : 'active'].push(id);
+    }
+    this.selectionActions.show(stages);
     const n = this.table.selected.size;
     this.compare.disabled = n < 2;
     this.compare.textContent = n >= 2 ? `Compare ${n} runs` : 'Compare';
@@ -320,7 +346,7 @@ export class RunsView extends Widget implements RoutedView {
 
   /** Whether a new run goes straight to the top: first page, newest first, no filter. */
   private get insertsLive(): boolean {
-    return this.pager.first && !this.route.filter && (this.route.orderBy === undefined || this.route.orderBy === DEFAULT_ORDER);
+    return this.pager.first && !this.route.filter && !this.route.show && (this.route.orderBy === undefined || this.route.orderBy === DEFAULT_ORDER);
   }
 
   private onLive(batch: readonly WatchEvent[]): void {

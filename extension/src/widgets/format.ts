@@ -52,6 +52,11 @@ export function runLabel(run: WireRun): string {
   return run.info.run_name || run.info.run_id.slice(0, 8);
 }
 
+/** Who ran it, as MLflow's UI says: the `mlflow.user` tag the client sets, else the run's user_id. */
+export function runUser(run: WireRun): string {
+  return tagOf(run, 'mlflow.user') || run.info.user_id || '';
+}
+
 /** A tag's value, or undefined. */
 export function tagOf(run: WireRun, key: string): string | undefined {
   return run.data.tags?.find((t) => t.key === key)?.value;

@@ -6,11 +6,14 @@
 
 /** One view and its state. */
 export type Route =
-  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[] }
+  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown }
   | { view: 'run'; runId: string; tab?: RunTab; artifact?: string }
   | { view: 'compare'; runIds: string[] }
   | { view: 'models' }
   | { view: 'model'; name: string; version?: string };
+
+/** Which runs an experiment's table lists besides the active ones (MLflow's view types). */
+export type RunsShown = 'deleted' | 'all';
 
 /** Tabs of the run page. */
 export type RunTab = 'overview' | 'charts' | 'artifacts';
@@ -27,6 +30,7 @@ export function formatRoute(r: Route): string {
       if (r.filter) q.set('filter', r.filter);
       if (r.orderBy) q.set('order', r.orderBy);
       if (r.columns?.length) q.set('cols', r.columns.join(','));
+      if (r.show) q.set('show', r.show);
       break;
     case 'run':
       path = `/runs/${enc(r.runId)}`;
@@ -60,7 +64,8 @@ export function parseRoute(hash: string): Route {
   const opt = (k: string): string | undefined => q.get(k) || undefined;
   if (parts[0] === 'experiments' && parts[1] !== undefined) {
     const columns = opt('cols')?.split(',').filter(Boolean);
-    return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns }) };
+    const show = opt('show');
+    return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns, show: show === 'deleted' || show === 'all' ? show : undefined }) };
   }
   if (parts[0] === 'runs' && parts[1] !== undefined) {
     const tab = opt('tab') as RunTab | undefined;

@@ -8,7 +8,7 @@ import { NOTE_TAG } from '@lablog/client';
 import type { WireRun } from '@lablog/schema';
 import { Widget } from '@lumino/widgets';
 import type { Navigator } from '../context.js';
-import { formatDuration, formatNumber, formatTime, metricNumber, runDuration, tagOf } from '../format.js';
+import { formatDuration, formatNumber, formatTime, metricNumber, runDuration, runUser, tagOf } from '../format.js';
 import { button } from '../edit/dialogs.js';
 import { renderMarkdown } from '../edit/markdown.js';
 import type { RunActions } from './runActions.js';
@@ -157,7 +157,7 @@ export class RunOverview extends Widget {
       ['start_time', 'Started', formatTime(i.start_time)],
       ['end_time', 'Ended', formatTime(i.end_time)],
       ['duration', 'Duration', formatDuration(runDuration(run))],
-      ['user_id', 'User', i.user_id],
+      ['user_id', 'User', runUser(run)],
       ['source', 'Source', sourceOf(run)],
     ];
     const commit = tagOf(run, 'mlflow.source.git.commit');

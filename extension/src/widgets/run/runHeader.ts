@@ -5,7 +5,7 @@
  */
 import type { WireRun } from '@lablog/schema';
 import type { Navigator } from '../context.js';
-import { formatDuration, formatTime, runDuration, runLabel } from '../format.js';
+import { formatDuration, formatTime, runDuration, runLabel, runUser } from '../format.js';
 import { button } from '../edit/dialogs.js';
 import type { RunActions } from './runActions.js';
 import type { RunDetails } from './RunDetails.js';
@@ -46,7 +46,8 @@ export function renderRunHeader(el: HTMLElement, run: WireRun, details: RunDetai
   fact('experiment', 'Experiment', routeLink(nav, { view: 'runs', experimentId: expId }, details.experimentName ?? expId));
   fact('started', 'Started', formatTime(run.info.start_time) || '—');
   fact('duration', 'Duration', formatDuration(runDuration(run)) || '—');
-  if (run.info.user_id) fact('user', 'User', run.info.user_id);
+  const user = runUser(run);
+  if (user) fact('user', 'User', user);
   const source = sourceOf(run);
   if (source) fact('source', 'Source', source);
   const parent = parentRunId(run);

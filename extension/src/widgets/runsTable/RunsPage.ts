@@ -42,7 +42,11 @@ export class RunsPage {
   private readonly byId = new Map<string, WireRun>();
   private autoColumns: string[] = [];
 
-  constructor(private readonly experimentId: string) {}
+  /** @param showsDeleted whether the table lists deleted runs (then a run deleted elsewhere comes onto it) */
+  constructor(
+    private readonly experimentId: string,
+    private readonly showsDeleted = false,
+  ) {}
 
   /** The columns shown until the user chooses: a few params, then a few metrics. */
   get defaultColumns(): string[] {
@@ -71,6 +75,11 @@ export class RunsPage {
     return { newKeys: true, columnsGrew: this.autoColumns.length !== before };
   }
 
+  /** A run on the page, by id. */
+  byRunId(id: string): WireRun | undefined {
+    return this.byId.get(id);
+  }
+
   /**
    * Applies a batch of live changes.
    * @param insertsLive whether a new run goes straight to the top (first page, newest first, no filter);
@@ -85,7 +94,8 @@ export class RunsPage {
       if (!('run_id' in ev)) continue;
       const run = this.byId.get(ev.run_id);
       if (run) {
-        if (ev.kind === 'run' && ev.info.lifecycle_stage !== 'active') {
+        // deleted or restored: whether it belongs on this page is the search's to say
+        if (ev.kind === 'run' && ev.info.lifecycle_stage !== run.info.lifecycle_stage) {
           out.requery = 'soon';
           continue;
         }
@@ -94,6 +104,8 @@ export class RunsPage {
         if (tagOf(run, PARENT_TAG) !== parent) out.rebuild = true;
         if (ev.kind === 'params' || ev.kind === 'metrics') learned.add(run);
         out.touched.add(ev.run_id);
+      } else if (ev.kind === 'run' && ev.info.lifecycle_stage !== 'active' && this.showsDeleted) {
+        out.requery = 'soon';
       } else if (ev.kind === 'run' && ev.info.lifecycle_stage === 'active') {
         const place = insertsLive ? this.placeNew(ev.info.start_time) : 'read';
         if (place === 'top') {

@@ -4,7 +4,7 @@
  * `metrics.<key>` as in the route's `columns` (so a bookmark keeps them).
  */
 import type { WireRun } from '@lablog/schema';
-import { formatDuration, formatNumber, formatTime, metricNumber, runDuration } from '../format.js';
+import { formatDuration, formatNumber, formatTime, metricNumber, runDuration, runUser } from '../format.js';
 
 /** The order the table starts with: newest runs first (MLflow's default). */
 export const DEFAULT_ORDER = 'attributes.start_time DESC';
@@ -66,7 +66,8 @@ export const FIXED_COLUMNS: readonly Column[] = [
     sortField: 'attributes.status',
     numeric: false,
     fill(td, run) {
-      const s = run.info.status;
+      // a deleted run (shown with "Deleted runs") says so where its status is
+      const s = run.info.lifecycle_stage === 'deleted' ? 'deleted' : run.info.status;
       let badge = td.firstElementChild as HTMLSpanElement | null;
       if (!badge) {
         badge = document.createElement('span');
@@ -92,7 +93,7 @@ export const FIXED_COLUMNS: readonly Column[] = [
     numeric: true,
     fill: (td, run, now) => text(td, formatDuration(runDuration(run, now))),
   },
-  { id: 'user', label: 'User', kind: 'attribute', sortField: 'attributes.user_id', numeric: false, fill: (td, run) => text(td, run.info.user_id) },
+  { id: 'user', label: 'User', kind: 'attribute', sortField: 'attributes.user_id', numeric: false, fill: (td, run) => text(td, runUser(run)) },
 ];
 
 /** The column of a chosen param or metric (`params.lr`, `metrics.loss`); null for any other id. */
