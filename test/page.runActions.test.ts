@@ -206,3 +206,57 @@ test('runs table: delete the selected runs, list the deleted ones (in the URL), 
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+test('experiments: create from the sidebar, search the list, rename, delete (listed with “Show deleted”) and restore — REST and a second viewer agree', async () => {
+  const [a, b] = await Promise.all([openPage(browser, `${agent.url}/#/`), openPage(browser, `${agent.url}/#/`)]);
+  const item = (page: Page, name: string) => page.locator('.ll-experiment .ll-experiment-name', { hasText: new RegExp(`^${name}$`) });
+  try {
+    await a.page.waitForSelector('.ll-new-experiment');
+    await a.page.click('.ll-new-experiment');
+    await a.page.fill('dialog input[name="name"]', 'fresh-exp');
+    await a.page.keyboard.press('Enter');
+    await a.page.waitForFunction(() => document.querySelector('.ll-runs-header h1')?.textContent === 'fresh-exp');
+    const id = new URL(a.page.url()).hash.match(/#\/experiments\/([^?]+)/)?.[1];
+    assert.ok(id);
+    const rest = await get<{ experiment: { name: string; lifecycle_stage: string } }>(agent.url, 'experiments/get', { experiment_id: id });
+    assert.equal(rest.body.experiment.name, 'fresh-exp');
+    await item(b.page, 'fresh-exp').waitFor();
+    // a second create of the same name is refused inside the dialog, with MLflow's message
+    await a.page.click('.ll-new-experiment');
+    await a.page.fill('dialog input[name="name"]', 'fresh-exp');
+    await a.page.keyboard.press('Enter');
+    await a.page.waitForSelector('dialog .ll-dialog-error:not([hidden])');
+    assert.match(await a.page.locator('dialog .ll-dialog-error').textContent() ?? '', /already exists/);
+    await a.page.keyboard.press('Escape');
+
+    // the list's search narrows it by name
+    await b.page.fill('.ll-experiment-search', 'FRESH');
+    assert.deepEqual(await b.page.locator('.ll-experiment .ll-experiment-name').allTextContents(), ['fresh-exp']);
+    await b.page.fill('.ll-experiment-search', 'no-such-thing');
+    await b.page.waitForSelector('.ll-experiments-note:text("No experiment name contains")');
+    await b.page.fill('.ll-experiment-search', '');
+
+    await a.page.click('button[data-action="rename-experiment"]');
+    await a.page.fill('dialog input[name="name"]', 'renamed-exp');
+    await a.page.keyboard.press('Enter');
+    await a.page.waitForFunction(() => document.querySelector('.ll-runs-header h1')?.textContent === 'renamed-exp');
+    await item(b.page, 'renamed-exp').waitFor();
+    assert.equal((await get<{ experiment: { name: string } }>(agent.url, 'experiments/get', { experiment_id: id })).body.experiment.name, 'renamed-exp');
+
+    await a.page.click('button[data-action="delete-experiment"]');
+    await a.page.click('dialog button.ll-danger');
+    await a.page.waitForSelector('button[data-action="restore-experiment"]');
+    assert.equal((await get<{ experiment: { lifecycle_stage: string } }>(agent.url, 'experiments/get', { experiment_id: id })).body.experiment.lifecycle_stage, 'deleted');
+    await item(b.page, 'renamed-exp').waitFor({ state: 'detached' });
+    await b.page.check('.ll-show-deleted input');
+    await b.page.waitForSelector('.ll-experiment.ll-deleted .ll-status-deleted');
+
+    await a.page.click('button[data-action="restore-experiment"]');
+    await a.page.waitForSelector('button[data-action="delete-experiment"]');
+    assert.equal((await get<{ experiment: { lifecycle_stage: string } }>(agent.url, 'experiments/get', { experiment_id: id })).body.experiment.lifecycle_stage, 'active');
+    await b.page.waitForSelector('.ll-experiment.ll-deleted', { state: 'detached' });
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});

@@ -1,13 +1,15 @@
 /**
  * ExperimentList — the sidebar: every experiment by name, the one shown highlighted, read
  * again when the live channel announces an experiment change (a watch restricted to
- * `experiment` events, so no metric traffic reaches it).
+ * `experiment` events, so no metric traffic reaches it). A search box narrows the list by name,
+ * "New" creates an experiment (through the MLflow API), "Show deleted" lists deleted ones too.
  * Keyboard: up/down (Home/End) move between experiments, Enter opens one.
  */
 import type { WireExperiment } from '@lablog/schema';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { RoutedView, ViewerContext } from './context.js';
+import { askFields, button } from './edit/dialogs.js';
 import { refreshOnChange } from './liveRefresh.js';
 import type { Route } from './routes.js';
 
@@ -15,6 +17,8 @@ import type { Route } from './routes.js';
 export class ExperimentList extends Widget implements RoutedView {
   private readonly list = document.createElement('ul');
   private readonly note = document.createElement('div');
+  private readonly search = document.createElement('input');
+  private readonly showDeleted = document.createElement('input');
   private experiments: WireExperiment[] = [];
   private shown = '';
   private selectedId: string | undefined;
@@ -32,10 +36,26 @@ export class ExperimentList extends Widget implements RoutedView {
     title.className = 'll-sidebar-title';
     title.id = `ll-experiments-${Math.random().toString(36).slice(2, 8)}`;
     title.textContent = 'Experiments';
+    const create = button('New', 'll-button ll-new-experiment');
+    create.title = 'Create an experiment';
+    create.addEventListener('click', () => void this.create());
+    const head = document.createElement('div');
+    head.className = 'll-sidebar-head';
+    head.append(title, create);
+    this.search.type = 'search';
+    this.search.className = 'll-input ll-experiment-search';
+    this.search.placeholder = 'Search experiments';
+    this.search.setAttribute('aria-label', 'Search experiments by name');
+    this.search.addEventListener('input', () => this.render());
+    const deleted = document.createElement('label');
+    deleted.className = 'll-muted ll-show-deleted';
+    this.showDeleted.type = 'checkbox';
+    this.showDeleted.addEventListener('change', () => void this.refresh());
+    deleted.append(this.showDeleted, ' Show deleted');
     this.list.className = 'll-experiments';
     this.list.setAttribute('aria-labelledby', title.id);
     this.note.className = 'll-muted ll-experiments-note';
-    this.node.append(title, this.list, this.note);
+    this.node.append(head, this.search, this.list, this.note, deleted);
     this.list.addEventListener('keydown', (e) => this.onKey(e));
     this.list.addEventListener('click', (e) => {
       const a = (e.target as HTMLElement).closest<HTMLAnchorElement>('a[data-id]');
@@ -65,7 +85,7 @@ export class ExperimentList extends Widget implements RoutedView {
     }
     this.reading = true;
     try {
-      const page = await this.ctx.query.searchExperiments();
+      const page = await this.ctx.query.searchExperiments({ viewType: this.showDeleted.checked ? 'ALL' : 'ACTIVE_ONLY' });
       this.experiments = page.items.sort((a, b) => a.name.localeCompare(b.name) || a.experiment_id.localeCompare(b.experiment_id));
       this.render();
     } catch {
@@ -79,12 +99,25 @@ export class ExperimentList extends Widget implements RoutedView {
     }
   }
 
+  /** Asks for a name, creates the experiment and opens it. */
+  private async create(): Promise<void> {
+    let id = '';
+    const done = await askFields('New experiment', [{ name: 'name', label: 'Name', required: true }], 'Create', async (v) => {
+      id = await this.ctx.lablog.edits.createExperiment(v.name!);
+    });
+    if (!done) return;
+    void this.refresh();
+    this.open(id);
+  }
+
   private render(): void {
-    const key = JSON.stringify(this.experiments.map((e) => [e.experiment_id, e.name]));
+    const needle = this.search.value.trim().toLowerCase();
+    const shown = needle ? this.experiments.filter((e) => e.name.toLowerCase().includes(needle)) : this.experiments;
+    const key = JSON.stringify(shown.map((e) => [e.experiment_id, e.name, e.lifecycle_stage]));
     if (key === this.shown) return;
     this.shown = key;
     const focused = this.list.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.id : undefined;
-    const items = this.experiments.map((exp) => {
+    const items = shown.map((exp) => {
       const li = document.createElement('li');
       const a = document.createElement('a');
       a.className = 'll-experiment';
@@ -97,11 +130,15 @@ export class ExperimentList extends Widget implements RoutedView {
       name.className = 'll-experiment-name';
       name.textContent = exp.name;
       a.append(name);
+      if (exp.lifecycle_stage === 'deleted') {
+        a.classList.add('ll-deleted');
+        a.append(Object.assign(document.createElement('span'), { className: 'll-status ll-status-deleted', textContent: 'deleted' }));
+      }
       li.append(a);
       return li;
     });
     this.list.replaceChildren(...items);
-    this.note.textContent = items.length ? '' : 'No experiments yet.';
+    this.note.textContent = items.length ? '' : needle ? `No experiment name contains “${this.search.value.trim()}”.` : 'No experiments yet.';
     this.markSelected();
     if (focused) this.item(focused)?.focus();
   }

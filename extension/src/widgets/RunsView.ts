@@ -7,6 +7,7 @@
  * log a first run when there is none.
  */
 import { RequestError, type WatchEvent } from '@lablog/client';
+import type { WireExperiment } from '@lablog/schema';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { RoutedView, ViewerContext } from './context.js';
@@ -14,6 +15,7 @@ import { formatRoute, type Route } from './routes.js';
 import { ColumnChooser } from './runsTable/ColumnChooser.js';
 import { DEFAULT_ORDER, FIXED_COLUMNS, dataColumn, formatOrder, parseOrder, type Column } from './runsTable/columns.js';
 import { FilterBox, FilterRefused } from './runsTable/FilterBox.js';
+import { experimentActions } from './runsTable/experimentActions.js';
 import { SelectionActions } from './runsTable/SelectionActions.js';
 import { gettingStarted } from './runsTable/gettingStarted.js';
 import { latestExperimentWithRuns } from './runsTable/latestExperiment.js';
@@ -192,7 +194,7 @@ export class RunsView extends Widget implements RoutedView {
     this.renderHeader(id, null);
     this.experimentError = null;
     void this.ctx.query.getExperiment(id).then(
-      (exp) => this.route.experimentId === id && this.renderHeader(id, exp.name),
+      (exp) => this.route.experimentId === id && this.renderHeader(id, exp),
       (err: Error) => {
         if (this.route.experimentId !== id || this.isDisposed) return;
         this.experimentError = err.message;
@@ -215,13 +217,28 @@ export class RunsView extends Widget implements RoutedView {
     this.setTicker(false);
   }
 
-  private renderHeader(id: string, name: string | null): void {
+  private renderHeader(id: string, exp: WireExperiment | null): void {
+    const name = exp?.name ?? null;
     const h = document.createElement('h1');
     h.textContent = name ?? `Experiment ${id}`;
     const sub = el('span', 'll-muted ll-runs-id');
     sub.textContent = `experiment ${id}`;
     this.header.replaceChildren(h, sub);
+    if (exp) {
+      if (exp.lifecycle_stage === 'deleted') sub.after(Object.assign(el('span', 'll-status ll-status-deleted'), { textContent: 'deleted' }));
+      this.header.append(experimentActions(this.ctx.lablog.edits, exp, () => void this.rereadExperiment(id)));
+    }
     this.experimentName = name;
+  }
+
+  /** Reads the experiment again after an action (servers without a live feed show it too). */
+  private async rereadExperiment(id: string): Promise<void> {
+    try {
+      const exp = await this.ctx.query.getExperiment(id);
+      if (this.route.experimentId === id && !this.isDisposed) this.renderHeader(id, exp);
+    } catch {
+      // the live feed, or the next visit, shows it
+    }
   }
 
   private experimentName: string | null = null;
@@ -356,7 +373,7 @@ export class RunsView extends Widget implements RoutedView {
       return;
     }
     const out = this.page.apply(batch, this.insertsLive);
-    if (out.experiment) this.renderHeader(out.experiment.experiment_id, out.experiment.name);
+    if (out.experiment) this.renderHeader(out.experiment.experiment_id, out.experiment);
     if (out.columnsGrew && !this.route.columns) this.renderTable();
     else if (out.rebuild) this.renderRows();
     else {
