@@ -121,7 +121,7 @@ test('a model’s page lists its versions newest first, each linked to the run i
     assert.equal(new URL(p.page.url()).hash, '#/models/fraud-classifier');
     assert.equal(await p.page.locator('.ll-model-head h1').textContent(), 'fraud-classifier');
     assert.equal(await p.page.locator('.ll-model-description-full').textContent(), 'Flags risky payments.');
-    assert.deepEqual(await p.page.$$eval('.ll-tags-table tbody td', (tds) => tds.map((td: any) => td.textContent)), ['team', 'risk']);
+    assert.deepEqual(await p.page.$$eval('.ll-tags-table tbody td:not(.ll-row-actions)', (tds) => tds.map((td: any) => td.textContent)), ['team', 'risk']);
     const rows = await versionRows(p);
     assert.deepEqual(
       rows.map((r) => [r[0], r[1], r[2], r[3], r[5]]),

@@ -58,7 +58,7 @@ export class RunView extends Panel implements RoutedView {
     this.addWidget(this.header);
     this.addWidget(this.tabBar);
     this.addWidget(this.body);
-    this.actions = new RunActions(ctx.lablog.edits, () => void this.reread());
+    this.actions = new RunActions(ctx.lablog.edits, ctx.query, () => void this.reread());
     void this.load();
   }
 
@@ -69,6 +69,8 @@ export class RunView extends Panel implements RoutedView {
       if (this.isDisposed) return;
       this.run = run;
       this.scheduleRender();
+      // (a version registered from it shows in its model versions)
+      void this.loadDetails(run);
     } catch {
       // the live feed, or the next visit, shows it
     }

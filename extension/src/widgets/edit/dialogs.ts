@@ -17,6 +17,8 @@ export interface DialogField {
   required?: boolean;
   /** A checkbox; its value is 'true' or 'false'. */
   checkbox?: boolean;
+  /** A choice among these values (a select). */
+  options?: readonly string[];
 }
 
 /**
@@ -37,14 +39,17 @@ export function askFields(
   const h = document.createElement('h2');
   h.textContent = title;
   form.append(h);
-  const inputs = new Map<string, HTMLInputElement | HTMLTextAreaElement>();
+  const inputs = new Map<string, HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>();
   for (const f of fields) {
     const label = document.createElement('label');
     label.className = f.checkbox ? 'll-dialog-check' : 'll-dialog-field';
     const span = document.createElement('span');
     span.textContent = f.label;
-    let input: HTMLInputElement | HTMLTextAreaElement;
-    if (f.multiline) {
+    let input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+    if (f.options) {
+      input = document.createElement('select');
+      for (const o of f.options) input.append(Object.assign(document.createElement('option'), { value: o, textContent: o }));
+    } else if (f.multiline) {
       input = document.createElement('textarea');
       input.rows = 8;
     } else {
@@ -63,8 +68,8 @@ export function askFields(
     if (!f.checkbox) {
       input.className = 'll-input';
       input.value = f.value ?? '';
-      input.spellcheck = false;
-      if (f.placeholder) input.placeholder = f.placeholder;
+      if (!(input instanceof HTMLSelectElement)) input.spellcheck = false;
+      if (f.placeholder && !(input instanceof HTMLSelectElement)) input.placeholder = f.placeholder;
       if (f.required) input.required = true;
     }
     inputs.set(f.name, input);

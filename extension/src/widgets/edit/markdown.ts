@@ -11,7 +11,7 @@ export function renderMarkdown(text: string): HTMLElement {
   const div = document.createElement('div');
   div.className = 'll-markdown';
   const html = marked.parse(text, { async: false, gfm: true, breaks: false });
-  div.innerHTML = DOMPurify.sanitize(html, { USE_PROFILES: { html: true } });
+  div.innerHTML = DOMPurify.sanitize(html.trim(), { USE_PROFILES: { html: true } });
   // links leave the page
   for (const a of div.querySelectorAll('a')) {
     a.target = '_blank';

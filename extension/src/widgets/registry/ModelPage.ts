@@ -8,7 +8,10 @@ import { Widget } from '@lumino/widgets';
 import type { ViewerContext } from '../context.js';
 import { formatTime } from '../format.js';
 import { el } from '../previews/dom.js';
-import { aliasChip, aliasesByVersion, newestFirst, quoted, runLink, stageBadge, tagTable } from './registryBits.js';
+import { button } from '../edit/dialogs.js';
+import { renderMarkdown } from '../edit/markdown.js';
+import { RegistryActions } from './RegistryActions.js';
+import { actionRow, aliasChip, aliasesByVersion, editableTags, newestFirst, quoted, runLink, stageBadge } from './registryBits.js';
 import { focusable, navigableRows } from './tableRows.js';
 import { versionDetails } from './versionDetails.js';
 
@@ -30,6 +33,9 @@ export class ModelPage extends Widget {
   private readonly tbody = el('tbody');
   private ticket = 0;
   private failed = false;
+  private readonly actions: RegistryActions;
+  /** After an action: read again now (the live feed would too, a moment later). */
+  private readonly changed = (): void => void this.refresh();
 
   constructor(
     private readonly ctx: ViewerContext,
@@ -38,6 +44,7 @@ export class ModelPage extends Widget {
   ) {
     super();
     this.addClass('ll-model-page');
+    this.actions = new RegistryActions(ctx.lablog.edits);
     navigableRows(this.tbody, (version) => this.ctx.nav.go({ view: 'model', name: this.name, version }));
     this.node.append(el('div', 'll-empty', 'Loading…'));
     void this.refresh();
@@ -129,20 +136,47 @@ export class ModelPage extends Widget {
     const head = el('header', 'll-model-head');
     const title = el('h1', '', model.name);
     const meta = el('div', 'll-muted', `Created ${formatTime(model.creation_timestamp)} · last updated ${formatTime(model.last_updated_timestamp)}${model.user_id ? ` · ${model.user_id}` : ''}`);
-    head.append(this.breadcrumb(), title, meta);
-    const description = model.description ? el('p', 'll-model-description-full', model.description) : el('p', 'll-muted', 'No description.');
+    const headActions = actionRow('ll-model-actions', this.changed, [
+      ['Description', 'describe-model', () => this.actions.describeModel(model)],
+      [
+        'Delete model',
+        'delete-model',
+        async () => {
+          if (await this.actions.deleteModel(model)) this.ctx.nav.go({ view: 'models' });
+          return false;
+        },
+      ],
+    ]);
+    head.append(this.breadcrumb(), title, meta, headActions);
+    const description = model.description ? Object.assign(renderMarkdown(model.description), { className: 'll-markdown ll-model-description-full' }) : el('p', 'll-muted', 'No description.');
     const aliasRow = el('div', 'll-model-alias-row');
-    for (const a of model.aliases ?? []) aliasRow.append(aliasChip(this.ctx, model.name, a.alias, a.version), ' ');
+    for (const a of model.aliases ?? []) {
+      const remove = button('×', 'll-button ll-alias-remove');
+      remove.dataset.action = 'remove-alias';
+      remove.setAttribute('aria-label', `Remove alias ${a.alias}`);
+      remove.addEventListener('click', () => void this.actions.removeAlias(model.name, a.alias, a.version).then((done) => done && this.changed()));
+      const chip = el('span', 'll-alias-chip');
+      chip.dataset.alias = a.alias;
+      chip.append(aliasChip(this.ctx, model.name, a.alias, a.version), remove);
+      aliasRow.append(chip, ' ');
+    }
 
     const parts: HTMLElement[] = [head, description];
     if (model.aliases?.length) parts.push(aliasRow);
-    if (model.tags?.length) parts.push(tagTable(model.tags));
+    parts.push(el('h2', '', 'Tags'), editableTags(model.tags ?? [], this.actions.modelTags(model), this.changed));
     parts.push(el('h2', '', `Versions (${versions.length})`));
     if (versions.length === 0) parts.push(this.noVersions(model.name));
     else parts.push(this.versionTable(versions, aliases));
     const selected = this.version === undefined ? undefined : versions.find((v) => v.version === this.version);
     if (this.version !== undefined && !selected) parts.push(el('div', 'll-error', `Version ${this.version} of ${model.name} does not exist.`));
-    if (selected) parts.push(versionDetails(this.ctx, selected, aliases.get(selected.version) ?? [], this.runNames.get(selected.run_id) ?? null));
+    if (selected) {
+      const deleted = (): void => {
+        this.ctx.nav.go({ view: 'model', name: model.name });
+        this.changed();
+      };
+      const editing = { actions: this.actions, changed: this.changed, deleted };
+      parts.push(versionDetails(this.ctx, selected, aliases.get(selected.version) ?? [], this.runNames.get(selected.run_id) ?? null, editing));
+    }
     this.node.replaceChildren(...parts);
     focusable(this.tbody, this.version ?? null, hadFocus);
     if (scroll && selected) this.tbody.querySelector<HTMLElement>(`tr[aria-selected="true"]`)?.scrollIntoView({ block: 'nearest' });

@@ -1,7 +1,9 @@
 /** Small pieces the registry views share: stage badges, alias chips, version links, filters. */
 import type { WireModelVersion, WireRegisteredModel } from '@lablog/schema';
 import type { ViewerContext } from '../context.js';
+import { button } from '../edit/dialogs.js';
 import { el } from '../previews/dom.js';
+import type { TagEditor } from './RegistryActions.js';
 
 /** Stages in the order they matter to a reader. */
 export const STAGE_ORDER = ['Production', 'Staging', 'None', 'Archived'];
@@ -66,4 +68,56 @@ export function tagTable(tags: ReadonlyArray<{ key: string; value: string }>): H
   }
   table.append(thead, tbody);
   return table;
+}
+
+/**
+ * Tags with Edit and Remove on each row and an "Add tag" button.
+ * @param changed called after a tag was set or removed
+ */
+export function editableTags(tags: ReadonlyArray<{ key: string; value: string }>, editor: TagEditor, changed: () => void): HTMLElement {
+  const box = el('div', 'll-editable-tags');
+  const run = (fn: () => Promise<boolean>) => () => void fn().then((done) => done && changed());
+  if (tags.length) {
+    const table = tagTable(tags);
+    table.querySelector('thead tr')?.append(el('th', '', ''));
+    table.querySelectorAll('tbody tr').forEach((tr, i) => {
+      const key = tags[i]!.key;
+      (tr as HTMLElement).dataset.key = key;
+      const tools = el('td', 'll-row-actions');
+      const edit = button('Edit');
+      edit.dataset.action = 'edit-tag';
+      edit.setAttribute('aria-label', `Edit tag ${key}`);
+      edit.addEventListener('click', run(() => editor.set(key)));
+      const del = button('Remove');
+      del.dataset.action = 'delete-tag';
+      del.setAttribute('aria-label', `Remove tag ${key}`);
+      del.addEventListener('click', run(() => editor.remove(key)));
+      tools.append(edit, del);
+      tr.append(tools);
+    });
+    box.append(table);
+  }
+  const add = button('Add tag');
+  add.dataset.action = 'add-tag';
+  add.addEventListener('click', run(() => editor.set()));
+  box.append(add);
+  return box;
+}
+
+/** A row of action buttons: each runs its action and calls `changed` when it did something. */
+export function actionRow(className: string, changed: () => void, actions: ReadonlyArray<[label: string, name: string, run: () => Promise<boolean>]>): HTMLElement {
+  const bar = el('div', `ll-action-row ${className}`);
+  for (const [label, name, fn] of actions) {
+    const b = button(label);
+    b.dataset.action = name;
+    b.addEventListener('click', () => {
+      bar.querySelector('.ll-error')?.remove();
+      fn().then(
+        (done) => done && changed(),
+        (err: Error) => bar.append(el('span', 'll-error', err.message)),
+      );
+    });
+    bar.append(b);
+  }
+  return bar;
 }

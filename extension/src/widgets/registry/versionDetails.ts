@@ -3,17 +3,45 @@ import type { WireModelVersion } from '@lablog/schema';
 import type { ViewerContext } from '../context.js';
 import { formatTime } from '../format.js';
 import { el } from '../previews/dom.js';
-import { runLink, stageBadge, tagTable } from './registryBits.js';
+import { renderMarkdown } from '../edit/markdown.js';
+import type { RegistryActions } from './RegistryActions.js';
+import { actionRow, editableTags, runLink, stageBadge, tagTable } from './registryBits.js';
+
+/** The actions offered on a version, and what to do after one. */
+export interface VersionEditing {
+  actions: RegistryActions;
+  changed: () => void;
+  /** After the version was deleted. */
+  deleted: () => void;
+}
 
 /**
  * A section describing `v`: stage, aliases, status, times, user, source run and source,
- * description and tags.
+ * description and tags — with its actions (stage, alias, description, tags, delete) when given.
  * @param runName the source run's name, when it could be read
  */
-export function versionDetails(ctx: ViewerContext, v: WireModelVersion, aliases: readonly string[], runName: string | null): HTMLElement {
+export function versionDetails(ctx: ViewerContext, v: WireModelVersion, aliases: readonly string[], runName: string | null, editing?: VersionEditing): HTMLElement {
   const section = el('section', 'll-version-details');
   section.setAttribute('aria-label', `Version ${v.version}`);
   section.append(el('h2', '', `Version ${v.version}`));
+  if (editing) {
+    const { actions, changed } = editing;
+    section.append(
+      actionRow('ll-version-actions', changed, [
+        ['Stage…', 'transition', () => actions.transition(v)],
+        ['Add alias', 'add-alias', () => actions.addAlias(v)],
+        ['Description', 'describe-version', () => actions.describeVersion(v)],
+        [
+          'Delete version',
+          'delete-version',
+          async () => {
+            if (await actions.deleteVersion(v)) editing.deleted();
+            return false;
+          },
+        ],
+      ]),
+    );
+  }
   const dl = el('dl', 'll-version-fields');
   const field = (label: string, ...value: Array<Node | string>): void => {
     const dd = el('dd');
@@ -30,7 +58,8 @@ export function versionDetails(ctx: ViewerContext, v: WireModelVersion, aliases:
   field('Source', el('span', 'll-mono', v.source));
   if (v.run_link) field('Run link', el('span', 'll-mono', v.run_link));
   section.append(dl);
-  section.append(v.description ? el('p', 'll-model-description-full', v.description) : el('p', 'll-muted', 'No description.'));
-  if (v.tags?.length) section.append(tagTable(v.tags));
+  section.append(v.description ? Object.assign(renderMarkdown(v.description), { className: 'll-markdown ll-model-description-full' }) : el('p', 'll-muted', 'No description.'));
+  if (editing) section.append(editableTags(v.tags ?? [], editing.actions.versionTags(v), editing.changed));
+  else if (v.tags?.length) section.append(tagTable(v.tags));
   return section;
 }

@@ -13,7 +13,7 @@ import { button } from '../edit/dialogs.js';
 import { renderMarkdown } from '../edit/markdown.js';
 import type { RunActions } from './runActions.js';
 import type { RunDetails } from './RunDetails.js';
-import { loggedModels, parentRunId, sourceOf, splitTags } from './runFacts.js';
+import { loggedModels, parentRunId, sourceOf, splitTags, type LoggedModelRef } from './runFacts.js';
 import { routeLink, section, statusBadge, table, type Cell } from './tables.js';
 
 type Section = { name: string; signature: string; render: () => HTMLElement };
@@ -133,18 +133,34 @@ export class RunOverview extends Widget {
             `Logged models (${models.length})`,
             'logged-models',
             table(
-              ['Model', 'Flavors', 'Created'],
-              models.map((m): Cell[] => [
-                m.artifactPath ? routeLink(this.nav, { view: 'run', runId: run.info.run_id, tab: 'artifacts', artifact: m.artifactPath }, m.name) : m.name,
-                m.flavors.join(', '),
-                m.created ?? (m.step !== undefined ? `step ${m.step}` : ''),
-              ]),
+              this.actions ? ['Model', 'Flavors', 'Created', ''] : ['Model', 'Flavors', 'Created'],
+              models.map((m): Cell[] => {
+                const cells: Cell[] = [
+                  m.artifactPath ? routeLink(this.nav, { view: 'run', runId: run.info.run_id, tab: 'artifacts', artifact: m.artifactPath }, m.name) : m.name,
+                  m.flavors.join(', '),
+                  m.created ?? (m.step !== undefined ? `step ${m.step}` : ''),
+                ];
+                if (this.actions) cells.push(this.registerButton(run, m));
+                return cells;
+              }),
               { rowKeys: models.map((m) => m.name) },
             ),
           ),
       });
     }
     return out;
+  }
+
+  /** "Register model" for one logged model: a version of a registered model made from it. */
+  private registerButton(run: WireRun, m: LoggedModelRef): HTMLElement {
+    const tools = document.createElement('span');
+    tools.className = 'll-row-actions';
+    const b = button('Register model');
+    b.dataset.action = 'register-model';
+    b.setAttribute('aria-label', `Register ${m.name} in the model registry`);
+    b.addEventListener('click', () => void this.actions?.register(run, m));
+    tools.append(b);
+    return tools;
   }
 
   private info(run: WireRun, d: RunDetails): HTMLElement {

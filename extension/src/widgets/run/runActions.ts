@@ -4,18 +4,40 @@
  * goes through the MLflow API (`lablog.edits`); the page then shows the change as every other
  * viewer does, from the live feed (and from a fresh read, for servers without one).
  */
-import { NOTE_TAG, type Edits } from '@lablog/client';
+import { NOTE_TAG, type Edits, type Queries } from '@lablog/client';
 import type { WireRun } from '@lablog/schema';
 import { askConfirm, askFields } from '../edit/dialogs.js';
 import { runLabel, tagOf } from '../format.js';
+import { RegistryActions } from '../registry/RegistryActions.js';
+import type { LoggedModelRef } from './runFacts.js';
 
 /** The actions on runs, for one page. */
 export class RunActions {
-  /** @param changed called after an action succeeded (the view reads the run again) */
+  private readonly registry: RegistryActions;
+
+  /**
+   * @param query for the names of registered models offered when registering
+   * @param changed called after an action succeeded (the view reads the run again)
+   */
   constructor(
     private readonly edits: Edits,
+    private readonly query: Queries,
     private readonly changed: () => void,
-  ) {}
+  ) {
+    this.registry = new RegistryActions(edits);
+  }
+
+  /** Registers a version from one of the run's logged models (MLflow 2: runs:/<run>/<path>; MLflow 3: models:/<model_id>). */
+  async register(run: WireRun, model: LoggedModelRef): Promise<void> {
+    const id = run.info.run_id;
+    const source = model.artifactPath !== undefined ? `runs:/${id}/${model.artifactPath}` : `models:/${model.name}`;
+    const names = await this.query.searchRegisteredModels({ maxResults: 1000, orderBy: ['name ASC'] }).then(
+      (p) => p.items.map((m) => m.name),
+      () => [],
+    );
+    const suggested = run.info.run_name || (model.artifactPath ?? 'model');
+    if (await this.registry.register(id, source, names, suggested)) this.changed();
+  }
 
   /** Asks for a new name. */
   async rename(run: WireRun): Promise<void> {
