@@ -7,11 +7,12 @@
 import type { WireRun } from '@lablog/schema';
 import { Panel, Widget } from '@lumino/widgets';
 import { ChartToolbar } from './charts/ChartToolbar.js';
-import { DEFAULT_CHART_SETTINGS, type ChartSettings } from './charts/ChartSettings.js';
+import { settingsOfView, viewOfSettings, type ChartSettings } from './charts/ChartSettings.js';
 import { RunMetricFeed } from './charts/RunMetricFeed.js';
 import type { ViewerContext } from './context.js';
 import { runLabel } from './format.js';
 import { MetricChart, type ChartRun } from './MetricChart.js';
+import type { ChartView } from './routes.js';
 
 /** Options of a chart grid. */
 export interface ChartGridOptions {
@@ -21,6 +22,10 @@ export interface ChartGridOptions {
   keys?: string[];
   /** Runs already read by the caller (the run page), so they are not read again. */
   runs?: WireRun[];
+  /** How to draw at first (from the URL). */
+  view?: ChartView;
+  /** Told of every change of the drawing settings or the metric filter (the view puts it in the URL). */
+  viewChanged?: (view: ChartView | undefined) => void;
 }
 
 const byName = (a: string, b: string): number => a.localeCompare(b, undefined, { numeric: true });
@@ -34,8 +39,9 @@ export class ChartGrid extends Panel {
   private readonly charts = new Map<string, MetricChart>();
   private readonly keys = new Set<string>();
   private runs: ChartRun[] = [];
-  private settings: ChartSettings = { ...DEFAULT_CHART_SETTINGS };
+  private settings: ChartSettings;
   private filter = '';
+  private filterText = '';
   private loading = true;
   private problems: string[] = [];
   private generation = 0;
@@ -46,16 +52,26 @@ export class ChartGrid extends Panel {
   ) {
     super();
     this.addClass('ll-chart-grid');
-    this.toolbar = new ChartToolbar(this.settings, {
-      settings: (s) => {
-        this.settings = s;
-        for (const c of this.charts.values()) c.setSettings(s);
+    this.settings = settingsOfView(opts.view);
+    this.filterText = opts.view?.metrics ?? '';
+    this.filter = this.filterText.trim().toLowerCase();
+    this.toolbar = new ChartToolbar(
+      this.settings,
+      {
+        settings: (s) => {
+          this.settings = s;
+          for (const c of this.charts.values()) c.setSettings(s);
+          this.opts.viewChanged?.(viewOfSettings(s, this.filterText));
+        },
+        filter: (text) => {
+          this.filterText = text;
+          this.filter = text.trim().toLowerCase();
+          this.applyFilter();
+          this.opts.viewChanged?.(viewOfSettings(this.settings, text));
+        },
       },
-      filter: (text) => {
-        this.filter = text.trim().toLowerCase();
-        this.applyFilter();
-      },
-    });
+      this.filterText,
+    );
     this.grid.addClass('ll-chart-grid-charts');
     this.note.addClass('ll-chart-grid-note');
     this.addWidget(this.toolbar);

@@ -39,10 +39,11 @@ export class CompareView extends Panel implements RoutedView {
     super();
     this.addClass('ll-compare-view');
     this.model = new CompareModel(ctx);
-    this.header = new CompareHeader(ctx.nav, (id) => this.ctx.nav.go({ view: 'compare', runIds: this.runIds.filter((r) => r !== id) }));
+    this.header = new CompareHeader(ctx.nav, (id) => this.ctx.nav.go({ ...this.route, runIds: this.runIds.filter((r) => r !== id) }));
     this.empty.addClass('ll-empty');
     this.empty.addClass('ll-compare-empty');
-    this.table = new DiffTable(ctx.nav);
+    // "Only differences" and the chart settings live in the URL: a reload or a shared link shows the same
+    this.table = new DiffTable(ctx.nav, (diffOnly) => this.replaceRoute({ ...this.route, diffOnly: diffOnly || undefined }));
     this.chartSection = section('Charts', 'll-compare-charts');
     this.notebookSection = section('Notebooks (first two runs, cell by cell)', 'll-compare-notebooks');
     this.sections = [section('Parameters and metrics', 'll-compare-table-section', this.table), section('Parallel coordinates', 'll-compare-parallel', this.parallel), this.chartSection, this.notebookSection];
@@ -56,9 +57,21 @@ export class CompareView extends Panel implements RoutedView {
 
   setRoute(route: Route): boolean {
     if (route.view !== 'compare') return false;
-    this.runIds = route.runIds;
-    void this.model.setRunIds(route.runIds);
+    this.route = route;
+    this.table.onlyDifferences = route.diffOnly ?? false;
+    this.header.back = route.back;
+    if (route.runIds.join(',') !== this.runIds.join(',')) {
+      this.runIds = route.runIds;
+      void this.model.setRunIds(route.runIds);
+    }
     return true;
+  }
+
+  private route: Extract<Route, { view: 'compare' }> = { view: 'compare', runIds: [] };
+
+  private replaceRoute(route: Extract<Route, { view: 'compare' }>): void {
+    this.route = route;
+    this.ctx.nav.go(route, { replace: true });
   }
 
   /** Renders once per frame however many live events arrive. */
@@ -89,7 +102,11 @@ export class CompareView extends Panel implements RoutedView {
     this.chartRuns = ids.join(',');
     if (this.charts) this.charts.setRuns(ids);
     else {
-      this.charts = new ChartGrid(this.ctx, { runIds: ids });
+      this.charts = new ChartGrid(this.ctx, {
+        runIds: ids,
+        ...(this.route.chart ? { view: this.route.chart } : {}),
+        viewChanged: (chart) => this.replaceRoute({ ...this.route, chart }),
+      });
       this.chartSection.addWidget(this.charts);
     }
   }

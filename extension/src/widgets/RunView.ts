@@ -218,7 +218,17 @@ export class RunView extends Panel implements RoutedView {
     this.content?.dispose();
     this.contentTab = tab;
     const runId = this.route.runId;
-    if (tab === 'charts') this.content = new ChartGrid(this.ctx, { runIds: [runId], runs: [this.run] });
+    if (tab === 'charts')
+      this.content = new ChartGrid(this.ctx, {
+        runIds: [runId],
+        runs: [this.run],
+        ...(this.route.chart ? { view: this.route.chart } : {}),
+        // the chart settings live in the URL: a reload or a shared link draws the same
+        viewChanged: (chart) => {
+          this.route = { ...this.route, chart };
+          this.ctx.nav.go(this.route, { replace: true });
+        },
+      });
     else if (tab === 'artifacts')
       this.content = new ArtifactBrowser(this.ctx, {
         runId,

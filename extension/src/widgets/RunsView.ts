@@ -49,10 +49,11 @@ export class RunsView extends Widget implements RoutedView {
   private readonly errorLine = el('div', 'll-error ll-runs-error');
   private readonly message = el('div', 'll-runs-message');
   private readonly scroller = el('div', 'll-runs-table-wrap');
-  private readonly filterBox = new FilterBox((filter) => this.go({ ...this.route, filter: filter || undefined }));
+  // a new filter, order or list of runs starts from the first page
+  private readonly filterBox = new FilterBox((filter) => this.go({ ...this.route, filter: filter || undefined, page: undefined }));
   private readonly chooser = new ColumnChooser((columns) => this.go({ ...this.route, columns }));
   private readonly compare = el('button', 'll-button ll-primary ll-compare');
-  private readonly pager = new Pager(() => void this.load());
+  private readonly pager = new Pager(() => this.pageMoved());
   private readonly selectionActions: SelectionActions;
   private readonly shown = el('select', 'll-input ll-runs-shown');
   private readonly table: RunsTable;
@@ -93,11 +94,12 @@ export class RunsView extends Widget implements RoutedView {
     this.shown.addEventListener('change', () => {
       const show = this.shown.value === 'deleted' || this.shown.value === 'all' ? this.shown.value : undefined;
       this.table.selected.clear();
-      this.go({ ...this.route, show });
+      this.go({ ...this.route, show, page: undefined });
     });
     this.compare.type = 'button';
     this.compare.addEventListener('click', () => {
-      if (this.table.selected.size >= 2) this.ctx.nav.go({ view: 'compare', runIds: [...this.table.selected] });
+      // the comparison remembers this table as it is, for its "← Runs"
+      if (this.table.selected.size >= 2) this.ctx.nav.go({ view: 'compare', runIds: [...this.table.selected], back: this.route });
     });
     this.errorLine.setAttribute('role', 'alert');
     const actions = el('div', 'll-runs-actions');
@@ -120,10 +122,28 @@ export class RunsView extends Widget implements RoutedView {
     this.shown.value = route.show ?? '';
     if (this.mode !== 'experiment' || route.experimentId !== prev.experimentId || route.show !== prev.show) this.openExperiment(route.experimentId);
     else if (route.filter !== prev.filter || route.orderBy !== prev.orderBy) {
-      this.pager.reset();
+      this.openPage();
+      void this.load();
+    } else if (route.page?.token !== prev.page?.token && route.page?.index !== this.pager.pageIndex) {
+      this.openPage();
       void this.load();
     } else this.renderTable();
     return true;
+  }
+
+  /** The page of the route (a link to page 3), or the first. */
+  private openPage(): void {
+    if (this.route.page) this.pager.openAt(this.route.page.index, this.route.page.token);
+    else this.pager.reset();
+  }
+
+  /** Prev / Next: the page goes into the URL (so a reload or a shared link shows it), then is read. */
+  private pageMoved(): void {
+    const token = this.pager.token;
+    const page = this.pager.pageIndex > 0 && token !== undefined ? { index: this.pager.pageIndex, token } : undefined;
+    this.route = { ...this.route, page };
+    this.ctx.nav.go(this.route, { replace: true });
+    void this.load();
   }
 
   /** Moves to `route`, replacing the history entry (a filter or sort is not a new page); the same route reads again. */
@@ -140,7 +160,7 @@ export class RunsView extends Widget implements RoutedView {
     const current = parseOrder(this.route.orderBy);
     // first click: newest first for the start time, ascending for everything else
     const dir = current.field === col.sortField ? (current.dir === 'ASC' ? 'DESC' : 'ASC') : col.id === 'start' ? 'DESC' : 'ASC';
-    this.go({ ...this.route, orderBy: formatOrder({ field: col.sortField, dir }) });
+    this.go({ ...this.route, orderBy: formatOrder({ field: col.sortField, dir }), page: undefined });
   }
 
   // ---- home --------------------------------------------------------------------------------
@@ -190,7 +210,7 @@ export class RunsView extends Widget implements RoutedView {
     this.page = new RunsPage(id, this.route.show !== undefined);
     this.collapsed.clear();
     this.table.selected.clear();
-    this.pager.reset();
+    this.openPage();
     this.renderHeader(id, null);
     this.experimentError = null;
     void this.ctx.query.getExperiment(id).then(

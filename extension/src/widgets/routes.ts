@@ -6,11 +6,30 @@
 
 /** One view and its state. */
 export type Route =
-  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown }
-  | { view: 'run'; runId: string; tab?: RunTab; artifact?: string }
-  | { view: 'compare'; runIds: string[] }
+  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown; page?: PagePosition }
+  | { view: 'run'; runId: string; tab?: RunTab; artifact?: string; chart?: ChartView }
+  | { view: 'compare'; runIds: string[]; chart?: ChartView; diffOnly?: boolean; back?: RunsRoute }
   | { view: 'models' }
   | { view: 'model'; name: string; version?: string };
+
+/** An experiment's runs table, as a route. */
+export type RunsRoute = Extract<Route, { view: 'runs' }>;
+
+/** How a chart grid draws, where it differs from the defaults (x by step, linear, no smoothing, all metrics). */
+export interface ChartView {
+  x?: 'time';
+  log?: true;
+  /** EMA weight in (0, 0.99]. */
+  smooth?: number;
+  /** The filter on metric names. */
+  metrics?: string;
+}
+
+/** A page of the runs table past the first: its number (1 = the second page) and the server's token for it. */
+export interface PagePosition {
+  index: number;
+  token: string;
+}
 
 /** Which runs an experiment's table lists besides the active ones (MLflow's view types). */
 export type RunsShown = 'deleted' | 'all';
@@ -31,15 +50,24 @@ export function formatRoute(r: Route): string {
       if (r.orderBy) q.set('order', r.orderBy);
       if (r.columns?.length) q.set('cols', r.columns.join(','));
       if (r.show) q.set('show', r.show);
+      if (r.page) {
+        q.set('page', String(r.page.index + 1));
+        q.set('at', r.page.token);
+      }
       break;
     case 'run':
       path = `/runs/${enc(r.runId)}`;
       if (r.tab && r.tab !== 'overview') q.set('tab', r.tab);
       if (r.artifact) q.set('artifact', r.artifact);
+      setChartView(q, r.chart);
       break;
     case 'compare':
       path = '/compare';
       q.set('runs', r.runIds.join(','));
+      setChartView(q, r.chart);
+      if (r.diffOnly) q.set('diff', '1');
+      // the table the comparison came from, so "← Runs" goes back to it as it was
+      if (r.back) q.set('back', formatRoute(r.back).slice(1));
       break;
     case 'models':
       path = '/models';
@@ -65,16 +93,48 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'experiments' && parts[1] !== undefined) {
     const columns = opt('cols')?.split(',').filter(Boolean);
     const show = opt('show');
-    return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns, show: show === 'deleted' || show === 'all' ? show : undefined }) };
+    const pageNo = Number(opt('page'));
+    const at = opt('at');
+    const page = Number.isInteger(pageNo) && pageNo > 1 && at ? { index: pageNo - 1, token: at } : undefined;
+    return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns, show: show === 'deleted' || show === 'all' ? show : undefined, page }) };
   }
   if (parts[0] === 'runs' && parts[1] !== undefined) {
     const tab = opt('tab') as RunTab | undefined;
-    return { view: 'run', runId: parts[1], ...optional({ tab: tab && RUN_TABS.includes(tab) ? tab : undefined, artifact: opt('artifact') }) };
+    return { view: 'run', runId: parts[1], ...optional({ tab: tab && RUN_TABS.includes(tab) ? tab : undefined, artifact: opt('artifact'), chart: chartView(q) }) };
   }
-  if (parts[0] === 'compare') return { view: 'compare', runIds: (opt('runs') ?? '').split(',').filter(Boolean) };
+  if (parts[0] === 'compare') {
+    const backText = opt('back');
+    const back = backText === undefined ? undefined : parseRoute(`#${backText}`);
+    return {
+      view: 'compare',
+      runIds: (opt('runs') ?? '').split(',').filter(Boolean),
+      ...optional({ chart: chartView(q), diffOnly: opt('diff') === '1' ? true : undefined, back: back?.view === 'runs' && back.experimentId !== undefined ? back : undefined }),
+    };
+  }
   if (parts[0] === 'models' && parts[1] !== undefined) return { view: 'model', name: parts[1], ...optional({ version: opt('version') }) };
   if (parts[0] === 'models') return { view: 'models' };
   return { view: 'runs' };
+}
+
+/** Puts a chart view into the query (only what differs from the defaults). */
+function setChartView(q: URLSearchParams, v: ChartView | undefined): void {
+  if (!v) return;
+  if (v.x) q.set('x', v.x);
+  if (v.log) q.set('log', '1');
+  if (v.smooth) q.set('smooth', String(v.smooth));
+  if (v.metrics) q.set('metrics', v.metrics);
+}
+
+/** The chart view of a query; undefined when it has none. */
+function chartView(q: URLSearchParams): ChartView | undefined {
+  const smooth = Number(q.get('smooth'));
+  const v: ChartView = optional({
+    x: q.get('x') === 'time' ? ('time' as const) : undefined,
+    log: q.get('log') === '1' ? (true as const) : undefined,
+    smooth: smooth > 0 && smooth <= 0.99 ? smooth : undefined,
+    metrics: q.get('metrics') || undefined,
+  });
+  return Object.keys(v).length ? v : undefined;
 }
 
 function optional<T extends Record<string, unknown>>(o: T): Partial<T> {

@@ -3,6 +3,8 @@
  * the lines are smoothed. One object shared by the toolbar and every chart.
  */
 
+import type { ChartView } from '../routes.js';
+
 /** Drawing settings of a chart. */
 export interface ChartSettings {
   /** x: the step, or the time the point was logged. Default step. */
@@ -15,3 +17,18 @@ export interface ChartSettings {
 
 /** The settings a grid starts with. */
 export const DEFAULT_CHART_SETTINGS: Readonly<ChartSettings> = { xAxis: 'step', logScale: false, smoothing: 0 };
+
+/** The settings a route's chart view stands for. */
+export function settingsOfView(v: ChartView | undefined): ChartSettings {
+  return { xAxis: v?.x ?? 'step', logScale: v?.log ?? false, smoothing: v?.smooth ?? 0 };
+}
+
+/** The chart view (for the URL) of settings and a metric filter: only what differs from the defaults. */
+export function viewOfSettings(s: ChartSettings, metrics: string): ChartView | undefined {
+  const v: ChartView = {};
+  if (s.xAxis === 'time') v.x = 'time';
+  if (s.logScale) v.log = true;
+  if (s.smoothing > 0) v.smooth = s.smoothing;
+  if (metrics.trim()) v.metrics = metrics.trim();
+  return Object.keys(v).length ? v : undefined;
+}

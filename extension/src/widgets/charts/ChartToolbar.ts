@@ -17,7 +17,12 @@ export class ChartToolbar extends Widget {
   private readonly axisButtons: HTMLButtonElement[];
   private readonly smoothingValue = document.createElement('output');
 
-  constructor(initial: ChartSettings, private readonly on: ChartToolbarHandlers) {
+  /** @param initialFilter the metric filter it starts with (from the URL) */
+  constructor(
+    initial: ChartSettings,
+    private readonly on: ChartToolbarHandlers,
+    initialFilter = '',
+  ) {
     super();
     this.addClass('ll-chart-toolbar');
     this.node.setAttribute('role', 'toolbar');
@@ -68,6 +73,7 @@ export class ChartToolbar extends Widget {
     filter.className = 'll-input ll-chart-filter';
     filter.placeholder = 'Filter metrics';
     filter.setAttribute('aria-label', 'Filter metrics by name');
+    filter.value = initialFilter;
     filter.addEventListener('input', () => this.on.filter(filter.value));
 
     this.node.append(axis, log, smoothing, filter);

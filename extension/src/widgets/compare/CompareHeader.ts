@@ -5,6 +5,7 @@
  */
 import { Widget } from '@lumino/widgets';
 import type { Navigator } from '../context.js';
+import type { RunsRoute } from '../routes.js';
 import { runLabel } from '../format.js';
 import type { CompareModel } from './CompareModel.js';
 import { runSwatch } from './runSwatch.js';
@@ -12,10 +13,12 @@ import { runSwatch } from './runSwatch.js';
 /** The list of compared runs. */
 export class CompareHeader extends Widget {
   private readonly heading = document.createElement('h1');
-  private readonly back = document.createElement('a');
+  private readonly backLink = document.createElement('a');
   private readonly list = document.createElement('ol');
   /** After a removal: the place whose × takes the focus, so the keyboard stays in the list. */
   private focusAt: number | null = null;
+  /** The runs table the comparison was opened from (filter, order, page), for "← Runs". */
+  back: RunsRoute | undefined;
 
   /**
    * @param remove called with a run id when its × is pressed
@@ -26,12 +29,12 @@ export class CompareHeader extends Widget {
   ) {
     super({ node: document.createElement('header') });
     this.addClass('ll-compare-header');
-    this.back.className = 'll-compare-back';
-    this.back.textContent = '← Runs';
+    this.backLink.className = 'll-compare-back';
+    this.backLink.textContent = '← Runs';
     this.list.className = 'll-compare-runs';
     const top = document.createElement('div');
     top.className = 'll-compare-title';
-    top.append(this.heading, this.back);
+    top.append(this.heading, this.backLink);
     this.node.append(top, this.list);
   }
 
@@ -41,7 +44,7 @@ export class CompareHeader extends Widget {
     const colours = new Map(compared.map((c) => [c.id, c.colour]));
     this.heading.textContent = model.slots.length ? `Comparing ${model.slots.length} runs` : 'Compare runs';
     const experimentId = compared[0]?.run.info.experiment_id;
-    this.back.href = this.nav.href(experimentId === undefined ? { view: 'runs' } : { view: 'runs', experimentId });
+    this.backLink.href = this.nav.href(this.back ?? (experimentId === undefined ? { view: 'runs' } : { view: 'runs', experimentId }));
     this.list.replaceChildren(
       ...model.slots.map((slot) => {
         const li = document.createElement('li');

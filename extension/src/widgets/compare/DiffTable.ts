@@ -22,7 +22,11 @@ export class DiffTable extends Widget {
   private cursor: [string, number] = ['head', 0];
   private shape = '';
 
-  constructor(private readonly nav: Navigator) {
+  /** @param diffOnlyChanged told when the user turns "Only differences" on or off */
+  constructor(
+    private readonly nav: Navigator,
+    private readonly diffOnlyChanged: (on: boolean) => void = () => undefined,
+  ) {
     super();
     this.addClass('ll-diff-table');
     const bar = document.createElement('div');
@@ -33,6 +37,7 @@ export class DiffTable extends Widget {
     this.toggle.addEventListener('change', () => {
       this.onlyDiff = this.toggle.checked;
       this.render();
+      this.diffOnlyChanged(this.onlyDiff);
     });
     label.append(this.toggle, ' Only differences');
     this.summary.className = 'll-muted';

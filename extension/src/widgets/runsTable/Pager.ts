@@ -33,6 +33,8 @@ export class Pager {
     this.prev.addEventListener('click', () => {
       if (this.index === 0) return;
       this.index--;
+      // a page opened from a link knows only its own token: Prev then starts from the first page
+      if (this.index > 0 && this.tokens[this.index] === undefined) this.reset();
       go();
     });
     this.next.addEventListener('click', () => {
@@ -48,6 +50,19 @@ export class Pager {
   /** The token of the page to read (undefined for the first). */
   get token(): string | undefined {
     return this.tokens[this.index];
+  }
+
+  /** Which page is shown (0 = the first), for the URL. */
+  get pageIndex(): number {
+    return this.index;
+  }
+
+  /** Opens page `index` (from a link) by its token. */
+  openAt(index: number, token: string): void {
+    this.reset();
+    if (index <= 0) return;
+    this.index = index;
+    this.tokens[index] = token;
   }
 
   /** Whether the first page is shown. */
