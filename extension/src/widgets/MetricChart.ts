@@ -26,7 +26,7 @@ export interface ChartRun {
   runId: string;
   /** Its name in the legend. */
   label: string;
-  /** Which `--ll-series-N` colour (taken modulo 10). */
+  /** Which series colour (charts/chartColors `seriesCss`). */
   colour: number;
 }
 
@@ -76,6 +76,8 @@ export class MetricChart extends Widget implements FrameClient {
     this.addClass('ll-metric-chart');
     this.node.dataset.metricKey = this.key;
     this.node.dataset.state = 'loading';
+    // several runs: the title keeps its own line and the values go under it
+    if (this.runs.length > 1) this.node.classList.add('ll-multi-run');
 
     const head = document.createElement('div');
     head.className = 'll-chart-head';

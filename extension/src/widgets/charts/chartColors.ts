@@ -7,6 +7,26 @@
 /** Series colours there are variables for. */
 export const SERIES_COLOURS = 10;
 
+/**
+ * Colour of series `i` past the theme's ten: hues a golden angle apart in three lightnesses, so
+ * run 11 does not repeat run 1 and neighbours differ (a 100-run comparison stays tellable apart).
+ */
+function extraColour(i: number): string {
+  const hue = Math.round((i * 137.508) % 360);
+  const light = [46, 62, 34][Math.floor(i / SERIES_COLOURS) % 3];
+  return `hsl(${hue}, 68%, ${light}%)`;
+}
+
+/** Series `i`'s colour for CSS: the theme's variable for the first ten (they follow dark mode), then `extraColour`. */
+export function seriesCss(i: number): string {
+  return i < SERIES_COLOURS ? `var(--ll-series-${i})` : extraColour(i);
+}
+
+/** Series `i`'s colour for a canvas, from a palette read by `readChartColors`. */
+export function seriesPaint(colors: ChartColors, i: number): string {
+  return i < SERIES_COLOURS ? colors.series[i]! : extraColour(i);
+}
+
 /** A chart's palette. */
 export interface ChartColors {
   series: string[];

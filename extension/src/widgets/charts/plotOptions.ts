@@ -7,7 +7,7 @@
 import uPlot from 'uplot';
 import { formatNumber } from '../format.js';
 import type { ChartColors } from './chartColors.js';
-import { SERIES_COLOURS, withAlpha } from './chartColors.js';
+import { seriesPaint, withAlpha } from './chartColors.js';
 import { MAX, MIN, SERIES_PER_RUN } from './chartData.js';
 import type { ChartSettings } from './ChartSettings.js';
 
@@ -28,7 +28,7 @@ export function plotOptions(spec: PlotSpec): uPlot.Options {
   const series: uPlot.Series[] = [{ label: s.xAxis }];
   const bands: uPlot.Band[] = [];
   spec.runs.forEach((r, i) => {
-    const colour = colors.series[r.colour % SERIES_COLOURS]!;
+    const colour = seriesPaint(colors, r.colour);
     const base = 1 + i * SERIES_PER_RUN;
     series.push(
       { label: r.label, stroke: colour, width: 1.25, spanGaps: false, points: { size: 5 } },

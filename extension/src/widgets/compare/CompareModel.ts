@@ -51,7 +51,7 @@ export class CompareModel {
 
   /** The runs that could be read, in order, with their colours. */
   get compared(): ComparedRun[] {
-    return this.slotList.flatMap((s) => (s.run ? [{ id: s.id, run: s.run }] : [])).map((r, i) => ({ ...r, colour: i % 10 }));
+    return this.slotList.flatMap((s) => (s.run ? [{ id: s.id, run: s.run }] : [])).map((r, i) => ({ ...r, colour: i }));
   }
 
   /**

@@ -3,6 +3,7 @@
  * param or metric (SVG). Keys are chosen with checkboxes; until the user picks, the keys whose
  * values differ are shown. Hovering (or focusing) a run's line highlights it and lists its values.
  */
+import { seriesCss } from '../charts/chartColors.js';
 import { Widget } from '@lumino/widgets';
 import { runLabel } from '../format.js';
 import type { ComparedRun } from './CompareModel.js';
@@ -202,7 +203,7 @@ export class ParallelCoordinates extends Widget {
       dots.push(svg('circle', { class: 'll-pc-dot', cx: x.toFixed(1), cy: y.toFixed(1), r: 3 }));
     });
     const g = svg('g', { class: 'll-pc-run', tabindex: 0, 'data-run-id': r.id });
-    g.style.setProperty('--ll-run-colour', `var(--ll-series-${r.colour})`);
+    g.style.setProperty('--ll-run-colour', seriesCss(r.colour));
     g.setAttribute('aria-label', `${runLabel(r.run)}: ${axes.map((a) => `${a.key} ${a.texts[i] || 'not set'}`).join(', ')}`);
     g.append(svg('path', { class: 'll-pc-hit', d }), svg('path', { class: 'll-pc-line', d }), ...dots);
     const show = (x: number, y: number): void => {
