@@ -85,9 +85,9 @@ export class ChartGrid extends Panel {
     void this.load();
   }
 
-  /** Draws another set of runs. */
-  setRuns(runIds: string[]): void {
-    this.opts = { ...this.opts, runIds };
+  /** Draws another set of runs (`runs`: those of them the caller has read already). */
+  setRuns(runIds: string[], runs?: WireRun[]): void {
+    this.opts = { ...this.opts, runIds, ...(runs ? { runs } : {}) };
     void this.load();
   }
 

@@ -100,10 +100,13 @@ export class CompareView extends Panel implements RoutedView {
     const ids = compared.map((c) => c.id);
     if (ids.join(',') === this.chartRuns) return;
     this.chartRuns = ids.join(',');
-    if (this.charts) this.charts.setRuns(ids);
+    // the runs are read already: the charts do not read them again
+    const runs = compared.map((c) => c.run);
+    if (this.charts) this.charts.setRuns(ids, runs);
     else {
       this.charts = new ChartGrid(this.ctx, {
         runIds: ids,
+        runs,
         ...(this.route.chart ? { view: this.route.chart } : {}),
         viewChanged: (chart) => this.replaceRoute({ ...this.route, chart }),
       });

@@ -17,6 +17,9 @@ export interface RunSlot {
   error: string | null;
 }
 
+/** Runs read by one search (MLflow's IN lists take up to 100 ids here). */
+const SEARCH_BATCH = 100;
+
 /** A run being compared, with the colour it has everywhere in the view. */
 export interface ComparedRun {
   id: string;
@@ -70,18 +73,45 @@ export class CompareModel {
     }
     this.changedSignal.emit();
     const fresh = this.slotList.filter((s) => !s.run && !s.error);
-    await Promise.all(fresh.map((s) => this.load(s)));
+    await this.readRuns(fresh);
+    for (const s of fresh) if (s.run && !this.disposed && this.slotList.includes(s)) this.watch(s);
     if (!this.disposed && fresh.length) this.changedSignal.emit();
   }
 
-  private async load(slot: RunSlot): Promise<void> {
+  /**
+   * Reads the runs of `slots`: the first by id, then the others of its experiment in one search
+   * per 100 (`attributes.run_id IN (…)`) — a sweep of 100 runs is 2 requests, not 100 — and any
+   * left (runs of other experiments) by id.
+   */
+  private async readRuns(slots: RunSlot[]): Promise<void> {
+    const [first, ...rest] = slots;
+    if (!first) return;
+    await this.readOne(first);
+    const experimentId = first.run?.info.experiment_id;
+    if (experimentId !== undefined && rest.length) {
+      const byId = new Map(rest.map((s) => [s.id, s]));
+      for (let i = 0; i < rest.length; i += SEARCH_BATCH) {
+        const ids = rest.slice(i, i + SEARCH_BATCH).map((s) => `'${s.id.replaceAll("'", "''")}'`);
+        try {
+          const page = await this.ctx.query.searchRuns({ experimentIds: [experimentId], filter: `attributes.run_id IN (${ids.join(', ')})`, viewType: 'ALL', maxResults: SEARCH_BATCH });
+          for (const run of page.items) {
+            const slot = byId.get(run.info.run_id);
+            if (slot) slot.run = run;
+          }
+        } catch {
+          // a server that cannot search by id: each run is read by itself below
+        }
+      }
+    }
+    await Promise.all(rest.filter((s) => !s.run).map((s) => this.readOne(s)));
+  }
+
+  private async readOne(slot: RunSlot): Promise<void> {
     try {
       slot.run = await this.ctx.query.getRun(slot.id);
     } catch (err) {
       slot.error = (err as Error).message;
-      return;
     }
-    if (!this.disposed && this.slotList.includes(slot)) this.watch(slot);
   }
 
   private watch(slot: RunSlot): void {
