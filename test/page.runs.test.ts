@@ -425,3 +425,32 @@ test('with a filter, a run that comes to match it while the page is open appears
     await p.close();
   }
 });
+
+test('the filter box completes keys of the experiment with the keyboard, and a key no run has is named (with the closest one)', async () => {
+  const p = await openPage(browser, expUrl(sweep));
+  try {
+    await waitRows(p.page, 6);
+    await p.page.click('.ll-filter-input');
+    await p.page.keyboard.type('metrics.lo');
+    await p.page.waitForSelector('.ll-suggest:not([hidden]) li');
+    assert.deepEqual(await p.page.locator('.ll-suggest li').allTextContents(), ['metrics.loss']);
+    await p.page.keyboard.press('ArrowDown');
+    assert.equal(await p.page.getAttribute('.ll-filter-input', 'aria-activedescendant'), await p.page.locator('.ll-suggest li').first().getAttribute('id'));
+    await p.page.keyboard.press('Enter');
+    assert.equal(await p.page.inputValue('.ll-filter-input'), 'metrics.loss ');
+    assert.equal(await p.page.locator('.ll-suggest').isHidden(), true);
+    // the key part alone finds it too: "opt" offers params.opt; Tab takes the first
+    await p.page.keyboard.type('< 1 and opt');
+    await p.page.waitForSelector('.ll-suggest:not([hidden]) li');
+    assert.equal(await p.page.locator('.ll-suggest li').first().textContent(), 'params.opt');
+    await p.page.keyboard.press('Tab');
+    assert.equal(await p.page.inputValue('.ll-filter-input'), 'metrics.loss < 1 and params.opt ');
+
+    await applyFilter(p.page, 'metrics.los < 1');
+    await p.page.waitForSelector('.ll-filter-note:not([hidden])');
+    assert.equal(await p.page.locator('.ll-filter-note').textContent(), 'No run in this experiment has metrics.los — did you mean metrics.loss?');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});

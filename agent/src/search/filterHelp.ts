@@ -51,8 +51,9 @@ function hintFor(text: string): string | undefined {
  */
 export function checkViewerFilter(text: string, kind: SearchKind): FilterCheckReply {
   try {
-    parseFilter(text, kind);
-    return { valid: true, filter: text };
+    const clauses = parseFilter(text, kind);
+    const keys = clauses.flatMap((c) => (c.entity === 'metric' || c.entity === 'param' || c.entity === 'tag' ? [{ entity: c.entity, key: c.key }] : []));
+    return { valid: true, filter: text, ...(keys.length ? { keys } : {}) };
   } catch (err) {
     if (!(err instanceof MlflowError)) throw err;
     const words = text.trim();

@@ -7,7 +7,7 @@
  * log a first run when there is none.
  */
 import { RequestError, type WatchEvent } from '@lablog/client';
-import type { WireExperiment } from '@lablog/schema';
+import type { FilterKey, WireExperiment } from '@lablog/schema';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { RoutedView, ViewerContext } from './context.js';
@@ -20,12 +20,16 @@ import { SelectionActions } from './runsTable/SelectionActions.js';
 import { gettingStarted } from './runsTable/gettingStarted.js';
 import { latestExperimentWithRuns } from './runsTable/latestExperiment.js';
 import { LiveRuns } from './runsTable/LiveRuns.js';
+import { closestKey, keyName, keysNoRunHas } from './runsTable/missingKeys.js';
 import { PAGE_SIZE, Pager } from './runsTable/Pager.js';
 import { RunsTable } from './runsTable/RunsTable.js';
 import { RunsPage } from './runsTable/RunsPage.js';
 import { arrangeTree } from './runsTable/runTree.js';
 
 type RunsRoute = Extract<Route, { view: 'runs' }>;
+
+/** The run attributes MLflow's filter grammar takes, offered by the filter box. */
+const RUN_ATTRIBUTES = ['run_name', 'status', 'start_time', 'end_time', 'user_id', 'run_id', 'artifact_uri'];
 
 /** How long live changes that need a new read are gathered before it (ms): a run added or changed… */
 const REQUERY_DELAY = 400;
@@ -50,7 +54,10 @@ export class RunsView extends Widget implements RoutedView {
   private readonly message = el('div', 'll-runs-message');
   private readonly scroller = el('div', 'll-runs-table-wrap');
   // a new filter, order or list of runs starts from the first page
-  private readonly filterBox = new FilterBox((filter) => this.go({ ...this.route, filter: filter || undefined, page: undefined }));
+  private readonly filterBox = new FilterBox(
+    (filter) => this.go({ ...this.route, filter: filter || undefined, page: undefined }),
+    () => this.filterKeys(),
+  );
   private readonly chooser = new ColumnChooser((columns) => this.go({ ...this.route, columns }));
   private readonly compare = el('button', 'll-button ll-primary ll-compare');
   private readonly pager = new Pager(() => this.pageMoved());
@@ -285,11 +292,13 @@ export class RunsView extends Widget implements RoutedView {
       // (plain words come back as a run-name search, and a note says so)
       let filter = this.route.filter;
       let note: string | null = null;
+      let keys: FilterKey[] = [];
       if (filter) {
         const check = await this.ctx.query.checkFilter('runs', filter);
         if (!check.valid) throw new FilterRefused(check.message, check.hint);
         filter = check.filter ?? filter;
         note = check.note ?? null;
+        keys = check.keys ?? [];
       }
       const page = await this.ctx.query.searchRuns({
         experimentIds: [id],
@@ -297,11 +306,13 @@ export class RunsView extends Widget implements RoutedView {
         orderBy: [this.route.orderBy ?? DEFAULT_ORDER],
         maxResults: PAGE_SIZE,
         pageToken: this.pager.token,
-        viewType: this.route.show === 'deleted' ? 'DELETED_ONLY' : this.route.show === 'all' ? 'ALL' : 'ACTIVE_ONLY',
+        viewType: this.viewType,
       });
       if (seq !== this.loadSeq || this.isDisposed) return;
       this.filterBox.setError(null);
       this.filterBox.setNote(note);
+      // nothing matched: say so if it is because no run has a key the filter names (a typo)
+      if (page.items.length === 0 && keys.length) void this.noteMissingKeys(id, keys, seq);
       this.showError(null);
       this.page?.set(page.items);
       this.pager.show(page.items.length, page.nextPageToken);
@@ -323,6 +334,34 @@ export class RunsView extends Widget implements RoutedView {
     const pending = this.pendingLive;
     this.pendingLive = [];
     if (pending.length) this.onLive(pending);
+  }
+
+  private async noteMissingKeys(experimentId: string, keys: FilterKey[], seq: number): Promise<void> {
+    const missing = await keysNoRunHas(this.ctx.query, experimentId, keys, this.viewType);
+    if (seq !== this.loadSeq || this.isDisposed || missing.length === 0) return;
+    const known = [...(this.page?.params ?? [])].map((k) => `params.${k}`).concat([...(this.page?.metrics ?? [])].map((k) => `metrics.${k}`));
+    const lines = missing.map((k) => {
+      const name = keyName(k);
+      const near = closestKey(name, known);
+      return `No run in this experiment has ${name}${near ? ` — did you mean ${near}?` : '.'}`;
+    });
+    this.filterBox.setNote(lines.join(' '));
+  }
+
+  /** The names the filter box completes: the keys of the runs read so far, and MLflow's run attributes. */
+  private filterKeys(): string[] {
+    const tags = new Set<string>();
+    for (const r of this.page?.runs ?? []) for (const t of r.data.tags ?? []) tags.add(t.key);
+    return [
+      ...[...(this.page?.metrics ?? [])].sort().map((k) => `metrics.${k}`),
+      ...[...(this.page?.params ?? [])].sort().map((k) => `params.${k}`),
+      ...[...tags].sort().map((k) => `tags.${k}`),
+      ...RUN_ATTRIBUTES.map((a) => `attributes.${a}`),
+    ];
+  }
+
+  private get viewType(): 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' {
+    return this.route.show === 'deleted' ? 'DELETED_ONLY' : this.route.show === 'all' ? 'ALL' : 'ACTIVE_ONLY';
   }
 
   private get chosenColumns(): string[] {

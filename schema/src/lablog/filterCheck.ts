@@ -13,6 +13,10 @@ export type FilterKind = Static<typeof FilterKind>;
 export const FilterCheckQuery = Type.Object({ kind: FilterKind, filter: Type.String({ maxLength: 100_000 }) }, { $id: 'lablog.FilterCheckQuery' });
 export type FilterCheckQuery = Static<typeof FilterCheckQuery>;
 
+/** A key a filter names: `metrics.loss` is `{ entity: 'metric', key: 'loss' }`. */
+export const FilterKey = Type.Object({ entity: Type.Union([Type.Literal('metric'), Type.Literal('param'), Type.Literal('tag')]), key: Type.String() });
+export type FilterKey = Static<typeof FilterKey>;
+
 /**
  * Reply: valid, with the filter a viewer should search with (plain words become a name search,
  * and `note` says so); or the error the search would answer (same code and message), with a
@@ -20,7 +24,13 @@ export type FilterCheckQuery = Static<typeof FilterCheckQuery>;
  */
 export const FilterCheckReply = Type.Union(
   [
-    Type.Object({ valid: Type.Literal(true), filter: Type.Optional(Type.String()), note: Type.Optional(Type.String()) }),
+    Type.Object({
+      valid: Type.Literal(true),
+      filter: Type.Optional(Type.String()),
+      note: Type.Optional(Type.String()),
+      /** The metric, param and tag keys the filter names, so a viewer can say which no run has. */
+      keys: Type.Optional(Type.Array(FilterKey)),
+    }),
     Type.Object({ valid: Type.Literal(false), error_code: Type.String(), message: Type.String(), hint: Type.Optional(Type.String()) }),
   ],
   { $id: 'lablog.FilterCheckReply' },

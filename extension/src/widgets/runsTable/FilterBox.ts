@@ -4,6 +4,8 @@
  * reason where MLflow's message leaves it out, and a note when the text was read as a name search.
  */
 
+import { KeySuggest } from './KeySuggest.js';
+
 /** The agent refused the typed filter: its message, and why where MLflow's message does not say. */
 export class FilterRefused extends Error {
   constructor(
@@ -22,8 +24,13 @@ export class FilterBox {
   private readonly error = document.createElement('div');
   private readonly hint = document.createElement('div');
 
-  /** @param apply called with the trimmed text (empty: no filter) when the user presses Enter */
-  constructor(apply: (filter: string) => void) {
+  private readonly suggest: KeySuggest;
+
+  /**
+   * @param apply called with the trimmed text (empty: no filter) when the user presses Enter
+   * @param keys the key names to complete (`metrics.loss`, …), read at each keystroke
+   */
+  constructor(apply: (filter: string) => void, keys: () => readonly string[] = () => []) {
     this.node.className = 'll-filter';
     this.input.type = 'search';
     this.input.className = 'll-input ll-filter-input';
@@ -37,7 +44,9 @@ export class FilterBox {
     this.hint.className = 'll-muted ll-filter-note';
     this.hint.hidden = true;
     this.input.setAttribute('aria-describedby', (this.error.id = `ll-filter-error-${Math.random().toString(36).slice(2, 8)}`));
+    this.suggest = new KeySuggest(this.input, keys);
     this.input.addEventListener('keydown', (e) => {
+      if (this.suggest.onKey(e)) return;
       if (e.key !== 'Enter') return;
       e.preventDefault();
       this.applied = this.input.value.trim();
@@ -49,7 +58,10 @@ export class FilterBox {
       this.applied = '';
       apply('');
     });
-    this.node.append(this.input, this.error, this.hint);
+    const field = document.createElement('div');
+    field.className = 'll-filter-field';
+    field.append(this.input, this.suggest.list);
+    this.node.append(field, this.error, this.hint);
   }
 
   /** Shows `filter` in the box (unless the user is typing there). */
