@@ -128,7 +128,9 @@ test('the table shows each run: name, status, start, duration, user, params and 
     assert.equal(await cell(p.page, ids.beta!, 'metrics.loss').textContent(), '0.2');
     assert.equal(await cell(p.page, ids.beta!, 'user').textContent(), 'grace');
     assert.equal(await cell(p.page, ids.beta!, 'duration').textContent(), '1m 05s');
-    assert.match((await cell(p.page, ids.beta!, 'start').textContent()) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    // relative, with the exact time on hover
+    assert.match((await cell(p.page, ids.beta!, 'start').textContent()) ?? '', /^(just now|\d+ (min|h|days) ago|\d{4}-\d\d-\d\d)$/);
+    assert.match((await cell(p.page, ids.beta!, 'start').getAttribute('title')) ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     // newest first by default
     assert.deepEqual(await names(p.page), ['parent', 'child-2', 'child-1', 'gamma', 'beta', 'alpha']);
     assert.equal(await p.page.locator('th[data-col="start"]').getAttribute('aria-sort'), 'descending');

@@ -83,6 +83,8 @@ export class PageShell extends BoxPanel {
   private readonly main = new Panel();
   private view: View | null = null;
   private viewKind: Route['view'] | null = null;
+  private readonly sidebarToggle = document.createElement('button');
+  private sidebarFolded = false;
 
   constructor(private readonly ctx: ViewerContext) {
     super({ direction: 'top-to-bottom', spacing: 0 });
@@ -107,7 +109,17 @@ export class PageShell extends BoxPanel {
       a.dataset.view = route.view;
       nav.append(a);
     }
-    bar.node.append(brand, nav);
+    // the experiment list folds away (a narrow window starts with it folded)
+    this.sidebarToggle.type = 'button';
+    this.sidebarToggle.className = 'll-button ll-sidebar-toggle';
+    this.sidebarToggle.textContent = '☰';
+    this.sidebarToggle.setAttribute('aria-label', 'Show or hide the experiment list');
+    this.sidebarFolded = window.innerWidth < 900;
+    this.sidebarToggle.addEventListener('click', () => {
+      this.sidebarFolded = !this.sidebarFolded;
+      this.showRoute(ctx.nav.route);
+    });
+    bar.node.append(this.sidebarToggle, brand, nav);
     const status = new ConnectionStatus(ctx);
     // a plain panel laid out by CSS flex: a BoxPanel gives a child without a size basis zero width
     const top = new Panel();
@@ -145,7 +157,9 @@ export class PageShell extends BoxPanel {
   /** Shows a route: moves the current view there when it can, else replaces it. */
   showRoute(route: Route): void {
     this.sidebar.setRoute(route);
-    this.sidebar.setHidden(route.view !== 'runs');
+    this.sidebar.setHidden(route.view !== 'runs' || this.sidebarFolded);
+    this.sidebarToggle.hidden = route.view !== 'runs';
+    this.sidebarToggle.setAttribute('aria-expanded', String(!this.sidebarFolded));
     for (const a of this.node.querySelectorAll<HTMLAnchorElement>('.ll-topnav a')) {
       const active = a.dataset.view === (route.view === 'model' ? 'models' : route.view === 'models' ? 'models' : 'runs');
       a.classList.toggle('ll-active', active);

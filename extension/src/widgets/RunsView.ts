@@ -350,14 +350,19 @@ export class RunsView extends Widget implements RoutedView {
 
   /** The names the filter box completes: the keys of the runs read so far, and MLflow's run attributes. */
   private filterKeys(): string[] {
-    const tags = new Set<string>();
-    for (const r of this.page?.runs ?? []) for (const t of r.data.tags ?? []) tags.add(t.key);
     return [
       ...[...(this.page?.metrics ?? [])].sort().map((k) => `metrics.${k}`),
       ...[...(this.page?.params ?? [])].sort().map((k) => `params.${k}`),
-      ...[...tags].sort().map((k) => `tags.${k}`),
+      ...this.tagKeys(true).map((k) => `tags.${k}`),
       ...RUN_ATTRIBUTES.map((a) => `attributes.${a}`),
     ];
+  }
+
+  /** Tag keys of the runs on the page, sorted; MLflow's own (`mlflow.*`) only with `system`. */
+  private tagKeys(system: boolean): string[] {
+    const tags = new Set<string>();
+    for (const r of this.page?.runs ?? []) for (const t of r.data.tags ?? []) if (system || !t.key.startsWith('mlflow.')) tags.add(t.key);
+    return [...tags].sort();
   }
 
   private get viewType(): 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' {
@@ -373,7 +378,7 @@ export class RunsView extends Widget implements RoutedView {
     const chosen = this.chosenColumns;
     const columns = [...FIXED_COLUMNS, ...chosen.map(dataColumn).filter((c): c is Column => c !== null)];
     this.table.renderHead(columns, this.route.orderBy);
-    this.chooser.render(chosen, this.page?.params ?? [], this.page?.metrics ?? []);
+    this.chooser.render(chosen, this.page?.params ?? [], this.page?.metrics ?? [], this.tagKeys(false));
     this.renderRows();
   }
 
@@ -441,7 +446,7 @@ export class RunsView extends Widget implements RoutedView {
       this.setTicker(this.table.anyRunning);
     }
     if (out.rebuild) this.pager.recount(this.page.runs.length);
-    if (out.newKeys) this.chooser.render(this.chosenColumns, this.page.params, this.page.metrics);
+    if (out.newKeys) this.chooser.render(this.chosenColumns, this.page.params, this.page.metrics, this.tagKeys(false));
     if (out.requery !== 'no') this.requery(out.requery === 'soon' ? REQUERY_DELAY : REQUERY_LATER);
   }
 

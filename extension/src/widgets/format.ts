@@ -11,6 +11,17 @@ export function formatTime(ms: number | undefined): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** How long ago `ms` was, as people say it: `just now`, `5 min ago`, `3 h ago`, `2 days ago`; past a month, the date. */
+export function formatAgo(ms: number | undefined, now = Date.now()): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms <= 0) return '';
+  const s = Math.max(0, (now - ms) / 1000);
+  if (s < 45) return 'just now';
+  if (s < 90 * 60) return `${Math.max(1, Math.round(s / 60))} min ago`;
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h ago`;
+  if (s < 30 * 86400) return `${Math.round(s / 86400)} days ago`;
+  return formatTime(ms).slice(0, 10);
+}
+
 /** `850ms`, `12.3s`, `4m 05s`, `2h 03m`, `3d 4h`. */
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '';

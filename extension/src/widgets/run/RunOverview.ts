@@ -59,6 +59,38 @@ export class RunOverview extends Widget {
     }
   }
 
+  /** What the metrics table is narrowed to (kept while the run logs and the table is rebuilt). */
+  private metricSearch = '';
+
+  /** A search box over the metrics table: rows whose key does not contain the text are hidden. */
+  private addMetricSearch(s: HTMLElement): void {
+    const old = this.node.querySelector<HTMLInputElement>('[data-section="metrics"] .ll-metric-search');
+    const hadFocus = old !== null && old === document.activeElement;
+    const caret = old?.selectionStart ?? null;
+    const input = document.createElement('input');
+    input.type = 'search';
+    input.className = 'll-input ll-metric-search';
+    input.placeholder = 'Search metrics';
+    input.setAttribute('aria-label', 'Search metrics by name');
+    input.value = this.metricSearch;
+    const apply = (): void => {
+      const needle = input.value.trim().toLowerCase();
+      for (const tr of s.querySelectorAll<HTMLTableRowElement>('tbody tr')) tr.hidden = needle !== '' && !(tr.dataset.key ?? '').toLowerCase().includes(needle);
+    };
+    input.addEventListener('input', () => {
+      this.metricSearch = input.value;
+      apply();
+    });
+    s.querySelector('h2')?.after(input);
+    apply();
+    // the table is rebuilt as the run logs: whoever was typing keeps typing
+    if (hadFocus)
+      queueMicrotask(() => {
+        input.focus();
+        if (caret !== null) input.setSelectionRange(caret, caret);
+      });
+  }
+
   /** Updates the duration of a running run in the info table. */
   tick(run: WireRun): void {
     const td = this.node.querySelector('[data-section="info"] tr[data-key="duration"] td:last-child');
@@ -78,8 +110,8 @@ export class RunOverview extends Widget {
       {
         name: 'metrics',
         signature: JSON.stringify(metrics),
-        render: () =>
-          section(
+        render: () => {
+          const s = section(
             `Metrics (${metrics.length})`,
             'metrics',
             metrics.length
@@ -89,7 +121,10 @@ export class RunOverview extends Widget {
                   { columnClasses: [undefined, 'll-num', 'll-num', undefined], rowKeys: metrics.map((m) => m.key) },
                 )
               : 'No metrics logged yet.',
-          ),
+          );
+          if (metrics.length > 1) this.addMetricSearch(s);
+          return s;
+        },
       },
       {
         name: 'params',

@@ -6,6 +6,7 @@
 import type { WireRun } from '@lablog/schema';
 import type { Navigator } from '../context.js';
 import { formatDuration, formatTime, runDuration, runLabel, runUser } from '../format.js';
+import { copyButton } from '../edit/clipboard.js';
 import { button } from '../edit/dialogs.js';
 import type { RunActions } from './runActions.js';
 import type { RunDetails } from './RunDetails.js';
@@ -21,7 +22,7 @@ export function renderRunHeader(el: HTMLElement, run: WireRun, details: RunDetai
   h.title = run.info.run_id;
   const badge = statusBadge(run.info.status);
   badge.dataset.field = 'status';
-  title.append(h, badge);
+  title.append(h, copyButton(run.info.run_id), badge);
   if (run.info.lifecycle_stage === 'deleted') {
     const d = document.createElement('span');
     d.className = 'll-status ll-status-deleted';

@@ -1,6 +1,7 @@
 /**
- * Which params and metrics the table shows: a drop-down listing the keys of the runs loaded,
- * one checkbox each. The choice becomes the route's `columns` (`params.lr`, `metrics.loss`).
+ * Which params, metrics and tags the table shows: a drop-down listing the keys of the runs
+ * loaded, one checkbox each. The choice becomes the route's `columns` (`params.lr`,
+ * `metrics.loss`, `tags.team`).
  */
 
 /** The "Columns" drop-down; `node` is a `<details>` (keyboard-operable as is). */
@@ -43,10 +44,11 @@ export class ColumnChooser {
    * @param chosen columns shown now, in order
    * @param params / metrics keys of the loaded runs
    */
-  render(chosen: readonly string[], params: Iterable<string>, metrics: Iterable<string>): void {
+  render(chosen: readonly string[], params: Iterable<string>, metrics: Iterable<string>, tags: Iterable<string> = []): void {
     const sections: Array<[string, string, string[]]> = [
       ['Metrics', 'metrics.', sorted(metrics, chosen, 'metrics.')],
       ['Params', 'params.', sorted(params, chosen, 'params.')],
+      ['Tags', 'tags.', sorted(tags, chosen, 'tags.')],
     ];
     const parts: HTMLElement[] = [];
     for (const [title, prefix, keys] of sections) {

@@ -4,7 +4,7 @@
  * `metrics.<key>` as in the route's `columns` (so a bookmark keeps them).
  */
 import type { WireRun } from '@lablog/schema';
-import { formatDuration, formatNumber, formatTime, metricNumber, runDuration, runUser } from '../format.js';
+import { formatAgo, formatDuration, formatNumber, formatTime, metricNumber, runDuration, runUser } from '../format.js';
 
 /** The order the table starts with: newest runs first (MLflow's default). */
 export const DEFAULT_ORDER = 'attributes.start_time DESC';
@@ -20,11 +20,11 @@ export interface SortState {
 
 /** One column of the table. */
 export interface Column {
-  /** `name`, `status`, `start`, `duration`, `user`, or `params.<key>` / `metrics.<key>`. */
+  /** `name`, `status`, `start`, `duration`, `user`, or `params.<key>` / `metrics.<key>` / `tags.<key>`. */
   id: string;
   label: string;
   /** `param` / `metric` columns show their kind beside the label. */
-  kind: 'attribute' | 'param' | 'metric';
+  kind: 'attribute' | 'param' | 'metric' | 'tag';
   /** What order_by names for this column; null when the server cannot sort by it. */
   sortField: string | null;
   numeric: boolean;
@@ -83,7 +83,8 @@ export const FIXED_COLUMNS: readonly Column[] = [
     kind: 'attribute',
     sortField: 'attributes.start_time',
     numeric: false,
-    fill: (td, run) => text(td, formatTime(run.info.start_time)),
+    // relative (as MLflow's UI and W&B show it), the exact time on hover
+    fill: (td, run, now) => text(td, formatAgo(run.info.start_time, now), formatTime(run.info.start_time)),
   },
   {
     id: 'duration',
@@ -96,7 +97,7 @@ export const FIXED_COLUMNS: readonly Column[] = [
   { id: 'user', label: 'User', kind: 'attribute', sortField: 'attributes.user_id', numeric: false, fill: (td, run) => text(td, runUser(run)) },
 ];
 
-/** The column of a chosen param or metric (`params.lr`, `metrics.loss`); null for any other id. */
+/** The column of a chosen param, metric or tag (`params.lr`, `metrics.loss`, `tags.team`); null for any other id. */
 export function dataColumn(id: string): Column | null {
   if (id.startsWith('metrics.') && id.length > 8) {
     const key = id.slice(8);
@@ -123,6 +124,20 @@ export function dataColumn(id: string): Column | null {
       numeric: false,
       fill(td, run) {
         const v = run.data.params?.find((x) => x.key === key)?.value;
+        text(td, v ?? '', v);
+      },
+    };
+  }
+  if (id.startsWith('tags.') && id.length > 5) {
+    const key = id.slice(5);
+    return {
+      id,
+      label: key,
+      kind: 'tag',
+      sortField: `tags.${quoteKey(key)}`,
+      numeric: false,
+      fill(td, run) {
+        const v = run.data.tags?.find((x) => x.key === key)?.value;
         text(td, v ?? '', v);
       },
     };
