@@ -261,3 +261,57 @@ test('the charts of a run follow the experiment link back', async () => {
     await p.close();
   }
 });
+
+test('metrics group by prefix under headings; NaN/Infinity are marked and counted, values ≤ 0 on a log scale are counted; a chart expands and downloads as CSV', async () => {
+  const { runId: id } = await newRun(agent.url, 'charts-groups', 'grouped');
+  const pts = (key: string, values: Array<number | string>) => values.map((value, step) => ({ key, value, step, timestamp: T0 + step }));
+  const res = await post(agent.url, 'runs/log-batch', {
+    run_id: id,
+    metrics: [...pts('train/loss', [1, 'NaN', 0.5, 'Infinity', -0.1, 0.2]), ...pts('train/acc', [0.1, 0.2]), ...pts('val/loss', [0.9, 0.8]), ...pts('lr', [0.1, 0.01])],
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  const p = await openCharts(id);
+  try {
+    // (charts below the fold draw when scrolled to)
+    await p.page.waitForFunction(() => document.querySelectorAll('.ll-metric-chart').length === 4 && document.querySelector('.ll-metric-chart[data-metric-key="train/loss"][data-state="ready"]'));
+    const order = await p.page.$$eval('.ll-chart-grid-charts > *', (els) => els.map((e: any) => (e.classList.contains('ll-chart-group') ? `# ${e.textContent}` : e.dataset.metricKey)));
+    assert.deepEqual(order, ['# train/', 'train/acc', 'train/loss', '# val/', 'val/loss', '# Other metrics', 'lr']);
+    const loss = '.ll-metric-chart[data-metric-key="train/loss"]';
+    assert.equal(await p.page.locator(`${loss} .ll-chart-notes`).textContent(), '▲ 2 values are NaN or ±Infinity (marked on the x axis)');
+    await p.page.check('.ll-log-scale');
+    await p.page.waitForFunction((sel) => document.querySelector(`${sel} .ll-chart-notes`)?.textContent?.includes('≤ 0 not drawn on the log scale'), loss);
+    assert.equal(await p.page.locator(`${loss} .ll-chart-notes`).textContent(), '▲ 2 values are NaN or ±Infinity (marked on the x axis) · 1 value ≤ 0 not drawn on the log scale');
+
+    // filtering out a group's charts hides its heading
+    await p.page.fill('.ll-chart-filter', 'loss');
+    await p.page.waitForSelector('.ll-chart-group[data-group="train"]');
+    assert.equal(await p.page.locator('.ll-chart-group[data-group=""]').isHidden(), true);
+    await p.page.fill('.ll-chart-filter', '');
+
+    const before = await p.page.locator(`${loss} .ll-chart-plot`).boundingBox();
+    await p.page.click(`${loss} button[data-tool="expand"]`);
+    await p.page.waitForFunction((sel) => (document.querySelector(`${sel} canvas`) as any)?.getBoundingClientRect().height > 400, loss);
+    const after = await p.page.locator(`${loss} .ll-chart-plot`).boundingBox();
+    assert.ok(before && after && after.width > before.width * 1.5 && after.height > before.height * 1.5, `expanded: ${JSON.stringify([before, after])}`);
+
+    const [download] = await Promise.all([p.page.waitForEvent('download'), p.page.click(`${loss} button[data-tool="csv"]`)]);
+    assert.equal(download.suggestedFilename(), 'train_loss.csv');
+    const csv = await new Promise<string>((resolve, reject) => {
+      void download.createReadStream().then((s) => {
+        let text = '';
+        s.on('data', (c: Buffer) => (text += c.toString()));
+        s.on('end', () => resolve(text));
+        s.on('error', reject);
+      }, reject);
+    });
+    const lines = csv.trim().split('\n');
+    assert.equal(lines[0], 'run_id,run,step,value,min,max,count');
+    assert.deepEqual(lines.slice(1).map((l) => l.split(',').slice(2, 4).join(',')), ['0,1', '1,NaN', '2,0.5', '3,NaN', '4,-0.1', '5,0.2']);
+    const [png] = await Promise.all([p.page.waitForEvent('download'), p.page.click(`${loss} button[data-tool="png"]`)]);
+    assert.equal(png.suggestedFilename(), 'train_loss.png');
+    await p.screenshot('charts-grouped');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});

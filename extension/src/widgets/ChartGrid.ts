@@ -30,6 +30,20 @@ export interface ChartGridOptions {
 
 const byName = (a: string, b: string): number => a.localeCompare(b, undefined, { numeric: true });
 
+/** The group of a metric: the part of its key before the first `/` (none: ''). */
+function groupOf(key: string): string {
+  const slash = key.indexOf('/');
+  return slash > 0 ? key.slice(0, slash) : '';
+}
+
+/** Groups by name, the keys without a group last; by name within a group. */
+const byGroupThenName = (a: string, b: string): number => {
+  const ga = groupOf(a);
+  const gb = groupOf(b);
+  if (ga !== gb) return ga === '' ? 1 : gb === '' ? -1 : byName(ga, gb);
+  return byName(a, b);
+};
+
 /** One chart per metric key of the given runs. */
 export class ChartGrid extends Panel {
   private readonly feed: RunMetricFeed;
@@ -37,6 +51,10 @@ export class ChartGrid extends Panel {
   private readonly grid = new Panel();
   private readonly note = new Widget();
   private readonly charts = new Map<string, MetricChart>();
+  /** Headings of the groups of metrics (`train/…`, `val/…`), by prefix. */
+  private readonly groupHeads = new Map<string, Widget>();
+  /** The charts of this grid share their crosshair. */
+  private readonly syncKey = `ll-grid-${Math.random().toString(36).slice(2, 10)}`;
   private readonly keys = new Set<string>();
   private runs: ChartRun[] = [];
   private settings: ChartSettings;
@@ -93,7 +111,7 @@ export class ChartGrid extends Panel {
 
   /** The metric keys charted, in order. */
   get metricKeys(): string[] {
-    return [...this.charts.keys()];
+    return [...this.charts.keys()].sort(byGroupThenName);
   }
 
   private async load(): Promise<void> {
@@ -102,6 +120,8 @@ export class ChartGrid extends Panel {
     this.feed.setRuns(ids);
     for (const c of this.charts.values()) c.dispose();
     this.charts.clear();
+    for (const h of this.groupHeads.values()) h.dispose();
+    this.groupHeads.clear();
     this.keys.clear();
     this.loading = true;
     this.problems = [];
@@ -145,15 +165,47 @@ export class ChartGrid extends Panel {
 
   private render(): void {
     if (!this.loading) {
-      const order = [...this.keys].sort(byName);
+      const order = [...this.keys].sort(byGroupThenName);
       for (const key of order) {
         if (this.charts.has(key)) continue;
-        const chart = new MetricChart(this.ctx, { key, runs: this.runs, settings: this.settings, feed: this.feed });
+        const chart = new MetricChart(this.ctx, { key, runs: this.runs, settings: this.settings, feed: this.feed, syncKey: this.syncKey });
         this.charts.set(key, chart);
-        this.grid.insertWidget(order.indexOf(key), chart);
       }
+      this.arrange(order);
     }
     this.applyFilter();
+  }
+
+  /**
+   * Puts the charts in order, grouped by the prefix of their key (`train/loss` is in `train`)
+   * under a heading per group — when there is more than one group.
+   */
+  private arrange(order: string[]): void {
+    const groups = new Set(order.map(groupOf));
+    const headed = groups.size > 1;
+    let i = 0;
+    let current: string | null = null;
+    for (const key of order) {
+      const g = groupOf(key);
+      if (headed && g !== current) {
+        let head = this.groupHeads.get(g);
+        if (!head) {
+          head = new Widget({ node: document.createElement('h3') });
+          head.addClass('ll-chart-group');
+          head.node.textContent = g === '' ? 'Other metrics' : `${g}/`;
+          head.node.dataset.group = g;
+          this.groupHeads.set(g, head);
+        }
+        this.grid.insertWidget(i++, head);
+      }
+      current = g;
+      this.grid.insertWidget(i++, this.charts.get(key)!);
+    }
+    for (const [g, head] of this.groupHeads) {
+      if (headed && groups.has(g)) continue;
+      head.dispose();
+      this.groupHeads.delete(g);
+    }
   }
 
   private applyFilter(): void {
@@ -163,6 +215,8 @@ export class ChartGrid extends Panel {
       chart.setHidden(!match);
       if (match) shown++;
     }
+    // a group whose charts are all filtered out loses its heading too
+    for (const [g, head] of this.groupHeads) head.setHidden(![...this.charts].some(([key, c]) => groupOf(key) === g && !c.isHidden));
     this.node.dataset.charts = String(this.charts.size);
     const n = this.note.node;
     n.replaceChildren();

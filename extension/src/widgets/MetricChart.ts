@@ -42,7 +42,12 @@ export interface MetricChartOptions {
   buckets?: number;
   /** Plot height in CSS pixels. Default 220. */
   height?: number;
+  /** Charts with the same key share the crosshair (the charts of one grid). */
+  syncKey?: string;
 }
+
+/** Plot height of an expanded chart (it also takes the grid's whole width). */
+const EXPANDED_HEIGHT = 460;
 
 /** One metric of some runs, live. */
 export class MetricChart extends Widget implements FrameClient {
@@ -52,7 +57,10 @@ export class MetricChart extends Widget implements FrameClient {
   private readonly feed: RunMetricFeed;
   private readonly ownFeed: boolean;
   private readonly history: MetricHistory;
-  private readonly height: number;
+  private height: number;
+  private readonly normalHeight: number;
+  private readonly syncKey: string | undefined;
+  private readonly notes = document.createElement('div');
   private readonly plotBox = document.createElement('div');
   private readonly legend = document.createElement('div');
   private readonly message = document.createElement('div');
@@ -69,7 +77,8 @@ export class MetricChart extends Widget implements FrameClient {
     this.key = opts.key;
     this.runs = opts.runs;
     this.settings = { ...(opts.settings ?? DEFAULT_CHART_SETTINGS) };
-    this.height = opts.height ?? 220;
+    this.height = this.normalHeight = opts.height ?? 220;
+    this.syncKey = opts.syncKey;
     this.ownFeed = !opts.feed;
     this.feed = opts.feed ?? new RunMetricFeed(ctx.lablog);
     if (this.ownFeed) this.feed.setRuns(this.runs.map((r) => r.runId));
@@ -86,11 +95,12 @@ export class MetricChart extends Widget implements FrameClient {
     title.textContent = this.key;
     title.title = this.key;
     this.legend.className = 'll-chart-legend';
-    head.append(title, this.legend);
+    head.append(title, this.tools(), this.legend);
+    this.notes.className = 'll-muted ll-chart-notes';
     this.plotBox.className = 'll-chart-plot';
     this.plotBox.style.height = `${this.height}px`;
     this.message.className = 'll-chart-message';
-    this.node.append(head, this.plotBox, this.message);
+    this.node.append(head, this.plotBox, this.notes, this.message);
     this.plotBox.addEventListener('dblclick', () => this.history.resetZoom());
 
     this.history = new MetricHistory({
@@ -103,6 +113,52 @@ export class MetricChart extends Widget implements FrameClient {
       changed: () => this.requestDraw(),
     });
     this.setAttrs();
+  }
+
+  /** Expand (the grid's width, taller), PNG and CSV downloads. */
+  private tools(): HTMLElement {
+    const box = document.createElement('span');
+    box.className = 'll-chart-tools';
+    const tool = (label: string, name: string, title: string, fn: (b: HTMLButtonElement) => void): void => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'll-chart-tool';
+      b.dataset.tool = name;
+      b.textContent = label;
+      b.title = title;
+      b.setAttribute('aria-label', `${title}: ${this.key}`);
+      b.addEventListener('click', () => fn(b));
+      box.append(b);
+    };
+    tool('⤢', 'expand', 'Expand', (b) => {
+      const on = this.node.classList.toggle('ll-expanded');
+      b.setAttribute('aria-pressed', String(on));
+      this.height = on ? EXPANDED_HEIGHT : this.normalHeight;
+      this.plotBox.style.height = `${this.height}px`;
+      if (this.plot) this.plot.setSize({ width: this.plotBox.clientWidth || this.plot.width, height: this.height });
+    });
+    tool('PNG', 'png', 'Download as PNG', () => {
+      const canvas = this.plotBox.querySelector('canvas');
+      if (canvas) download(canvas.toDataURL('image/png'), `${fileName(this.key)}.png`);
+    });
+    tool('CSV', 'csv', 'Download the points drawn as CSV', () => {
+      const url = URL.createObjectURL(new Blob([this.csv()], { type: 'text/csv' }));
+      download(url, `${fileName(this.key)}.csv`);
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+    return box;
+  }
+
+  /** The points drawn, one row per run and entry: run, x, value (and min, max, count for buckets). */
+  csv(): string {
+    const rows = [`run_id,run,${this.settings.xAxis},value,min,max,count`];
+    for (const r of this.runs) {
+      const b = this.history.buffers.get(r.runId);
+      if (!b) continue;
+      const name = `"${r.label.replaceAll('"', '""')}"`;
+      for (let i = 0; i < b.length; i++) rows.push(`${r.runId},${name},${b.x[i]},${b.last[i] ?? 'NaN'},${b.min[i] ?? ''},${b.max[i] ?? ''},${b.count[i] ?? 1}`);
+    }
+    return `${rows.join('\n')}\n`;
   }
 
   /** Changes how the chart draws: a new x axis reads the history again, log scale rebuilds the plot. */
@@ -160,6 +216,11 @@ export class MetricChart extends Widget implements FrameClient {
     this.message.textContent = error ?? '';
     this.message.className = error ? 'll-chart-message ll-error' : 'll-chart-message';
     this.node.dataset.state = error ? 'error' : built.points > 0 ? 'ready' : this.history.anyLoaded || this.runs.length === 0 ? 'empty' : 'loading';
+    // what the plot cannot show is said, not left as silent gaps
+    const notes: string[] = [];
+    if (built.nonFinite.length) notes.push(`▲ ${built.nonFinite.length} ${built.nonFinite.length === 1 ? 'value is' : 'values are'} NaN or ±Infinity (marked on the x axis)`);
+    if (built.belowLog) notes.push(`${built.belowLog} ${built.belowLog === 1 ? 'value' : 'values'} ≤ 0 not drawn on the log scale`);
+    this.notes.textContent = notes.join(' · ');
     this.setAttrs();
     this.showLegend(this.plot?.cursor.idx ?? null);
   }
@@ -185,6 +246,8 @@ export class MetricChart extends Widget implements FrameClient {
       settings: this.settings,
       colors: (this.colors ??= readChartColors(this.node)),
       runs: this.runs,
+      ...(this.syncKey ? { syncKey: this.syncKey } : {}),
+      nonFinite: () => this.built?.nonFinite ?? [],
       hooks: {
         setSelect: [(u) => this.onSelect(u)],
         setCursor: [(u) => this.showLegend(u.cursor.idx ?? null)],
@@ -299,4 +362,19 @@ export class MetricChart extends Widget implements FrameClient {
     if (this.ownFeed) this.feed.dispose();
     super.dispose();
   }
+}
+
+/** A file name from a metric key (`val/loss` → `val_loss`). */
+function fileName(key: string): string {
+  return key.replace(/[^\w.-]+/g, '_');
+}
+
+/** Starts a download of `url` as `name`. */
+function download(url: string, name: string): void {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
 }

@@ -29,6 +29,10 @@ export interface ChartData {
   seriesWithData: number;
   /** Whether some run is drawn from buckets (a band is shown). */
   reduced: boolean;
+  /** The x of entries whose value is not a finite number (NaN, ±Infinity): marked on the x axis, not left as silent gaps. */
+  nonFinite: number[];
+  /** Values not drawn because the y axis is logarithmic and they are ≤ 0. */
+  belowLog: number;
 }
 
 const positive = (v: number | null): number | null => (v !== null && v > 0 ? v : null);
@@ -40,6 +44,8 @@ export function buildChartData(buffers: ReadonlyArray<SeriesBuffer | null>, s: C
   const banded: boolean[] = [];
   let points = 0;
   let seriesWithData = 0;
+  const nonFinite: number[] = [];
+  let belowLog = 0;
   for (const b of buffers) {
     const n = b?.length ?? 0;
     if (!b || n === 0) {
@@ -54,6 +60,11 @@ export function buildChartData(buffers: ReadonlyArray<SeriesBuffer | null>, s: C
     banded.push(band);
     const sm = s.smoothing > 0 ? smooth(b.last, s.smoothing) : null;
     smoothed.push(sm);
+    for (let i = 0; i < n; i++) {
+      const v = b.last[i];
+      if (v === null || v === undefined) nonFinite.push(b.x[i]!);
+      else if (s.logScale && v <= 0) belowLog++;
+    }
     const fix = s.logScale ? (a: Array<number | null>) => a.map(positive) : (a: Array<number | null>) => a;
     const raw = fix(b.last);
     // a series not shown (no band, no smoothing) gets the raw column: same length, no allocation
@@ -62,5 +73,5 @@ export function buildChartData(buffers: ReadonlyArray<SeriesBuffer | null>, s: C
   // joined: `undefined` marks "no point of this run at this x" (spanned); the raw line keeps
   // its nulls (NaN, or ≤ 0 on a log scale) as gaps
   const data: uPlot.AlignedData = tables.length === 0 ? [[] as number[]] : tables.length === 1 ? tables[0]! : uPlot.join(tables, tables.map(() => [1, 1, 0, 0, 0] as uPlot.JoinNullMode[]));
-  return { data, smoothed, banded, points, seriesWithData, reduced: banded.some(Boolean) };
+  return { data, smoothed, banded, points, seriesWithData, reduced: banded.some(Boolean), nonFinite, belowLog };
 }

@@ -20,6 +20,10 @@ export interface PlotSpec {
   /** Per run: its legend name and colour index. */
   runs: ReadonlyArray<{ label: string; colour: number }>;
   hooks: uPlot.Hooks.Arrays;
+  /** Charts with the same key share the crosshair (the charts of one grid). */
+  syncKey?: string;
+  /** The x of values that are not finite, drawn as marks on the x axis. */
+  nonFinite?: () => readonly number[];
 }
 
 /** uPlot options for `spec`. */
@@ -32,11 +36,12 @@ export function plotOptions(spec: PlotSpec): uPlot.Options {
     const base = 1 + i * SERIES_PER_RUN;
     series.push(
       { label: r.label, stroke: colour, width: 1.25, spanGaps: false, points: { size: 5 } },
-      { label: `${r.label} min`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } },
-      { label: `${r.label} max`, stroke: 'transparent', width: 0, spanGaps: true, points: { show: false } },
+      // the envelope's edges are drawn, thin: a spike in a million points is a visible line, not a faint band
+      { label: `${r.label} min`, stroke: withAlpha(colour, 0.5), width: 0.75, spanGaps: true, points: { show: false } },
+      { label: `${r.label} max`, stroke: withAlpha(colour, 0.5), width: 0.75, spanGaps: true, points: { show: false } },
       { label: `${r.label} smoothed`, stroke: colour, width: 1.75, spanGaps: true, points: { show: false } },
     );
-    bands.push({ series: [base + MAX, base + MIN], fill: withAlpha(colour, 0.18) });
+    bands.push({ series: [base + MAX, base + MIN], fill: withAlpha(colour, 0.28) });
   });
   const axis = (): uPlot.Axis => ({
     stroke: colors.axis,
@@ -57,7 +62,28 @@ export function plotOptions(spec: PlotSpec): uPlot.Options {
       drag: { x: true, y: false, setScale: false },
       bind: { dblclick: () => null },
       points: { size: 6 },
+      ...(spec.syncKey ? { sync: { key: spec.syncKey } } : {}),
     },
-    hooks: spec.hooks,
+    hooks: spec.nonFinite ? { ...spec.hooks, draw: [...(spec.hooks.draw ?? []), (u: uPlot) => markNonFinite(u, spec.nonFinite!(), colors.fg)] } : spec.hooks,
   };
+}
+
+/** Small triangles on the x axis where a value is NaN or ±Infinity. */
+function markNonFinite(u: uPlot, xs: readonly number[], colour: string): void {
+  if (!xs.length) return;
+  const ctx = u.ctx;
+  const bottom = u.bbox.top + u.bbox.height;
+  const size = 5 * devicePixelRatio;
+  ctx.save();
+  ctx.fillStyle = colour;
+  for (const x of xs) {
+    const px = u.valToPos(x, 'x', true);
+    if (px < u.bbox.left || px > u.bbox.left + u.bbox.width) continue;
+    ctx.beginPath();
+    ctx.moveTo(px, bottom - size);
+    ctx.lineTo(px - size / 2, bottom);
+    ctx.lineTo(px + size / 2, bottom);
+    ctx.fill();
+  }
+  ctx.restore();
 }
