@@ -40,8 +40,8 @@ export interface S3Bucket {
 
 // Uploads go in 8 MB parts, 4 at a time: at most ~32 MB of an upload is in memory, and S3's
 // 10,000-part limit still allows 80 GB files. (The minimum part size is 5 MB.)
-const PART_SIZE = 8 << 20;
-const PARTS_IN_FLIGHT = 4;
+const PART_SIZE = 5 << 20;
+const PARTS_IN_FLIGHT = 2;
 /** Below this an append rewrites the object; above it, it copies the object as a part (S3's minimum part size). */
 const MIN_PART = 5 << 20;
 /** DeleteObjects takes at most this many keys a request. */
@@ -119,7 +119,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
 
   async put(rel: RelPath, source: Readable): Promise<number> {
     await this.checkWritable(rel);
-    const counter = new ByteCounter({ highWaterMark: PART_SIZE });
+    const counter = new ByteCounter();
     const piped = pipeline(source, counter);
     const upload = new Upload({
       client: this.s3.client,
