@@ -53,6 +53,10 @@ describe('S3 artifact locations that cannot be used', { skip }, () => {
     const unknownKey = await serve(`s3://${bucket}/p`, { ...s3.env, AWS_ACCESS_KEY_ID: 'nobody' });
     assert.equal(unknownKey.code, 1);
     assert.match(unknownKey.output, /refused the agent's credentials/);
+    // none at all (and no profile to fall back on)
+    const none = await serve(`s3://${bucket}/p`, { ...s3.env, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '', HOME: store, AWS_EC2_METADATA_DISABLED: 'true' });
+    assert.equal(none.code, 1);
+    assert.match(none.output, /found no AWS credentials for the artifact bucket/);
   });
 
   test('lablog serve refuses an endpoint nobody answers on', async () => {

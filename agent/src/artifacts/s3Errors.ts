@@ -14,7 +14,7 @@ interface SdkError {
   $metadata?: { httpStatusCode?: number };
 }
 
-const CREDENTIALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'ExpiredToken', 'InvalidToken', 'Forbidden', 'CredentialsProviderError']);
+const CREDENTIALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied', 'ExpiredToken', 'InvalidToken', 'Forbidden']);
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
 
 /** The S3 error code of `err` (`NoSuchKey`, `NotFound`, …), or undefined for another error. */
@@ -41,6 +41,12 @@ export function s3Failure(err: unknown, where: string, endpoint: string | undefi
   const bucket = /^s3:\/\/([^/]+)/.exec(where)?.[1] ?? where;
   if (e?.name === 'NoSuchBucket' || (status === 404 && e?.name === 'NotFound')) {
     return new MlflowError('RESOURCE_DOES_NOT_EXIST', `The artifact bucket '${bucket}' does not exist${at}: create it, or give another with --artifacts s3://bucket/prefix.`);
+  }
+  if (e?.name === 'CredentialsProviderError') {
+    return new MlflowError(
+      'PERMISSION_DENIED',
+      `The agent found no AWS credentials for the artifact bucket '${bucket}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where it starts.`,
+    );
   }
   if (CREDENTIALS.has(e?.name ?? '') || status === 403) {
     return new MlflowError(
