@@ -22,7 +22,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalidParameter, notFound } from '../errors.js';
 import type { ArtifactDownload, ArtifactRepository, ByteRange, FolderEntry, Removed } from './ArtifactRepository.js';
@@ -48,7 +48,7 @@ const MIN_PART = 5 << 20;
 const DELETE_BATCH = 1000;
 
 /** Counts the bytes that go through. */
-class ByteCounter extends PassThrough {
+class ByteCounter extends Transform {
   bytes = 0;
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
     this.bytes += chunk.length;
