@@ -1,7 +1,9 @@
 /**
  * The real MLflow 3 client's artifact calls against the agent on each artifact engine (the store
  * folder, an S3 bucket): log_artifact, log_artifacts of a folder, log_text, a 40 MB file,
- * list_artifacts and download_artifacts, byte for byte. The client only ever talks to the
+ * list_artifacts and download_artifacts, byte for byte, with the client's proxy multipart upload
+ * switched on (the agent says it is not supported, and the client streams one PUT instead, as
+ * with MLflow's server on a local destination). The client only ever talks to the
  * agent's proxy API, so the engine behind it is invisible to it. Python and mlflow come from the
  * venv named by LABLOG_MLFLOW3_VENV (.ci/run makes it); without it the runs are skipped.
  */
@@ -53,7 +55,15 @@ for (const backend of artifactBackends()) {
       const a = await startAgent({ artifacts: (await backend.prepare()).artifacts });
       t.after(() => a.close());
       const { stdout } = await promisify(execFile)(python, ['-c', SCRIPT], {
-        env: { ...process.env, MLFLOW_TRACKING_URI: a.url, ENGINE: backend.name, GIT_PYTHON_REFRESH: 'quiet', PYTHONDONTWRITEBYTECODE: '1' },
+        env: {
+          ...process.env,
+          MLFLOW_TRACKING_URI: a.url,
+          ENGINE: backend.name,
+          GIT_PYTHON_REFRESH: 'quiet',
+          PYTHONDONTWRITEBYTECODE: '1',
+          MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD: 'true',
+          MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE: String(10 * 1024 * 1024),
+        },
         timeout: 170_000,
         maxBuffer: 16 * 1024 * 1024,
       });

@@ -5,6 +5,8 @@
  *   GET    /artifacts/<path>     the file, streamed
  *   GET    /artifacts?path=<dir> the folder's listing, {} when absent
  *   DELETE /artifacts/<path>     → {}
+ *   POST   /mpu/{create,complete,abort}/<path>  → 501, MLflow's "not supported" answer, on which
+ *          the MLflow client (MLFLOW_ENABLE_PROXY_MULTIPART_UPLOAD) falls back to one streamed PUT
  * Upload bodies are never parsed or buffered: this plugin's scope hands the request stream
  * straight to the repository (the file being written, or the bucket's multipart upload), whatever its Content-Type, without a body limit. The
  * rest of the API keeps its JSON-only parsers, since scopes do not leak.
@@ -15,7 +17,9 @@ import type { Readable } from 'node:stream';
 import type { UploadRouteConfig } from '../http/serverLimits.js';
 import type { FileStore } from '../store/FileStore.js';
 import type { ArtifactRepository } from './ArtifactRepository.js';
+import { MlflowError } from '../errors.js';
 import { locateProxied } from './ArtifactArea.js';
+import { proxiedTarget } from './artifactPath.js';
 import { listProxied, sendArtifact } from './artifactResponses.js';
 
 /** Route prefixes of the proxy API, as MLflow registers them. */
@@ -45,6 +49,15 @@ export const proxyArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; 
   app.get<{ Params: Wildcard }>('/artifacts/*', async (req, reply) => sendArtifact(reply, locateProxied(store, artifacts, req.params['*'])));
 
   app.get('/artifacts', { schema: { querystring: A.ListProxiedArtifacts } }, async (req) => listProxied(locateProxied(store, artifacts, req.query.path ?? '')));
+
+  // MLflow's server answers this for every destination that is not a cloud bucket it signs URLs
+  // for; the agent's PUT streams whatever the size, into the folder or the bucket alike
+  for (const step of ['create', 'complete', 'abort']) {
+    app.post<{ Params: Wildcard }>(`/mpu/${step}/*`, async (req) => {
+      proxiedTarget(req.params['*']); // an unsafe path is refused first, as MLflow does
+      throw new MlflowError('NOT_IMPLEMENTED', 'Multipart upload is not supported for the current artifact repository');
+    });
+  }
 
   app.delete<{ Params: Wildcard }>('/artifacts/*', async (req) => {
     const { area, rel } = locateProxied(store, artifacts, req.params['*']);

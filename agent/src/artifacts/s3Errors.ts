@@ -24,7 +24,7 @@ export function s3Code(err: unknown): string | undefined {
 }
 
 /** The HTTP status S3 answered with, or undefined when it did not answer. */
-export function s3Status(err: unknown): number | undefined {
+function s3Status(err: unknown): number | undefined {
   return (err as SdkError)?.$metadata?.httpStatusCode;
 }
 
