@@ -13,6 +13,7 @@ import { clientBench } from './clientBench.js';
 import { pythonClientBench } from './pythonClientBench.js';
 import { experimentBench } from './experimentBench.js';
 import { artifactBench } from './artifactBench.js';
+import { s3ArtifactBench } from './s3ArtifactBench.js';
 import { browserChartBench } from './browserChartBench.js';
 import { browserTableBench } from './browserTableBench.js';
 import { jupyterlabBench } from './jupyterlabBench.js';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
   if (!only || only === 'experiments') rows.push(...(await withStore(experimentBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
+  if (!only || only === 'artifacts' || only === 'artifacts-s3') rows.push(...(await s3ArtifactBench()));
   if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
   if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
   if (!only || only === 'jupyterlab') rows.push(...(await jupyterlabBench()));

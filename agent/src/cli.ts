@@ -33,6 +33,10 @@ Options of serve:
   --host ADDR            address to bind (default 127.0.0.1; anything off loopback needs --token)
   --port N               port (default 5454, env LABLOG_PORT; 0 picks a free one)
   --store DIR            store folder (default ./.lablog, env LABLOG_STORE)
+  --artifacts s3://BUCKET/PREFIX
+                         keep artifact files in an S3-compatible bucket instead of the store folder
+                         (env LABLOG_ARTIFACTS); endpoint and credentials the usual AWS way:
+                         AWS_ENDPOINT_URL(_S3), AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
   --token-file FILE      require "Authorization: Bearer <token>", the token being FILE's first line
                          (env LABLOG_TOKEN_FILE, or the token itself in env LABLOG_TOKEN; MLflow
                          clients send MLFLOW_TRACKING_TOKEN). Keep FILE private (chmod 600)
@@ -85,6 +89,7 @@ async function serve(args: string[]): Promise<void> {
       host: { type: 'string' },
       port: { type: 'string' },
       store: { type: 'string' },
+      artifacts: { type: 'string' },
       token: { type: 'string' },
       'token-file': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
@@ -113,9 +118,10 @@ async function serve(args: string[]): Promise<void> {
   if (jupyter && (await forwardToRunning(store, host, port))) return;
   const proxySecret = process.env.LABLOG_PROXY_SECRET || newProxySecret();
 
+  const artifacts = values.artifacts ?? (process.env.LABLOG_ARTIFACTS || undefined);
   let agent;
   try {
-    agent = await createAgent({ store, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret });
+    agent = await createAgent({ store, artifacts, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret });
   } catch (err) {
     // another agent took the store meanwhile (two Jupyter servers starting at once): use it
     if (jupyter && err instanceof MlflowError && (await forwardToRunning(store, host, port, 10_000))) return;
@@ -132,7 +138,7 @@ async function serve(args: string[]): Promise<void> {
   }
   await writeAgentFile(store, { url, pid: process.pid, version: AGENT_VERSION, proxy_secret: proxySecret });
   process.stdout.write(
-    `lablog agent on ${url}  (store: ${store})\n` +
+    `lablog agent on ${url}  (store: ${store}${artifacts ? `, artifacts: ${artifacts}` : ''})\n` +
       `  open ${url}/ in a browser${token ? ` (first time: ${url}/#token=<token>)` : ''}\n` +
       `  export MLFLOW_TRACKING_URI=${url}\n`,
   );

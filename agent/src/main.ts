@@ -21,6 +21,7 @@ import { REQUEST_LOG } from './http/redact.js';
 import { isLoopback, originCheck, requestGuard } from './http/security.js';
 import { installServerLimits, SERVER_LIMITS, serverOptions, type ServerLimits } from './http/serverLimits.js';
 import { validatorCompiler } from './http/validation.js';
+import { openArtifactRepository } from './artifacts/openArtifactRepository.js';
 import { attachLiveChannel, LIVE_DEFAULTS, type LiveChannel, type LiveOptions } from './live/liveSocket.js';
 import { registerMlflowApi } from './mlflow/mlflowApi.js';
 import { isNotebookLivePath, registerNotebookApi } from './notebook/notebookApi.js';
@@ -33,6 +34,12 @@ import { FileStore } from './store/FileStore.js';
 export interface AgentOptions {
   /** Store folder (created when absent). */
   store: string;
+  /**
+   * Where artifact files are kept: undefined for the store folder (the default), or an
+   * S3-compatible bucket, `s3://bucket/prefix`, reached the usual AWS way (AWS_ENDPOINT_URL(_S3),
+   * AWS_REGION, AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or another source the AWS SDK reads).
+   */
+  artifacts?: string | undefined;
   /** Address the agent will listen on; the Host check uses it. Default 127.0.0.1. */
   host?: string;
   /** Browser origins allowed besides loopback ones. */
@@ -86,6 +93,11 @@ export const AGENT_VERSION = '0.1.0';
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const host = opts.host ?? '127.0.0.1';
   const store = await FileStore.open(opts.store);
+  // a bucket that cannot be used stops the agent here, before it serves anything
+  const artifacts = await openArtifactRepository(opts.artifacts, store.dir).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   const limits = { ...SERVER_LIMITS, ...opts.limits };
   const app = Fastify({
     // requests are logged with their URL's token redacted and no headers (http/redact)
@@ -130,12 +142,12 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     exposedHeaders: ['x-lablog-version'],
   });
 
-  await registerMlflowApi(app, store);
+  await registerMlflowApi(app, store, artifacts.repository);
   let listening = '';
   registerAgentInfo(app, () => listening, AGENT_VERSION);
   // notebook-linked runs: session endpoints, and the API again under /nb/<session>
-  const notebooks = new NotebookRuns(store, await SessionBook.open(opts.store), app.log);
-  await registerNotebookApi(app, store, notebooks);
+  const notebooks = new NotebookRuns(store, artifacts.repository, await SessionBook.open(opts.store), app.log);
+  await registerNotebookApi(app, store, artifacts.repository, notebooks);
   await registerPage(app, opts.pageDir);
   const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
 
@@ -162,6 +174,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         await app.close();
         clearTimeout(cut);
         await notebooks.close();
+        await artifacts.close();
         await store.close();
       })();
       return closing;

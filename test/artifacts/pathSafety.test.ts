@@ -2,7 +2,9 @@
  * Artifact paths can never leave the artifact folder they name: every escape — `..`, absolute
  * paths, NUL, backslashes, percent-encoded and double-encoded forms, and symlinks placed in the
  * store that point outside — is refused with 400 INVALID_PARAMETER_VALUE, and the filesystem
- * shows that nothing was written, read or deleted outside.
+ * shows that nothing was written, read or deleted outside. With an S3 bucket behind the agent,
+ * the same paths are refused and the bucket's keys, inside and outside the agent's prefix, are
+ * untouched.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +13,10 @@ import { mkdir, mkdtemp, readFile, readdir, rename, rm, symlink, writeFile } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ARTIFACTS, rawRequest, runArtifactUrl, type RawReply } from '../support/artifactHttp.js';
+import { s3ServerOfThisFile } from '../support/artifactBackends.js';
+import { s3Skip, type S3Server } from '../support/s3Server.js';
 import { newRun } from '../support/mlflowHttp.js';
 import { startAgent, type StartedAgent } from '../support/startAgent.js';
 
@@ -29,6 +34,28 @@ function assertRefused(r: RawReply, what: string): void {
   assert.equal(r.status, 400, `${what}: ${r.status} ${r.body.toString()}`);
   assert.equal(JSON.parse(r.body.toString()).error_code, 'INVALID_PARAMETER_VALUE', what);
 }
+
+/** Paths that would leave the artifact folder, every way of writing `..`, `/`, `\\` and NUL. */
+const escapes = (m: string) => [
+  `../${m}`,
+  `../../${m}`,
+  `../../../../../../../${m}`,
+  `a/../../${m}`,
+  `..%2f${m}`,
+  `..%2F..%2F${m}`,
+  `%2e%2e/${m}`,
+  `%2E%2E%2F%2e%2e%2F${m}`,
+  `a/%2e%2e/%2e%2e/${m}`,
+  `%252e%252e/${m}`,
+  `%252e%252e%252f%252e%252e%252f${m}`,
+  `%25252e%25252e/${m}`,
+  `..%5c${m}`,
+  `a%5c..%5c..%5c${m}`,
+  `..\\..\\${m}`,
+  `${m}%00.png`,
+  `%00/${m}`,
+  `a%2500/${m}`,
+];
 
 describe('artifact paths that would leave the artifact folder', () => {
   let a: StartedAgent;
@@ -59,26 +86,6 @@ describe('artifact paths that would leave the artifact folder', () => {
     assert.equal(await readFile(join(outside, 'secret.txt'), 'utf8'), 'secret');
   }
 
-  const escapes = (m: string) => [
-    `../${m}`,
-    `../../${m}`,
-    `../../../../../../../${m}`,
-    `a/../../${m}`,
-    `..%2f${m}`,
-    `..%2F..%2F${m}`,
-    `%2e%2e/${m}`,
-    `%2E%2E%2F%2e%2e%2F${m}`,
-    `a/%2e%2e/%2e%2e/${m}`,
-    `%252e%252e/${m}`,
-    `%252e%252e%252f%252e%252e%252f${m}`,
-    `%25252e%25252e/${m}`,
-    `..%5c${m}`,
-    `a%5c..%5c..%5c${m}`,
-    `..\\..\\${m}`,
-    `${m}%00.png`,
-    `%00/${m}`,
-    `a%2500/${m}`,
-  ];
 
   test('uploads are refused with 400 and nothing is written anywhere', async () => {
     const before = await tree(a.storeDir);
@@ -155,5 +162,52 @@ describe('artifact paths that would leave the artifact folder', () => {
 
   test('names reserved for uploads in progress are refused', async () => {
     assertRefused(await rawRequest('PUT', a.url, `${base()}/.lablog-upload-1234`, Buffer.from('x')), 'reserved name');
+  });
+});
+
+describe('artifact paths that would leave the artifact folder, with an S3 bucket behind the agent', { skip: s3Skip() }, () => {
+  let s3: S3Server;
+  let bucket: string;
+  let a: StartedAgent;
+  let exp: string;
+  let run: string;
+  const marker = `escape-${randomBytes(4).toString('hex')}.txt`;
+  const base = () => `${ARTIFACTS}/${exp}/${run}/artifacts`;
+
+  /** Every key in the bucket, inside the agent's prefix or not. */
+  async function keys(): Promise<string[]> {
+    const out = await s3.client.send(new ListObjectsV2Command({ Bucket: bucket }));
+    return (out.Contents ?? []).map((o) => o.Key as string).sort();
+  }
+
+  before(async () => {
+    s3 = await s3ServerOfThisFile();
+    bucket = await s3.createBucket();
+    Object.assign(process.env, s3.env);
+    await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: 'outside/secret.txt', Body: 'secret' }));
+    a = await startAgent({ artifacts: `s3://${bucket}/team/lablog` });
+    ({ experimentId: exp, runId: run } = await newRun(a.url, 'escapes'));
+    await rawRequest('PUT', a.url, `${base()}/mine.txt`, Buffer.from('mine'));
+  });
+  after(async () => {
+    await a?.close();
+    await s3?.stop();
+  });
+
+  test('uploads, downloads, listings and deletions of escaping paths are refused; no key changes', async () => {
+    const before = await keys();
+    assert.deepEqual(before, ['outside/secret.txt', `team/lablog/runs/${run}/artifacts/mine.txt`]);
+    for (const path of escapes(marker)) assertRefused(await rawRequest('PUT', a.url, `${base()}/${path}`, Buffer.from('pwned')), `PUT ${path}`);
+    for (const path of ['../../../../../outside/secret.txt', '..%2f..%2f..%2f..%2f..%2foutside%2fsecret.txt', '%252e%252e/%252e%252e/%252e%252e/%252e%252e/%252e%252e/outside/secret.txt']) {
+      const got = await rawRequest('GET', a.url, `${base()}/${path}`);
+      assertRefused(got, `GET ${path}`);
+      assert.notEqual(got.body.toString(), 'secret');
+      assertRefused(await rawRequest('DELETE', a.url, `${base()}/${path}`), `DELETE ${path}`);
+      assertRefused(await rawRequest('GET', a.url, `${ARTIFACTS}?path=${encodeURIComponent(`${exp}/${run}/artifacts/${path}`)}`), `list ${path}`);
+    }
+    assertRefused(await rawRequest('DELETE', a.url, `${ARTIFACTS}/%2e%2e`), 'DELETE the root\'s parent');
+    assert.deepEqual(await keys(), before);
+    const secret = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: 'outside/secret.txt' }));
+    assert.equal(await secret.Body?.transformToString(), 'secret');
   });
 });

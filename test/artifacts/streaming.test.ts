@@ -1,17 +1,19 @@
 /**
  * Artifacts stream: a 300 MB upload and its download go through an agent process whose memory
  * stays bounded (its RSS is sampled from /proc during the transfer), a file is visible only
- * once completely written, and an upload cut off midway leaves nothing behind.
+ * once completely written, and an upload cut off midway leaves nothing behind. On every artifact
+ * engine: the store folder and an S3 bucket (whose multipart upload is aborted when cut off).
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { startAgentProcess } from '../support/agentProcess.js';
+import { artifactBackends } from '../support/artifactBackends.js';
 import { getArtifact, listArtifacts, rawRequest, runArtifactUrl } from '../support/artifactHttp.js';
 import { newRun } from '../support/mlflowHttp.js';
 import { rssMb, sampleRss } from '../support/processMemory.js';
@@ -40,51 +42,54 @@ function generated(total: number): { stream: Readable; digest(): string } {
   return { stream, digest: () => hash.digest('hex') };
 }
 
-test('a 300 MB artifact goes in and out with the agent\'s memory bounded', { timeout: 300_000 }, async (t) => {
-  const store = await mkdtemp(join(tmpdir(), 'lablog-stream-'));
-  const agent = await startAgentProcess(['serve', '--port', '0', '--store', store]);
-  t.after(async () => {
-    agent.child.kill('SIGTERM');
-    await agent.exited;
-    await rm(store, { recursive: true, force: true });
+for (const backend of artifactBackends()) {
+  test(`a 300 MB artifact goes in and out with the agent's memory bounded (${backend.name})`, { timeout: 300_000, skip: backend.skip }, async (t) => {
+    const store = await mkdtemp(join(tmpdir(), 'lablog-stream-'));
+    const { artifacts, env } = await backend.prepare();
+    const agent = await startAgentProcess(['serve', '--port', '0', '--store', store, ...(artifacts ? ['--artifacts', artifacts] : [])], env);
+    t.after(async () => {
+      agent.child.kill('SIGTERM');
+      await agent.exited;
+      await rm(store, { recursive: true, force: true });
+    });
+    const pid = agent.child.pid!;
+    const { experimentId, runId } = await newRun(agent.url, 'big');
+    const url = runArtifactUrl(agent.url, experimentId, runId, 'weights/big.bin');
+    const baseline = await rssMb(pid);
+
+    const upload = generated(BIG);
+    let sampler = sampleRss(pid);
+    const put = await rawRequest('PUT', agent.url, new URL(url).pathname, upload.stream, { 'content-type': 'application/octet-stream', 'content-length': BIG });
+    const uploadPeak = await sampler.stop();
+    assert.equal(put.status, 200, put.body.toString());
+    const list = await listArtifacts(agent.url, `${experimentId}/${runId}/artifacts/weights`);
+    assert.deepEqual(list.files, [{ path: 'big.bin', is_dir: false, file_size: BIG }]);
+
+    sampler = sampleRss(pid);
+    const hash = createHash('sha256');
+    let received = 0;
+    await new Promise<void>((resolve, reject) => {
+      request(url, (res) => {
+        assert.equal(res.headers['content-length'], String(BIG));
+        res.on('data', (c: Buffer) => {
+          received += c.length;
+          hash.update(c);
+        });
+        res.on('end', resolve);
+        res.on('error', reject);
+      })
+        .on('error', reject)
+        .end();
+    });
+    const downloadPeak = await sampler.stop();
+    assert.equal(received, BIG);
+    assert.equal(hash.digest('hex'), upload.digest(), 'the download is byte for byte the upload');
+
+    t.diagnostic(`agent RSS: baseline ${baseline.toFixed(0)} MB, peak during upload ${uploadPeak.toFixed(0)} MB, during download ${downloadPeak.toFixed(0)} MB`);
+    assert.ok(uploadPeak - baseline < MAX_GROWTH_MB, `RSS grew ${(uploadPeak - baseline).toFixed(0)} MB during a ${BIG / MB} MB upload`);
+    assert.ok(downloadPeak - baseline < MAX_GROWTH_MB, `RSS grew ${(downloadPeak - baseline).toFixed(0)} MB during a ${BIG / MB} MB download`);
   });
-  const pid = agent.child.pid!;
-  const { experimentId, runId } = await newRun(agent.url, 'big');
-  const url = runArtifactUrl(agent.url, experimentId, runId, 'weights/big.bin');
-  const baseline = await rssMb(pid);
-
-  const upload = generated(BIG);
-  let sampler = sampleRss(pid);
-  const put = await rawRequest('PUT', agent.url, new URL(url).pathname, upload.stream, { 'content-type': 'application/octet-stream', 'content-length': BIG });
-  const uploadPeak = await sampler.stop();
-  assert.equal(put.status, 200, put.body.toString());
-  const list = await listArtifacts(agent.url, `${experimentId}/${runId}/artifacts/weights`);
-  assert.deepEqual(list.files, [{ path: 'big.bin', is_dir: false, file_size: BIG }]);
-
-  sampler = sampleRss(pid);
-  const hash = createHash('sha256');
-  let received = 0;
-  await new Promise<void>((resolve, reject) => {
-    request(url, (res) => {
-      assert.equal(res.headers['content-length'], String(BIG));
-      res.on('data', (c: Buffer) => {
-        received += c.length;
-        hash.update(c);
-      });
-      res.on('end', resolve);
-      res.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-  const downloadPeak = await sampler.stop();
-  assert.equal(received, BIG);
-  assert.equal(hash.digest('hex'), upload.digest(), 'the download is byte for byte the upload');
-
-  t.diagnostic(`agent RSS: baseline ${baseline.toFixed(0)} MB, peak during upload ${uploadPeak.toFixed(0)} MB, during download ${downloadPeak.toFixed(0)} MB`);
-  assert.ok(uploadPeak - baseline < MAX_GROWTH_MB, `RSS grew ${(uploadPeak - baseline).toFixed(0)} MB during a ${BIG / MB} MB upload`);
-  assert.ok(downloadPeak - baseline < MAX_GROWTH_MB, `RSS grew ${(downloadPeak - baseline).toFixed(0)} MB during a ${BIG / MB} MB download`);
-});
+}
 
 /** Starts a PUT of `total` bytes, sends `first`, and returns a function that sends the rest or cuts the connection. */
 function partialUpload(url: string, total: number, first: Buffer): Promise<{ finish(rest: Buffer): Promise<number>; cut(): void }> {
@@ -118,44 +123,45 @@ async function waitFor(check: () => Promise<boolean>, ms = 5000): Promise<void> 
   }
 }
 
-test('a file is visible only once completely written', async (t) => {
-  const a = await startAgent();
-  t.after(() => a.close());
-  const { experimentId, runId } = await newRun(a.url, 'visibility');
-  const url = runArtifactUrl(a.url, experimentId, runId, 'slow.bin');
-  const upload = await partialUpload(url, 2 * MB, randomBytes(MB));
-  const artifacts = join(a.storeDir, 'runs', runId, 'artifacts');
-  const uploads = join(a.storeDir, 'tmp', 'uploads');
-  await waitFor(async () => (await readdir(uploads).catch(() => [])).length > 0); // the upload is under way on disk
+for (const backend of artifactBackends()) {
+  test(`a file is visible only once completely written (${backend.name})`, { skip: backend.skip }, async (t) => {
+    const a = await startAgent({ artifacts: (await backend.prepare()).artifacts });
+    t.after(() => a.close());
+    const { experimentId, runId } = await newRun(a.url, 'visibility');
+    const url = runArtifactUrl(a.url, experimentId, runId, 'slow.bin');
+    // more than one part of a multipart upload, so that the bucket has one under way
+    const upload = await partialUpload(url, 20 * MB, randomBytes(12 * MB));
+    await waitFor(async () => (await backend.uploadsInProgress(a.storeDir)) > 0); // the upload is under way
 
-  assert.equal((await getArtifact(url)).status, 404, 'not downloadable while being written');
-  assert.deepEqual((await listArtifacts(a.url, `${experimentId}/${runId}/artifacts`)).json, {}, 'not listed while being written');
+    assert.equal((await getArtifact(url)).status, 404, 'not downloadable while being written');
+    assert.deepEqual((await listArtifacts(a.url, `${experimentId}/${runId}/artifacts`)).json, {}, 'not listed while being written');
 
-  assert.equal(await upload.finish(randomBytes(MB)), 200);
-  const done = await getArtifact(url);
-  assert.equal(done.status, 200);
-  assert.equal(done.body.length, 2 * MB);
-  assert.deepEqual(await readdir(artifacts), ['slow.bin']);
-  assert.deepEqual(await readdir(uploads), [], 'no temporary file is left');
-});
+    assert.equal(await upload.finish(randomBytes(8 * MB)), 200);
+    const done = await getArtifact(url);
+    assert.equal(done.status, 200);
+    assert.equal(done.body.length, 20 * MB);
+    assert.deepEqual(await backend.storedPaths(a.storeDir, `runs/${runId}/artifacts`), ['slow.bin']);
+    assert.equal(await backend.uploadsInProgress(a.storeDir), 0, 'no temporary file or open upload is left');
+  });
 
-test('an upload cut off midway leaves no file, visible or not', async (t) => {
-  const a = await startAgent();
-  t.after(() => a.close());
-  const { experimentId, runId } = await newRun(a.url, 'aborted');
-  await rawRequest('PUT', a.url, new URL(runArtifactUrl(a.url, experimentId, runId, 'kept.txt')).pathname, Buffer.from('kept'));
-  const url = runArtifactUrl(a.url, experimentId, runId, 'sub/cut.bin');
-  const upload = await partialUpload(url, 10 * MB, randomBytes(3 * MB));
-  const artifacts = join(a.storeDir, 'runs', runId, 'artifacts');
-  const uploads = join(a.storeDir, 'tmp', 'uploads');
-  await waitFor(async () => (await readdir(uploads).catch(() => [])).length > 0);
-  upload.cut();
+  test(`an upload cut off midway leaves no file, visible or not (${backend.name})`, { skip: backend.skip }, async (t) => {
+    const a = await startAgent({ artifacts: (await backend.prepare()).artifacts });
+    t.after(() => a.close());
+    const { experimentId, runId } = await newRun(a.url, 'aborted');
+    await rawRequest('PUT', a.url, new URL(runArtifactUrl(a.url, experimentId, runId, 'kept.txt')).pathname, Buffer.from('kept'));
+    const url = runArtifactUrl(a.url, experimentId, runId, 'sub/cut.bin');
+    const upload = await partialUpload(url, 30 * MB, randomBytes(12 * MB));
+    await waitFor(async () => (await backend.uploadsInProgress(a.storeDir)) > 0);
+    upload.cut();
 
-  await waitFor(async () => (await readdir(uploads)).length === 0);
-  assert.deepEqual(await readdir(join(artifacts, 'sub')), []);
-  assert.equal((await getArtifact(url)).status, 404);
-  assert.deepEqual((await listArtifacts(a.url, `${experimentId}/${runId}/artifacts/sub`)).json, {});
-  assert.deepEqual((await listArtifacts(a.url, `${experimentId}/${runId}/artifacts`)).files?.map((f) => f.path), ['kept.txt', 'sub']);
-  // the agent serves on after the broken upload
-  assert.equal((await getArtifact(runArtifactUrl(a.url, experimentId, runId, 'kept.txt'))).body.toString(), 'kept');
-});
+    await waitFor(async () => (await backend.uploadsInProgress(a.storeDir)) === 0);
+    assert.deepEqual(await backend.storedPaths(a.storeDir, `runs/${runId}/artifacts`), ['kept.txt']);
+    assert.equal((await getArtifact(url)).status, 404);
+    assert.deepEqual((await listArtifacts(a.url, `${experimentId}/${runId}/artifacts/sub`)).json, {});
+    // on disk the folder made for the upload stays (empty); a bucket has no empty folders
+    const left = backend.name === 'files' ? ['kept.txt', 'sub'] : ['kept.txt'];
+    assert.deepEqual((await listArtifacts(a.url, `${experimentId}/${runId}/artifacts`)).files?.map((f) => f.path), left);
+    // the agent serves on after the broken upload
+    assert.equal((await getArtifact(runArtifactUrl(a.url, experimentId, runId, 'kept.txt'))).body.toString(), 'kept');
+  });
+}

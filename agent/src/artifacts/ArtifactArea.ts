@@ -4,16 +4,20 @@
  * path (`<exp_id>/<run_id>/artifacts/…`, `<exp_id>/models/<model_id>/artifacts/…`) or an
  * artifact URI (`mlflow-artifacts:/…`, `http(s)://…/mlflow-artifacts/artifacts/…`, `runs:/…`,
  * `models:/<model_id>`).
+ *
+ * Every engine lays the areas out alike under its root (the store folder, or the bucket's
+ * prefix): `runs/<run_id>/artifacts/`, `models/<model_id>/artifacts/`, and `proxy-artifacts/`
+ * for proxied paths that are no run's or model's, so that emptying that root never touches a run.
  */
-import { join } from 'node:path';
 import { invalidParameter, notFound } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
-import { ArtifactFolder } from './ArtifactFolder.js';
+import type { ArtifactRepository } from './ArtifactRepository.js';
 import { checkRelPath, joinRel, proxiedTarget, type ProxiedTarget, type RelPath } from './artifactPath.js';
 
 /** An artifact folder with what the API needs around it. */
 export interface ArtifactArea {
-  folder: ArtifactFolder;
+  /** The area's files. */
+  repository: ArtifactRepository;
   /** The owner's artifact URI (`root_uri` of listings). */
   rootUri: string;
   /** Announces a written or deleted artifact to live viewers (for runs; models have no live events). */
@@ -26,48 +30,56 @@ export interface ArtifactLocation {
   rel: RelPath;
 }
 
-/** A run's artifact area. @throws RESOURCE_DOES_NOT_EXIST */
-export function runArtifacts(store: FileStore, runId: string): ArtifactArea {
+/**
+ * A run's artifact area.
+ * @param artifacts the agent's artifact repository (its root)
+ * @throws RESOURCE_DOES_NOT_EXIST
+ */
+export function runArtifacts(store: FileStore, artifacts: ArtifactRepository, runId: string): ArtifactArea {
   const run = store.getRun(runId);
   return {
-    folder: new ArtifactFolder(store.artifactDir(runId), store.dir),
+    repository: artifacts.within(['runs', runId, 'artifacts']),
     rootUri: run.info.artifact_uri,
     changed: (rel, size, deleted) => store.artifactChanged(runId, joinRel(rel), size, deleted),
   };
 }
 
-/** A logged model's artifact area. @throws RESOURCE_DOES_NOT_EXIST */
-export function modelArtifacts(store: FileStore, modelId: string): ArtifactArea {
+/**
+ * A logged model's artifact area.
+ * @param artifacts the agent's artifact repository (its root)
+ * @throws RESOURCE_DOES_NOT_EXIST
+ */
+export function modelArtifacts(store: FileStore, artifacts: ArtifactRepository, modelId: string): ArtifactArea {
   const model = store.loggedModels.get(modelId);
   return {
-    folder: new ArtifactFolder(store.loggedModels.artifactDir(modelId), store.dir),
+    repository: artifacts.within(['models', model.info.model_id, 'artifacts']),
     rootUri: model.info.artifact_uri,
     changed: () => undefined,
   };
 }
 
-/** The store folder where the proxy keeps paths that are no run's or logged model's artifacts. */
+/** The folder where the proxy keeps paths that are no run's or logged model's artifacts. */
 export const PROXY_ROOT_FOLDER = 'proxy-artifacts';
 
 /** The proxy's own root: files uploaded to paths outside every run and logged model (`mlflow-artifacts:/<path>`). */
-export function proxyRootArtifacts(store: FileStore): ArtifactArea {
+export function proxyRootArtifacts(artifacts: ArtifactRepository): ArtifactArea {
   return {
-    folder: new ArtifactFolder(join(store.dir, PROXY_ROOT_FOLDER), store.dir),
+    repository: artifacts.within([PROXY_ROOT_FOLDER]),
     rootUri: 'mlflow-artifacts:/',
     changed: () => undefined,
   };
 }
 
-function proxiedArea(store: FileStore, target: ProxiedTarget): ArtifactArea {
-  if (target.kind === 'root') return proxyRootArtifacts(store);
+function proxiedArea(store: FileStore, artifacts: ArtifactRepository, target: ProxiedTarget): ArtifactArea {
+  if (target.kind === 'root') return proxyRootArtifacts(artifacts);
   if (target.kind === 'run') {
-    const area = runArtifacts(store, target.runId);
+    const area = runArtifacts(store, artifacts, target.runId);
     if (store.getRun(target.runId).info.experiment_id !== target.experimentId) {
       throw notFound(`Run '${target.runId}' is not in experiment '${target.experimentId}'.`);
     }
     return area;
   }
-  const area = modelArtifacts(store, target.modelId);
+  const area = modelArtifacts(store, artifacts, target.modelId);
   if (store.loggedModels.get(target.modelId).info.experiment_id !== target.experimentId) {
     throw notFound(`Logged model '${target.modelId}' is not in experiment '${target.experimentId}'.`);
   }
@@ -79,9 +91,9 @@ function proxiedArea(store: FileStore, target: ProxiedTarget): ArtifactArea {
  * @throws 400 INVALID_PARAMETER_VALUE for an unsafe path; 404 RESOURCE_DOES_NOT_EXIST when a
  *   run's or model's path names one that does not exist or is in another experiment
  */
-export function locateProxied(store: FileStore, path: string): ArtifactLocation {
+export function locateProxied(store: FileStore, artifacts: ArtifactRepository, path: string): ArtifactLocation {
   const target = proxiedTarget(path);
-  return { area: proxiedArea(store, target), rel: target.rel };
+  return { area: proxiedArea(store, artifacts, target), rel: target.rel };
 }
 
 const PROXY_PATH = '/mlflow-artifacts/artifacts/';
@@ -91,13 +103,13 @@ const PROXY_PATH = '/mlflow-artifacts/artifacts/';
  * @throws 400 INVALID_PARAMETER_VALUE for a URI whose files are elsewhere (`file:`, `s3:`, …) or
  *   an unsafe path; 404 when the run or model does not exist
  */
-export function locateArtifactUri(store: FileStore, uri: string): ArtifactLocation {
+export function locateArtifactUri(store: FileStore, artifacts: ArtifactRepository, uri: string): ArtifactLocation {
   const runs = /^runs:\/+([^/]+)\/?(.*)$/.exec(uri);
-  if (runs) return { area: runArtifacts(store, runs[1] as string), rel: checkRelPath(runs[2] as string) };
+  if (runs) return { area: runArtifacts(store, artifacts, runs[1] as string), rel: checkRelPath(runs[2] as string) };
   const model = /^models:\/+(m-[0-9a-f]{32})\/?$/.exec(uri);
-  if (model) return { area: modelArtifacts(store, model[1] as string), rel: [] };
+  if (model) return { area: modelArtifacts(store, artifacts, model[1] as string), rel: [] };
   const proxied = /^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/.exec(uri);
-  if (proxied) return locateProxied(store, proxied[1] as string);
+  if (proxied) return locateProxied(store, artifacts, proxied[1] as string);
   const http = /^https?:\/\/[^/]+(\/[^?#]*)/.exec(uri);
   const at = http ? (http[1] as string).indexOf(PROXY_PATH) : -1;
   if (http && at >= 0) {
@@ -107,7 +119,7 @@ export function locateArtifactUri(store: FileStore, uri: string): ArtifactLocati
     } catch {
       throw invalidParameter(`Invalid artifact URI '${uri}': bad percent-encoding.`);
     }
-    return locateProxied(store, path);
+    return locateProxied(store, artifacts, path);
   }
   throw invalidParameter(`The artifacts at '${uri}' are not in this agent's store, so it cannot serve them.`);
 }

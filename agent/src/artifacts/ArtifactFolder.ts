@@ -1,41 +1,22 @@
 /**
- * One artifact folder on disk (a run's or a logged model's): streamed writes that appear only
- * once complete, reads, listings and deletions, all confined to the folder. Paths come in
- * checked (artifactPath.ts); what this module adds is the filesystem's side of confinement: a
- * symlink placed in the store that points outside the folder is never followed.
+ * The artifact repository on disk, the default: one folder (a run's or a logged model's, inside
+ * the store): streamed writes that appear only once complete and are on disk when acknowledged,
+ * reads (ranges too), listings and deletions, all confined to the folder. Paths come in checked
+ * (artifactPath.ts); what this module adds is the filesystem's side of confinement: a symlink
+ * placed in the store that points outside the folder is never followed.
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, open, readdir, realpath, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { invalidParameter, notFound } from '../errors.js';
+import type { ArtifactDownload, ArtifactRepository, ByteRange, FolderEntry, Removed } from './ArtifactRepository.js';
 import { UPLOAD_TEMP_PREFIX, joinRel, type RelPath } from './artifactPath.js';
+import { rangeWithin } from './byteRange.js';
 import { DurableFileSink } from './DurableFileSink.js';
 import { syncFolder } from '../store/durableWrite.js';
 import { uploadTempDir } from '../store/storeLeftovers.js';
-
-/** One entry of a folder listing. `size` is absent for folders. */
-export interface FolderEntry {
-  name: string;
-  isDir: boolean;
-  size?: number;
-}
-
-/** An artifact file opened for reading. The caller closes (or streams and auto-closes) the handle. */
-export interface OpenedArtifact {
-  handle: FileHandle;
-  size: number;
-  /** The file's name, for Content-Type and Content-Disposition. */
-  name: string;
-}
-
-/** What a deletion removed; null when nothing was there. */
-export interface Removed {
-  isDir: boolean;
-  /** Bytes of the file removed (0 for a folder). */
-  size: number;
-}
 
 // Uploads go to disk in large pieces, with a background flush every few MB so that the disk
 // writes while the body still arrives. Measured on 200 MB uploads (agents side by side, medians):
@@ -43,6 +24,8 @@ export interface Removed {
 // of ~60 ms, and the uploads 5–15 % shorter, with no clear order among those sizes.
 const WRITE_CHUNK = 4 << 20;
 const SYNC_EVERY = 16 << 20;
+// Downloads are read in large pieces: fewer syscalls per MB sent, memory still bounded.
+const READ_CHUNK = 1 << 20;
 
 /** `top` and every folder on the way down from it to `bottom` (inside it), both included. */
 function foldersDown(top: string, bottom: string): string[] {
@@ -63,16 +46,25 @@ function escapes(rel: RelPath): never {
   throw invalidParameter(`Invalid artifact path '${joinRel(rel)}': it leads outside the artifact folder (through a symbolic link).`);
 }
 
-/** A folder of artifact files. */
-export class ArtifactFolder {
+/** A folder of artifact files on disk. */
+export class ArtifactFolder implements ArtifactRepository {
   /**
    * @param root the folder (created on the first write)
-   * @param boundary the store folder: the artifact folder itself must resolve inside it
+   * @param boundary the store folder: the artifact folder itself must resolve inside it, and
+   *   uploads in progress are kept in its `tmp/`
    */
   constructor(
     readonly root: string,
     private readonly boundary: string,
   ) {}
+
+  get uri(): string {
+    return this.root;
+  }
+
+  within(sub: RelPath): ArtifactFolder {
+    return new ArtifactFolder(join(this.root, ...sub), this.boundary);
+  }
 
   /**
    * The absolute path of `rel`, after checking that no existing part of it is a symlink leading
@@ -116,7 +108,7 @@ export class ArtifactFolder {
    * @returns the file's size in bytes
    * @throws 400 INVALID_PARAMETER_VALUE when `rel` is the folder itself, a folder, below a file, or leaves the folder
    */
-  async write(rel: RelPath, source: Readable): Promise<number> {
+  async put(rel: RelPath, source: Readable): Promise<number> {
     const { target, dir, firstCreated } = await this.prepare(rel);
     // in the store's tmp/ (same filesystem, so the rename is atomic), which opening the store clears
     const tempDir = uploadTempDir(this.boundary);
@@ -205,10 +197,10 @@ export class ArtifactFolder {
   }
 
   /**
-   * Opens the file at `rel` for reading.
+   * Opens the file at `rel` for reading, read in large pieces as the stream is consumed.
    * @throws 404 RESOURCE_DOES_NOT_EXIST when there is no such file; 400 when `rel` is a folder or leaves the folder
    */
-  async open(rel: RelPath): Promise<OpenedArtifact> {
+  async get(rel: RelPath, range?: ByteRange): Promise<ArtifactDownload> {
     const missing = () => notFound(`Artifact '${joinRel(rel)}' does not exist.`);
     if (rel.length === 0) throw invalidParameter('An artifact download needs a file path inside the artifact folder.');
     const path = await this.resolve(rel);
@@ -225,7 +217,15 @@ export class ArtifactFolder {
       await handle.close();
       throw invalidParameter(`Artifact '${joinRel(rel)}' is a folder; list it instead.`);
     }
-    return { handle, size: info.size, name: rel[rel.length - 1] as string };
+    const name = rel[rel.length - 1] as string;
+    const part = range && rangeWithin(range, info.size);
+    if (range && !part) {
+      await handle.close();
+      return { body: Readable.from([]), size: info.size, name };
+    }
+    // the stream closes the handle when it ends, fails or is destroyed
+    const body = handle.createReadStream({ highWaterMark: READ_CHUNK, ...(part ?? {}) });
+    return { body, size: info.size, name, ...(part ? { range: part } : {}) };
   }
 
   /**
@@ -258,7 +258,7 @@ export class ArtifactFolder {
    * artifact folder. Symlinks inside are removed, never followed.
    * @returns what was removed, or null when nothing was there
    */
-  async remove(rel: RelPath): Promise<Removed | null> {
+  async delete(rel: RelPath): Promise<Removed | null> {
     const path = await this.resolve(rel);
     if (path === null) return null;
     const info = await lstat(path).catch((err: unknown) => {

@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { artifactRequests as A } from '@lablog/schema';
 import { runIdOf } from '../mlflow/requestFields.js';
 import type { FileStore } from '../store/FileStore.js';
+import type { ArtifactRepository } from './ArtifactRepository.js';
 import { locateArtifactUri, runArtifacts } from './ArtifactArea.js';
 import { checkRelPath } from './artifactPath.js';
 import { listFromRoot, sendArtifact } from './artifactResponses.js';
@@ -18,19 +19,20 @@ import { listFromRoot, sendArtifact } from './artifactResponses.js';
 export type ModelVersionArtifactUri = (store: FileStore, name: string, version: string) => string;
 
 /** Registers `artifacts/list` (under a tracking API prefix). */
-export const runArtifactListRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+export const runArtifactListRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: ArtifactRepository }> = async (app, { store, artifacts }) => {
   app.get('/artifacts/list', { schema: { querystring: A.ListRunArtifacts } }, async (req) =>
-    listFromRoot({ area: runArtifacts(store, runIdOf(req.query)), rel: checkRelPath(req.query.path ?? '') }),
+    listFromRoot({ area: runArtifacts(store, artifacts, runIdOf(req.query)), rel: checkRelPath(req.query.path ?? '') }),
   );
 };
 
 /** Registers the UI download routes `/get-artifact` and `/model-versions/get-artifact`. */
-export const uiArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; modelVersionArtifactUri: ModelVersionArtifactUri }> = async (
-  app,
-  { store, modelVersionArtifactUri },
-) => {
+export const uiArtifactRoutes: FastifyPluginAsyncTypebox<{
+  store: FileStore;
+  artifacts: ArtifactRepository;
+  modelVersionArtifactUri: ModelVersionArtifactUri;
+}> = async (app, { store, artifacts, modelVersionArtifactUri }) => {
   app.get('/get-artifact', { schema: { querystring: A.GetRunArtifact } }, async (req, reply) =>
-    sendArtifact(reply, { area: runArtifacts(store, runIdOf(req.query)), rel: checkRelPath(req.query.path) }),
+    sendArtifact(reply, { area: runArtifacts(store, artifacts, runIdOf(req.query)), rel: checkRelPath(req.query.path) }),
   );
 
   // MLflow's own tests call it as `//model-versions/get-artifact` too, which its server routes here
@@ -38,7 +40,7 @@ export const uiArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; mod
     app.get(route, { schema: { querystring: A.GetModelVersionArtifact } }, async (req, reply) => {
       const { name, version, path } = req.query;
       const within = checkRelPath(path); // before the version is looked up, as MLflow
-      const { area, rel } = locateArtifactUri(store, modelVersionArtifactUri(store, name, version));
+      const { area, rel } = locateArtifactUri(store, artifacts, modelVersionArtifactUri(store, name, version));
       return sendArtifact(reply, { area, rel: [...rel, ...within] });
     });
   }

@@ -1,6 +1,6 @@
 /**
  * MLflow's UI upload, `POST /(ajax-)api/2.0/mlflow/upload-artifact?run_uuid=&path=` with the
- * file as the raw body (at most 10 MB, see http/bodyLimits), written into the run's artifact folder. In a scope of
+ * file as the raw body (at most 10 MB, see http/bodyLimits), stored among the run's artifacts. In a scope of
  * its own, like the proxy API: any Content-Type is the file's bytes.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -8,11 +8,12 @@ import { uiRequests as U } from '@lablog/schema';
 import { Readable } from 'node:stream';
 import { invalidParameter } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
+import type { ArtifactRepository } from './ArtifactRepository.js';
 import { runArtifacts } from './ArtifactArea.js';
 import { checkRelPath } from './artifactPath.js';
 
 /** Registers `upload-artifact` (under a tracking API prefix). */
-export const uploadArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+export const uploadArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: ArtifactRepository }> = async (app, { store, artifacts }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
@@ -24,8 +25,8 @@ export const uploadArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore 
     const rel = checkRelPath(path);
     const data = req.body as Buffer | undefined;
     if (!data || data.length === 0) throw invalidParameter('Request must specify data.');
-    const area = runArtifacts(store, runId);
-    const size = await area.folder.write(rel, Readable.from([data]));
+    const area = runArtifacts(store, artifacts, runId);
+    const size = await area.repository.put(rel, Readable.from([data]));
     area.changed(rel, size);
     return {};
   });

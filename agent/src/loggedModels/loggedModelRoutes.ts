@@ -15,6 +15,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { loggedModelRequests as L } from '@lablog/schema';
 import { modelArtifacts } from '../artifacts/ArtifactArea.js';
+import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
 import { checkRelPath } from '../artifacts/artifactPath.js';
 import { listFromRoot } from '../artifacts/artifactResponses.js';
 import { keyValues } from '../mlflow/loggingRules.js';
@@ -24,7 +25,7 @@ import { statusOf, wireLoggedModel } from './loggedModelWire.js';
 import { searchLoggedModels } from './searchLoggedModels.js';
 
 /** Registers the logged-model endpoints and `runs/outputs`. */
-export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: ArtifactRepository }> = async (app, { store, artifacts }) => {
   const models = store.loggedModels;
 
   app.post('/logged-models', { schema: { body: L.CreateLoggedModel } }, async (req) => {
@@ -80,7 +81,7 @@ export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> 
   app.get(
     '/logged-models/:model_id/artifacts/directories',
     { schema: { params: L.ModelIdParams, querystring: L.ListLoggedModelArtifacts } },
-    async (req) => listFromRoot({ area: modelArtifacts(store, req.params.model_id), rel: checkRelPath(req.query.artifact_directory_path ?? '') }),
+    async (req) => listFromRoot({ area: modelArtifacts(store, artifacts, req.params.model_id), rel: checkRelPath(req.query.artifact_directory_path ?? '') }),
   );
 
   app.post('/runs/outputs', { schema: { body: L.LogOutputs } }, async (req) => {

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { registerArtifactApi } from '../artifacts/artifactApi.js';
+import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
 import { runArtifactListRoutes } from '../artifacts/runArtifactRoutes.js';
 import { recordFloatLiterals } from '../http/jsonBody.js';
 import { registerLablogApi } from '../lablog/lablogApi.js';
@@ -31,8 +32,11 @@ export interface MlflowApiOptions {
   runCreation?: RunCreationHooks;
 }
 
-/** Registers the tracking API on `app` (under `base`, e.g. a notebook session prefix). */
-export async function registerMlflowApi(app: FastifyInstance, store: FileStore, base = '', opts: MlflowApiOptions = {}): Promise<void> {
+/**
+ * Registers the tracking API on `app` (under `base`, e.g. a notebook session prefix).
+ * @param artifacts the agent's artifact repository (the store folder or a bucket)
+ */
+export async function registerMlflowApi(app: FastifyInstance, store: FileStore, artifacts: ArtifactRepository, base = '', opts: MlflowApiOptions = {}): Promise<void> {
   for (const prefix of MLFLOW_PREFIXES) {
     await app.register(
       async (scope) => {
@@ -43,16 +47,16 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
         await scope.register(metricRoutes, { store });
         await scope.register(registeredModelRoutes, { store });
         await scope.register(modelVersionRoutes, { store });
-        await scope.register(runArtifactListRoutes, { store });
-        await scope.register(loggedModelRoutes, { store });
-        await scope.register(uiRoutes, { store });
+        await scope.register(runArtifactListRoutes, { store, artifacts });
+        await scope.register(loggedModelRoutes, { store, artifacts });
+        await scope.register(uiRoutes, { store, artifacts });
         await scope.register(traceRoutes, { version: 2 });
       },
       { prefix: base + prefix },
     );
   }
   for (const prefix of TRACE_V3_PREFIXES) await app.register(traceRoutes, { version: 3, prefix: base + prefix });
-  await registerArtifactApi(app, store, base);
+  await registerArtifactApi(app, store, artifacts, base);
   await registerLablogApi(app, store, base);
   app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get(`${base}/version`, async (_req, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));

@@ -9,6 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { uiRequests as U } from '@lablog/schema';
 import { Readable } from 'node:stream';
 import { runArtifacts } from '../artifacts/ArtifactArea.js';
+import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
 import { invalidParameter, MlflowError, type ErrorCode } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
 import { pythonJsonDumps } from './pythonJson.js';
@@ -24,7 +25,7 @@ function pairs(list: unknown): Array<{ key: string; value: string }> {
 }
 
 /** Registers the UI endpoints under a tracking API prefix. */
-export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: ArtifactRepository }> = async (app, { store, artifacts }) => {
   app.post('/experiments/search-datasets', { schema: { body: U.SearchDatasets } }, async (req) => {
     const ids = Array.isArray(req.body.experiment_ids) ? (req.body.experiment_ids as unknown[]).map(String) : [];
     if (ids.length === 0) throw invalidParameter('SearchDatasets request must specify at least one experiment_id.');
@@ -77,9 +78,9 @@ export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (
       columns: [...promptParameters.map((p) => p.key), 'prompt', 'output', ...outputParameters.map((p) => p.key)],
       data: [[...promptParameters.map((p) => p.value), b.model_input, b.model_output ?? null, ...outputParameters.map((p) => p.value)]],
     };
-    const area = runArtifacts(store, runId);
+    const area = runArtifacts(store, artifacts, runId);
     const rel = ['eval_results_table.json'];
-    const size = await area.folder.write(rel, Readable.from([Buffer.from(pythonJsonDumps(table))]));
+    const size = await area.repository.put(rel, Readable.from([Buffer.from(pythonJsonDumps(table))]));
     area.changed(rel, size);
     const done = await store.updateRun(runId, { status: 'FINISHED', endTime: Date.now() });
     return { run: wireRun(done) };

@@ -15,6 +15,7 @@ import { createReadStream } from 'node:fs';
 import { NOTEBOOK_ARTIFACTS as FILES, type CellExecution, type NotebookSnapshot, type RunStatus } from '@lablog/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FileStore } from '../store/FileStore.js';
+import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
 import type { RunDoc } from '../store/records.js';
 import { appendRunArtifact, writeRunArtifact } from './runArtifactFiles.js';
 import type { RunLink, Session, SessionBook } from './SessionBook.js';
@@ -41,10 +42,12 @@ export class NotebookRuns {
   private readonly unsubscribe: () => void;
 
   /**
+   * @param artifacts where the snapshots and logs are written (the agent's artifact repository)
    * @param log where failed writes are reported (the agent's logger)
    */
   constructor(
     private readonly store: FileStore,
+    private readonly artifacts: ArtifactRepository,
     readonly sessions: SessionBook,
     private readonly log: FastifyBaseLogger,
   ) {
@@ -89,11 +92,11 @@ export class NotebookRuns {
       session.doc.runs.push(link);
       await session.save();
       if (session.doc.snapshot_time !== null) {
-        await writeRunArtifact(this.store, runId, FILES.start, createReadStream(session.snapshotPath));
+        await writeRunArtifact(this.store, this.artifacts, runId, FILES.start, createReadStream(session.snapshotPath));
         link.start = true;
         await session.save();
       }
-      if (session.doc.package_count !== undefined) await writeRunArtifact(this.store, runId, FILES.packages, createReadStream(session.packagesPath));
+      if (session.doc.package_count !== undefined) await writeRunArtifact(this.store, this.artifacts, runId, FILES.packages, createReadStream(session.packagesPath));
     });
   }
 
@@ -111,7 +114,7 @@ export class NotebookRuns {
         link.end = 'awaiting';
         await session.save();
         if (session.doc.snapshot_time !== null) {
-          await writeRunArtifact(this.store, runId, FILES.end, createReadStream(session.snapshotPath));
+          await writeRunArtifact(this.store, this.artifacts, runId, FILES.end, createReadStream(session.snapshotPath));
         }
       } else if (status === 'RUNNING' && link.end !== 'open') {
         link.end = 'open';
@@ -135,8 +138,8 @@ export class NotebookRuns {
         this.enqueue(link.run_id, 'writing a notebook snapshot', async () => {
           const start = !link.start;
           const end = link.end === 'awaiting';
-          if (start) await writeRunArtifact(this.store, link.run_id, FILES.start, text);
-          if (end) await writeRunArtifact(this.store, link.run_id, FILES.end, text);
+          if (start) await writeRunArtifact(this.store, this.artifacts, link.run_id, FILES.start, text);
+          if (end) await writeRunArtifact(this.store, this.artifacts, link.run_id, FILES.end, text);
           if (start) link.start = true;
           if (end) link.end = 'final';
           if (start || end) await session.save();
@@ -166,7 +169,7 @@ export class NotebookRuns {
       const lines = cells.filter((c) => c.started <= to && c.ended >= from).map(logLine);
       if (lines.length === 0) continue;
       touched.push(link.run_id);
-      writes.push(this.enqueue(link.run_id, 'appending to the execution log', () => appendRunArtifact(this.store, link.run_id, FILES.executionLog, lines.join(''))));
+      writes.push(this.enqueue(link.run_id, 'appending to the execution log', () => appendRunArtifact(this.store, this.artifacts, link.run_id, FILES.executionLog, lines.join(''))));
     }
     await Promise.all(writes);
     return touched;

@@ -1,12 +1,13 @@
 /**
  * Artifact files the agent writes into a run itself (notebook snapshots, the execution log,
- * the package list), through the same artifact folder code as uploads: written whole and
- * renamed into place (the execution log: appended), durable before the reply, listed and
+ * the package list), through the same artifact repository as uploads: written whole and
+ * visible only once complete (the execution log: appended), stored for good before the reply, listed and
  * downloadable like any artifact, announced to live viewers.
  */
 import { Readable } from 'node:stream';
 import { runArtifacts } from '../artifacts/ArtifactArea.js';
 import { checkRelPath } from '../artifacts/artifactPath.js';
+import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
 import type { FileStore } from '../store/FileStore.js';
 
 /** What to write: text, bytes, or a stream (a file being copied). */
@@ -16,11 +17,11 @@ export type ArtifactContent = string | Buffer | Readable;
  * Writes `content` as the run's artifact `path` (e.g. `notebook/start.ipynb`), replacing any.
  * @throws RESOURCE_DOES_NOT_EXIST when the run does not exist
  */
-export async function writeRunArtifact(store: FileStore, runId: string, path: string, content: ArtifactContent): Promise<void> {
-  const area = runArtifacts(store, runId);
+export async function writeRunArtifact(store: FileStore, artifacts: ArtifactRepository, runId: string, path: string, content: ArtifactContent): Promise<void> {
+  const area = runArtifacts(store, artifacts, runId);
   const rel = checkRelPath(path);
   const source = content instanceof Readable ? content : Readable.from([content]);
-  const size = await area.folder.write(rel, source);
+  const size = await area.repository.put(rel, source);
   area.changed(rel, size);
 }
 
@@ -30,9 +31,9 @@ export async function writeRunArtifact(store: FileStore, runId: string, path: st
  * while it is being written; callers serialise appends to one file.
  * @throws RESOURCE_DOES_NOT_EXIST when the run does not exist
  */
-export async function appendRunArtifact(store: FileStore, runId: string, path: string, text: string): Promise<void> {
-  const area = runArtifacts(store, runId);
+export async function appendRunArtifact(store: FileStore, artifacts: ArtifactRepository, runId: string, path: string, text: string): Promise<void> {
+  const area = runArtifacts(store, artifacts, runId);
   const rel = checkRelPath(path);
-  const size = await area.folder.append(rel, text);
+  const size = await area.repository.append(rel, text);
   area.changed(rel, size);
 }
