@@ -9,7 +9,7 @@ import type { ViewerContext } from '../context.js';
 import { formatTime } from '../format.js';
 import { el } from '../previews/dom.js';
 import { button } from '../edit/dialogs.js';
-import { renderMarkdown } from '../edit/markdown.js';
+import { renderMarkdown } from '../previews/markdown.js';
 import { RegistryActions } from './RegistryActions.js';
 import { actionRow, aliasChip, aliasesByVersion, editableTags, newestFirst, quoted, runLink, stageBadge } from './registryBits.js';
 import { focusable, navigableRows } from './tableRows.js';

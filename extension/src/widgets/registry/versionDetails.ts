@@ -3,7 +3,7 @@ import type { WireModelVersion } from '@lablog/schema';
 import type { ViewerContext } from '../context.js';
 import { formatTime } from '../format.js';
 import { el } from '../previews/dom.js';
-import { renderMarkdown } from '../edit/markdown.js';
+import { renderMarkdown } from '../previews/markdown.js';
 import type { RegistryActions } from './RegistryActions.js';
 import { actionRow, editableTags, runLink, stageBadge, tagTable } from './registryBits.js';
 

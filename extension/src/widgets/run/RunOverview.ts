@@ -10,7 +10,7 @@ import { Widget } from '@lumino/widgets';
 import type { Navigator } from '../context.js';
 import { formatDuration, formatNumber, formatTime, metricNumber, runDuration, runUser, tagOf } from '../format.js';
 import { button } from '../edit/dialogs.js';
-import { renderMarkdown } from '../edit/markdown.js';
+import { renderMarkdown } from '../previews/markdown.js';
 import type { RunActions } from './runActions.js';
 import type { RunDetails } from './RunDetails.js';
 import { loggedModels, parentRunId, sourceOf, splitTags, type LoggedModelRef } from './runFacts.js';
