@@ -9,6 +9,7 @@ import { Panel } from '@lumino/widgets';
 import { ArtifactPreview } from './artifacts/ArtifactPreview.js';
 import { ArtifactTree, type ArtifactNode } from './artifacts/ArtifactTree.js';
 import type { ViewerContext } from './context.js';
+import { RegistryActions } from './registry/RegistryActions.js';
 
 /** Options of an artifact browser. */
 export interface ArtifactBrowserOptions {
@@ -45,7 +46,8 @@ export class ArtifactBrowser extends Panel {
       onOpen: (node) => this.userOpened(node),
       onRootListed: (files) => this.rootListed(files),
     });
-    this.preview = new ArtifactPreview(ctx.query, opts.runId);
+    const registry = new RegistryActions(ctx.lablog.edits, ctx.query);
+    this.preview = new ArtifactPreview(ctx.query, opts.runId, (source, name) => void registry.register(opts.runId, source, name));
     this.addWidget(this.tree);
     this.addWidget(this.preview);
     this.follow();

@@ -3,6 +3,8 @@
  * picked by the file's name. Only as much of a file is downloaded as its preview shows; a
  * preview replaced before its download ends is dropped, and its object URLs are revoked.
  */
+import { modelCard } from '../previews/modelCard.js';
+import { isLoggedTable, tablePreview } from '../previews/tablePreview.js';
 import type { Queries } from '@lablog/client';
 import { Widget } from '@lumino/widgets';
 import { csvPreview } from '../previews/csvPreview.js';
@@ -26,6 +28,7 @@ const WHOLE_FILE_LIMIT: Record<PreviewKind, number> = {
   image: 25 << 20,
   json: 10 << 20,
   notebook: 20 << 20,
+  mlmodel: 1 << 20,
   html: 5 << 20,
   text: TEXT_PREVIEW_BYTES,
   csv: TEXT_PREVIEW_BYTES,
@@ -44,9 +47,11 @@ export class ArtifactPreview extends Widget {
   private ticket = 0;
   private shown: string | null = null;
 
+  /** @param register offered on a model's card (`MLmodel`): registers a version from its source */
   constructor(
     private readonly query: Queries,
     private readonly runId: string,
+    private readonly register?: (source: string, suggestedName: string) => void,
   ) {
     super();
     this.addClass('ll-artifact-preview');
@@ -180,7 +185,18 @@ export class ArtifactPreview extends Widget {
           box.prepend(el('div', 'll-error', `Not valid JSON: ${(err as Error).message}`));
           return box;
         }
-        return kind === 'json' ? jsonPreview(value) : notebookPreview(value, this.urls);
+        if (kind === 'notebook') return notebookPreview(value, this.urls);
+        return isLoggedTable(value) ? tablePreview(value) : jsonPreview(value);
+      }
+      case 'mlmodel': {
+        const text = decodeText(bytes, false);
+        const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+        const card = modelCard(text, { runId: this.runId, folder, ...(this.register ? { register: this.register } : {}) });
+        const raw = textPreview(text);
+        if (!card) return raw;
+        const box = el('div', 'll-preview-model');
+        box.append(card, raw);
+        return box;
       }
       case 'sniff':
         if (looksBinary(bytes)) return null;

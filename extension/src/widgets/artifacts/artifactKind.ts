@@ -4,7 +4,7 @@
  */
 
 /** The preview an artifact gets. `sniff`: unknown name, looked at to tell text from binary. */
-export type PreviewKind = 'image' | 'text' | 'json' | 'csv' | 'tsv' | 'html' | 'notebook' | 'binary' | 'sniff';
+export type PreviewKind = 'image' | 'text' | 'json' | 'csv' | 'tsv' | 'html' | 'notebook' | 'mlmodel' | 'binary' | 'sniff';
 
 const IMAGES = new Map([
   ['png', 'image/png'],
@@ -49,6 +49,7 @@ export function extensionOf(name: string): string {
 export function previewKind(path: string): PreviewKind {
   const name = baseName(path);
   const ext = extensionOf(name);
+  if (name === 'MLmodel') return 'mlmodel';
   if (IMAGES.has(ext)) return 'image';
   if (ext === 'json' || ext === 'geojson') return 'json';
   if (ext === 'csv') return 'csv';

@@ -21,6 +21,14 @@ export function csvPreview(text: string, delimiter: string, truncation?: Truncat
     box.append(note('This file has no rows.'));
     return box;
   }
+  return rowsTable(box, header, body, more);
+}
+
+/**
+ * Fills `box` with a table of `header` and `body` rows (numbers right-aligned) and a line
+ * counting them; `more`: the rows shown are the first of more.
+ */
+export function rowsTable(box: HTMLElement, header: readonly string[], body: ReadonlyArray<readonly string[]>, more: boolean): HTMLElement {
   const width = Math.max(header.length, ...body.map((r) => r.length));
   const table = el('table', 'll-table ll-csv-table');
   const thead = el('thead');

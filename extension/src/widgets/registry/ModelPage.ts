@@ -44,7 +44,7 @@ export class ModelPage extends Widget {
   ) {
     super();
     this.addClass('ll-model-page');
-    this.actions = new RegistryActions(ctx.lablog.edits);
+    this.actions = new RegistryActions(ctx.lablog.edits, ctx.query);
     navigableRows(this.tbody, (version) => this.ctx.nav.go({ view: 'model', name: this.name, version }));
     this.node.append(el('div', 'll-empty', 'Loading…'));
     void this.refresh();

@@ -5,7 +5,7 @@
  * descriptions, add, change and remove tags, delete versions and models. Deleting asks first;
  * every dialog shows the agent's refusal in place.
  */
-import type { Edits } from '@lablog/client';
+import type { Edits, Queries } from '@lablog/client';
 import type { WireModelVersion, WireRegisteredModel } from '@lablog/schema';
 import { askConfirm, askFields } from '../edit/dialogs.js';
 
@@ -20,15 +20,23 @@ export interface TagEditor {
 
 /** The registry's actions; each resolves to whether something changed. */
 export class RegistryActions {
-  constructor(private readonly edits: Edits) {}
+  /** @param query for the names of the registered models offered when registering */
+  constructor(
+    private readonly edits: Edits,
+    private readonly query: Queries,
+  ) {}
 
   /**
-   * Registers a version of a model (a new one, or an existing one chosen from `names`) from a
-   * run's logged model.
+   * Registers a version of a model (a new one, or an existing one offered by name) from a run's
+   * logged model.
    * @param source `runs:/<run_id>/<path>` (an MLflow 2 model) or `models:/<model_id>` (MLflow 3)
    * @returns the version made, or null when cancelled
    */
-  async register(runId: string, source: string, names: readonly string[], suggested: string): Promise<WireModelVersion | null> {
+  async register(runId: string, source: string, suggested: string): Promise<WireModelVersion | null> {
+    const names = await this.query.searchRegisteredModels({ maxResults: 1000, orderBy: ['name ASC'] }).then(
+      (p) => p.items.map((m) => m.name),
+      () => [],
+    );
     let made: WireModelVersion | null = null;
     await askFields(
       'Register model',

@@ -24,19 +24,15 @@ export class RunActions {
     private readonly query: Queries,
     private readonly changed: () => void,
   ) {
-    this.registry = new RegistryActions(edits);
+    this.registry = new RegistryActions(edits, query);
   }
 
   /** Registers a version from one of the run's logged models (MLflow 2: runs:/<run>/<path>; MLflow 3: models:/<model_id>). */
   async register(run: WireRun, model: LoggedModelRef): Promise<void> {
     const id = run.info.run_id;
     const source = model.artifactPath !== undefined ? `runs:/${id}/${model.artifactPath}` : `models:/${model.name}`;
-    const names = await this.query.searchRegisteredModels({ maxResults: 1000, orderBy: ['name ASC'] }).then(
-      (p) => p.items.map((m) => m.name),
-      () => [],
-    );
     const suggested = run.info.run_name || (model.artifactPath ?? 'model');
-    if (await this.registry.register(id, source, names, suggested)) this.changed();
+    if (await this.registry.register(id, source, suggested)) this.changed();
   }
 
   /** Asks for a new name. */
