@@ -16,6 +16,7 @@ import { ColumnChooser } from './runsTable/ColumnChooser.js';
 import { DEFAULT_ORDER, FIXED_COLUMNS, dataColumn, formatOrder, parseOrder, type Column } from './runsTable/columns.js';
 import { FilterBox, FilterRefused } from './runsTable/FilterBox.js';
 import { experimentActions } from './runsTable/experimentActions.js';
+import { RunsParallel } from './runsTable/RunsParallel.js';
 import { SelectionActions } from './runsTable/SelectionActions.js';
 import { gettingStarted } from './runsTable/gettingStarted.js';
 import { latestExperimentWithRuns } from './runsTable/latestExperiment.js';
@@ -62,6 +63,8 @@ export class RunsView extends Widget implements RoutedView {
   private readonly compare = el('button', 'll-button ll-primary ll-compare');
   private readonly pager = new Pager(() => this.pageMoved());
   private readonly selectionActions: SelectionActions;
+  private readonly parallelToggle = el('button', 'll-button ll-parallel-toggle');
+  private parallel: RunsParallel | null = null;
   private readonly shown = el('select', 'll-input ll-runs-shown');
   private readonly table: RunsTable;
   private page: RunsPage | null = null;
@@ -103,6 +106,10 @@ export class RunsView extends Widget implements RoutedView {
       this.table.selected.clear();
       this.go({ ...this.route, show, page: undefined });
     });
+    this.parallelToggle.type = 'button';
+    this.parallelToggle.textContent = 'Parallel coordinates';
+    this.parallelToggle.title = 'Every run the filter matches as a line across its params and metrics; drag along an axis to filter';
+    this.parallelToggle.addEventListener('click', () => this.go({ ...this.route, parallel: this.route.parallel ? undefined : true }));
     this.compare.type = 'button';
     this.compare.addEventListener('click', () => {
       // the comparison remembers this table as it is, for its "← Runs"
@@ -110,7 +117,7 @@ export class RunsView extends Widget implements RoutedView {
     });
     this.errorLine.setAttribute('role', 'alert');
     const actions = el('div', 'll-runs-actions');
-    actions.append(this.shown, this.chooser.node, this.selectionActions.node, this.compare, this.pager.node);
+    actions.append(this.shown, this.chooser.node, this.parallelToggle, this.selectionActions.node, this.compare, this.pager.node);
     this.toolbar.append(this.filterBox.node, actions);
     this.scroller.append(this.table.node);
     this.node.append(this.header, this.toolbar, this.errorLine, this.message, this.scroller);
@@ -127,6 +134,7 @@ export class RunsView extends Widget implements RoutedView {
     }
     this.filterBox.value = route.filter ?? '';
     this.shown.value = route.show ?? '';
+    this.showParallel(route.parallel === true && route.experimentId !== undefined, route.parallel !== prev.parallel);
     if (this.mode !== 'experiment' || route.experimentId !== prev.experimentId || route.show !== prev.show) this.openExperiment(route.experimentId);
     else if (route.filter !== prev.filter || route.orderBy !== prev.orderBy) {
       this.openPage();
@@ -136,6 +144,26 @@ export class RunsView extends Widget implements RoutedView {
       void this.load();
     } else this.renderTable();
     return true;
+  }
+
+  /** Shows or hides the parallel-coordinates panel; `read`: draw it now (it was just opened). */
+  private showParallel(on: boolean, read: boolean): void {
+    this.parallelToggle.setAttribute('aria-pressed', String(on));
+    if (!on) {
+      this.parallel?.dispose();
+      this.parallel = null;
+      return;
+    }
+    if (!this.parallel) {
+      // a brush is a filter: its clauses join the table's filter (and so the URL)
+      this.parallel = new RunsParallel(this.ctx.query, (clauses) => {
+        const filter = [this.route.filter, ...clauses].filter(Boolean).join(' and ');
+        this.go({ ...this.route, filter, page: undefined });
+      });
+      // (the view's own nodes are plain DOM; the panel's goes in the same way, above the table)
+      this.node.insertBefore(this.parallel.node, this.scroller);
+    }
+    if (read && this.route.experimentId !== undefined && this.mode === 'experiment') void this.load();
   }
 
   /** The page of the route (a link to page 3), or the first. */
@@ -316,6 +344,7 @@ export class RunsView extends Widget implements RoutedView {
       this.showError(null);
       this.page?.set(page.items);
       this.pager.show(page.items.length, page.nextPageToken);
+      void this.parallel?.read({ experimentId: id, filter, viewType: this.viewType });
     } catch (err) {
       if (seq !== this.loadSeq || this.isDisposed) return;
       // a refused filter or order is the user's to fix: say why under the box, and keep the
@@ -477,6 +506,8 @@ export class RunsView extends Widget implements RoutedView {
     if (this.isDisposed) return;
     this.stopExperiment();
     this.chooser.dispose();
+    this.parallel?.dispose();
+    this.parallel = null;
     this.mode = null;
     super.dispose();
   }

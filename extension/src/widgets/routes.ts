@@ -6,7 +6,7 @@
 
 /** One view and its state. */
 export type Route =
-  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown; page?: PagePosition }
+  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown; page?: PagePosition; parallel?: true }
   | { view: 'run'; runId: string; tab?: RunTab; artifact?: string; chart?: ChartView }
   | { view: 'compare'; runIds: string[]; chart?: ChartView; diffOnly?: boolean; back?: RunsRoute }
   | { view: 'models' }
@@ -50,6 +50,7 @@ export function formatRoute(r: Route): string {
       if (r.orderBy) q.set('order', r.orderBy);
       if (r.columns?.length) q.set('cols', r.columns.join(','));
       if (r.show) q.set('show', r.show);
+      if (r.parallel) q.set('pc', '1');
       if (r.page) {
         q.set('page', String(r.page.index + 1));
         q.set('at', r.page.token);
@@ -96,7 +97,7 @@ export function parseRoute(hash: string): Route {
     const pageNo = Number(opt('page'));
     const at = opt('at');
     const page = Number.isInteger(pageNo) && pageNo > 1 && at ? { index: pageNo - 1, token: at } : undefined;
-    return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns, show: show === 'deleted' || show === 'all' ? show : undefined, page }) };
+    return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns, show: show === 'deleted' || show === 'all' ? show : undefined, page, parallel: opt('pc') === '1' ? (true as const) : undefined }) };
   }
   if (parts[0] === 'runs' && parts[1] !== undefined) {
     const tab = opt('tab') as RunTab | undefined;

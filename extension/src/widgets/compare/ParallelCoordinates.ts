@@ -1,7 +1,10 @@
 /**
- * ParallelCoordinates — the compared runs as polylines across one vertical axis per chosen
- * param or metric (SVG). Keys are chosen with checkboxes; until the user picks, the keys whose
- * values differ are shown. Hovering (or focusing) a run's line highlights it and lists its values.
+ * ParallelCoordinates — runs as polylines across one vertical axis per chosen param or metric
+ * (SVG). Keys are chosen with checkboxes; until the user picks, the keys whose values differ are
+ * shown. Hovering (or focusing) a run's line highlights it and lists its values. A numeric
+ * axis turns logarithmic when its name is clicked; lines can be coloured by an axis's value;
+ * dragging along an axis brushes a range: runs outside every brush fade, and whoever listens
+ * (the runs table) hears the ranges.
  */
 import { seriesCss } from '../charts/chartColors.js';
 import { Widget } from '@lumino/widgets';
@@ -20,7 +23,38 @@ const MARGIN = { top: 34, right: 56, bottom: 16, left: 72 };
 /** Roughly the width of a character of the axis labels, to shorten labels that would overlap. */
 const CHAR_PX = 7;
 
-/** Parallel coordinates over the compared runs. */
+/** A brushed range of one axis, in the axis's values (numeric) or its categories. */
+export interface AxisBrush {
+  id: string;
+  section: 'params' | 'metrics';
+  key: string;
+  /** Numeric axes: the range brushed. */
+  min?: number;
+  max?: number;
+  /** Category axes: the values inside the brush. */
+  values?: string[];
+}
+
+/** Options of the view. */
+export interface ParallelOptions {
+  /** Told of the brushes after each change (empty: none). */
+  brushed?: (brushes: AxisBrush[]) => void;
+}
+
+/** Colours of "colour by": a viridis-like ramp from low to high. */
+const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
+
+/** The ramp's colour at `t` in [0, 1]. */
+function rampColour(t: number): string {
+  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
+  const i = Math.min(RAMP.length - 2, Math.floor(x));
+  const mix = (a: string, b: string, k: number): number => Math.round(parseInt(a, 16) * (1 - k) + parseInt(b, 16) * k);
+  const [a, b] = [RAMP[i]!, RAMP[i + 1]!];
+  const k = x - i;
+  return `rgb(${mix(a.slice(1, 3), b.slice(1, 3), k)}, ${mix(a.slice(3, 5), b.slice(3, 5), k)}, ${mix(a.slice(5, 7), b.slice(5, 7), k)})`;
+}
+
+/** Parallel coordinates over some runs. */
 export class ParallelCoordinates extends Widget {
   private runs: ComparedRun[] = [];
   private keys: AxisKey[] = [];
@@ -38,8 +72,16 @@ export class ParallelCoordinates extends Widget {
   private drawn = '';
   /** The pointer's last place over the plot. */
   private pointer: [number, number] = [0, 0];
+  /** Axes drawn logarithmic (ids). */
+  private readonly logAxes = new Set<string>();
+  /** The axis whose values colour the lines (id), or null: each run its own colour. */
+  private colourBy: string | null = null;
+  /** Brushed ranges by axis id, as positions (0 bottom … 1 top). */
+  private readonly brushes = new Map<string, [number, number]>();
+  private readonly colourSelect = document.createElement('select');
+  private axesDrawn: Axis[] = [];
 
-  constructor() {
+  constructor(private readonly opts: ParallelOptions = {}) {
     super();
     this.addClass('ll-pc');
     this.chooser.className = 'll-pc-chooser';
@@ -47,7 +89,17 @@ export class ParallelCoordinates extends Widget {
     this.tooltip.className = 'll-pc-tooltip';
     this.tooltip.setAttribute('role', 'tooltip');
     this.tooltip.hidden = true;
-    this.node.append(this.chooser, this.plot);
+    this.colourSelect.className = 'll-input ll-pc-colour';
+    this.colourSelect.setAttribute('aria-label', 'Colour the lines by');
+    this.colourSelect.addEventListener('change', () => {
+      this.colourBy = this.colourSelect.value || null;
+      this.drawn = '';
+      this.draw();
+    });
+    const colourLabel = document.createElement('label');
+    colourLabel.className = 'll-pc-colour-label';
+    colourLabel.append('Colour by ', this.colourSelect);
+    this.node.append(this.chooser, colourLabel, this.plot);
     this.chooser.addEventListener('change', (e) => this.toggle(e.target as HTMLInputElement));
     // a redrawn line may have moved from under a pointer that never left it: any move off the
     // lines (or out of the plot) ends the hover
@@ -143,10 +195,13 @@ export class ParallelCoordinates extends Widget {
   private draw(): void {
     this.width = this.plot.clientWidth;
     const shown = new Set(this.axisIds);
-    const axes = this.keys.filter((k) => shown.has(k.id)).map((k) => buildAxis(k, this.runs.map((r) => r.run)));
+    const runs = this.runs.map((r) => r.run);
+    const axes = this.keys.filter((k) => shown.has(k.id)).map((k) => buildAxis(k, runs, this.logAxes.has(k.id)));
+    this.axesDrawn = axes;
+    this.renderColourChoice();
     // a live change that moves nothing drawn (a metric not on an axis) keeps the drawing, and
     // with it the hover and the keyboard focus
-    const drawn = JSON.stringify([this.width, axes, this.runs.map((r) => [r.id, r.colour, runLabel(r.run)])]);
+    const drawn = JSON.stringify([this.width, axes, this.runs.map((r) => [r.id, r.colour, runLabel(r.run)]), this.colourBy, [...this.brushes]]);
     if (drawn === this.drawn) return;
     this.drawn = drawn;
     const focused = this.plot.contains(document.activeElement) ? (document.activeElement?.getAttribute('data-run-id') ?? null) : null;
@@ -166,9 +221,33 @@ export class ParallelCoordinates extends Widget {
     const root = svg('svg', { class: 'll-pc-svg', width, height: HEIGHT, viewBox: `0 0 ${width} ${HEIGHT}`, role: 'img' });
     root.setAttribute('aria-label', `Parallel coordinates of ${this.runs.length} runs over ${axes.map((a) => a.key).join(', ')}`);
     const lines = svg('g', { class: 'll-pc-runs' });
-    this.runs.forEach((r, i) => lines.append(this.runLine(r, i, axes, xOf, yOf)));
+    const colourAxis = this.colourBy === null ? undefined : buildAxis(this.keys.find((k) => k.id === this.colourBy) ?? { section: 'metrics', key: '', id: '' }, runs, this.logAxes.has(this.colourBy));
+    this.runs.forEach((r, i) => {
+      const g = this.runLine(r, i, axes, xOf, yOf);
+      const at = colourAxis?.positions[i];
+      if (colourAxis) g.style.setProperty('--ll-run-colour', at === null || at === undefined ? 'var(--ll-fg-muted)' : rampColour(at));
+      if (!this.inBrushes(axes, i)) g.classList.add('ll-pc-out');
+      lines.append(g);
+    });
     const axisLayer = svg('g', { class: 'll-pc-axes' });
-    axes.forEach((a, i) => axisLayer.append(axisGroup(a, xOf(i), yOf, Math.max(4, Math.floor(spacing / CHAR_PX)))));
+    axes.forEach((a, i) => {
+      const group = axisGroup(a, xOf(i), yOf, Math.max(4, Math.floor(spacing / CHAR_PX)));
+      const label = group.querySelector<SVGTextElement>('.ll-pc-axis-label');
+      if (label && a.kind === 'numeric') {
+        // a click on a numeric axis's name toggles a log scale
+        label.classList.add('ll-pc-axis-toggle');
+        if (a.log) label.classList.add('ll-pc-log');
+        label.addEventListener('click', () => {
+          if (!this.logAxes.delete(a.id)) this.logAxes.add(a.id);
+          this.brushes.delete(a.id);
+          this.draw();
+          this.emitBrushes();
+        });
+        label.append(svg('title', {}, `${a.key}: click for a ${a.log ? 'linear' : 'logarithmic'} scale`));
+      }
+      group.append(this.brushArea(a, xOf(i), yOf));
+      axisLayer.append(group);
+    });
     // axes under the lines, their labels above them (readable where lines cross a label)
     // the highlighted run is copied into the overlay: drawn over the others without moving its
     // element (moving it would drop the keyboard focus)
@@ -184,6 +263,93 @@ export class ParallelCoordinates extends Widget {
       this.highlight(this.hovered);
       this.showTooltip(this.runs[i]!, i, axes, ...this.pointer);
     } else this.highlight(null);
+  }
+
+  /** Whether run `i` is inside every brush. */
+  private inBrushes(axes: Axis[], i: number): boolean {
+    for (const a of axes) {
+      const b = this.brushes.get(a.id);
+      if (!b) continue;
+      const at = a.positions[i];
+      if (at === null || at === undefined || at < b[0] - 1e-9 || at > b[1] + 1e-9) return false;
+    }
+    return true;
+  }
+
+  /** The drag area along an axis (and the brush drawn on it): a drag brushes, a click clears. */
+  private brushArea(a: Axis, x: number, yOf: (at: number) => number): SVGGElement {
+    const g = svg('g', { class: 'll-pc-brush-area' });
+    const top = yOf(1);
+    const bottom = yOf(0);
+    const posOf = (clientY: number): number => {
+      const box = this.plot.querySelector('.ll-pc-svg')!.getBoundingClientRect();
+      return Math.min(1, Math.max(0, (bottom - (clientY - box.top)) / (bottom - top)));
+    };
+    const hit = svg('rect', { class: 'll-pc-brush-hit', x: x - 12, y: top, width: 24, height: bottom - top });
+    const current = this.brushes.get(a.id);
+    const band = svg('rect', { class: 'll-pc-brush', x: x - 8, width: 16, y: current ? yOf(current[1]) : 0, height: current ? yOf(current[0]) - yOf(current[1]) : 0 });
+    band.style.display = current ? '' : 'none';
+    hit.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
+      const start = posOf(e.clientY);
+      let end = start;
+      hit.setPointerCapture(e.pointerId);
+      const move = (ev: PointerEvent): void => {
+        end = posOf(ev.clientY);
+        const [lo, hi] = [Math.min(start, end), Math.max(start, end)];
+        band.style.display = '';
+        band.setAttribute('y', String(yOf(hi)));
+        band.setAttribute('height', String(yOf(lo) - yOf(hi)));
+      };
+      const up = (): void => {
+        hit.removeEventListener('pointermove', move);
+        hit.removeEventListener('pointerup', up);
+        const [lo, hi] = [Math.min(start, end), Math.max(start, end)];
+        if (hi - lo < 0.01) this.brushes.delete(a.id);
+        else this.brushes.set(a.id, [lo, hi]);
+        this.draw();
+        this.emitBrushes();
+      };
+      hit.addEventListener('pointermove', move);
+      hit.addEventListener('pointerup', up);
+    });
+    g.append(hit, band);
+    return g;
+  }
+
+  /** The brushes in the axes' own values. */
+  get brushRanges(): AxisBrush[] {
+    const out: AxisBrush[] = [];
+    for (const a of this.axesDrawn) {
+      const b = this.brushes.get(a.id);
+      if (!b) continue;
+      if (a.valueAt) out.push({ id: a.id, section: a.section, key: a.key, min: a.valueAt(b[0]), max: a.valueAt(b[1]) });
+      else out.push({ id: a.id, section: a.section, key: a.key, values: a.ticks.filter((t) => t.at >= b[0] - 1e-9 && t.at <= b[1] + 1e-9).map((t) => t.label) });
+    }
+    return out;
+  }
+
+  /** Clears every brush. */
+  clearBrushes(): void {
+    if (!this.brushes.size) return;
+    this.brushes.clear();
+    this.draw();
+    this.emitBrushes();
+  }
+
+  private emitBrushes(): void {
+    this.opts.brushed?.(this.brushRanges);
+  }
+
+  /** The "Colour by" choices: each run its own colour, or any numeric axis's value. */
+  private renderColourChoice(): void {
+    const numeric = this.keys.filter((k) => k.section === 'metrics' || this.axesDrawn.some((a) => a.id === k.id && a.kind === 'numeric'));
+    const shape = numeric.map((k) => k.id).join('\n');
+    if (this.colourSelect.dataset.shape !== shape) {
+      this.colourSelect.dataset.shape = shape;
+      this.colourSelect.replaceChildren(Object.assign(document.createElement('option'), { value: '', textContent: 'run' }), ...numeric.map((k) => Object.assign(document.createElement('option'), { value: k.id, textContent: k.id })));
+    }
+    this.colourSelect.value = this.colourBy ?? '';
   }
 
   private runLine(r: ComparedRun, i: number, axes: Axis[], xOf: (i: number) => number, yOf: (at: number) => number): SVGGElement {

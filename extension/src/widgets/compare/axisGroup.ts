@@ -8,7 +8,7 @@ import { svg } from './svg.js';
  */
 export function axisGroup(a: Axis, x: number, yOf: (at: number) => number, maxChars: number): SVGGElement {
   const g = svg('g', { class: `ll-pc-axis ll-pc-${a.kind}`, 'data-axis-key': a.id });
-  const name = svg('text', { class: 'll-pc-axis-label', x, y: yOf(1) - 14, 'text-anchor': 'middle' }, shorten(a.key, maxChars));
+  const name = svg('text', { class: 'll-pc-axis-label', x, y: yOf(1) - 14, 'text-anchor': 'middle' }, shorten(a.log ? `${a.key} (log)` : a.key, maxChars));
   name.append(svg('title', {}, `${a.section === 'params' ? 'param' : 'metric'} ${a.key}`));
   g.append(name);
   for (const t of a.ticks) {

@@ -24,6 +24,10 @@ export interface AxisTick {
 /** One axis over the compared runs. */
 export interface Axis extends AxisKey {
   kind: 'numeric' | 'category';
+  /** Logarithmic (a numeric axis whose values are all > 0, when asked). */
+  log: boolean;
+  /** The value at a position (numeric axes), for brushing; null for a category axis. */
+  valueAt: ((at: number) => number) | null;
   ticks: AxisTick[];
   /** Where each run sits on the axis (0 bottom … 1 top), null when it has no value there. */
   positions: Array<number | null>;
@@ -47,8 +51,11 @@ export function axisKeys(runs: readonly WireRun[]): AxisKey[] {
   ];
 }
 
-/** The axis of `key` over `runs`. */
-export function buildAxis(key: AxisKey, runs: readonly WireRun[]): Axis {
+/**
+ * The axis of `key` over `runs`.
+ * @param log a logarithmic axis, where the values allow it (all > 0)
+ */
+export function buildAxis(key: AxisKey, runs: readonly WireRun[], log = false): Axis {
   const raw = runs.map((r) => valueOf(r, key));
   const present = raw.filter((v): v is string | number => v !== undefined);
   const numeric = present.every((v) => typeof v === 'number' || isNumericText(v));
@@ -58,15 +65,22 @@ export function buildAxis(key: AxisKey, runs: readonly WireRun[]): Axis {
     const finite = nums.filter((n): n is number => n !== null && Number.isFinite(n));
     const min = Math.min(...finite);
     const max = Math.max(...finite);
-    const at = (n: number): number => (max === min ? 0.5 : (n - min) / (max - min));
-    const ticks = finite.length === 0 ? [] : max === min ? [{ at: 0.5, label: formatNumber(min) }] : tickLabels(niceTicks(min, max)).map(([v, label]) => ({ at: at(v), label }));
-    return { ...key, kind: 'numeric', ticks, texts, positions: nums.map((n) => (n !== null && Number.isFinite(n) ? at(n) : null)) };
+    const isLog = log && finite.length > 0 && min > 0 && max > min;
+    const f = isLog ? Math.log10 : (n: number) => n;
+    const [lo, hi] = [f(min), f(max)];
+    const at = (n: number): number => (max === min ? 0.5 : (f(n) - lo) / (hi - lo));
+    const valueAt = (p: number): number => (max === min ? min : isLog ? 10 ** (lo + p * (hi - lo)) : lo + p * (hi - lo));
+    const tickValues = isLog ? logTicks(min, max) : niceTicks(min, max);
+    const ticks = finite.length === 0 ? [] : max === min ? [{ at: 0.5, label: formatNumber(min) }] : tickLabels(tickValues).map(([v, label]) => ({ at: at(v), label }));
+    return { ...key, kind: 'numeric', log: isLog, valueAt, ticks, texts, positions: nums.map((n) => (n !== null && Number.isFinite(n) && (!isLog || n > 0) ? at(n) : null)) };
   }
   const categories = [...new Set(present.map(String))].sort(byName);
   const at = (i: number): number => (categories.length === 1 ? 0.5 : i / (categories.length - 1));
   return {
     ...key,
     kind: 'category',
+    log: false,
+    valueAt: null,
     ticks: categories.map((label, i) => ({ at: at(i), label })),
     texts,
     positions: raw.map((v) => (v === undefined ? null : at(categories.indexOf(String(v))))),
@@ -104,6 +118,14 @@ function tickLabels(ticks: number[]): Array<[number, string]> {
   const short = ticks.map(formatNumber);
   const labels = new Set(short).size === short.length ? short : ticks.map(String);
   return ticks.map((v, i) => [v, labels[i] ?? String(v)]);
+}
+
+/** Powers of ten between `min` and `max` (> 0), with the ends. */
+function logTicks(min: number, max: number): number[] {
+  const ticks = [min];
+  for (let e = Math.ceil(Math.log10(min)); 10 ** e < max; e++) if (10 ** e > min * 1.5 && 10 ** e < max / 1.5) ticks.push(10 ** e);
+  ticks.push(max);
+  return ticks;
 }
 
 /** Rounds away float noise of stepped ticks (0.30000000000000004). */
