@@ -2,9 +2,9 @@
 then `mlflow.sklearn.log_model(name=...)`, which re-reads every metric history of the run.
 
 Usage: python log_model_path.py <tracking_uri> <metrics> <steps>
-Prints one JSON line: `log_s` (the histories, logged with log_batch, 1000 points a call) and
+Prints one JSON line: `log_s` (the histories, logged with log_batch, 1000 points a call),
 `log_model_s` (the log_model call: logged model, history reads, re-logged metrics, uploads,
-finalize). Run by bench/pythonLogModelBench.ts against the agent and against `mlflow server`.
+finalize) and `history_s` (every history read again with get_metric_history, its biggest part). Run by bench/pythonLogModelBench.ts against the agent and against `mlflow server`.
 """
 import json
 import os
@@ -39,7 +39,12 @@ def main() -> None:
         # fixed requirements: the client would otherwise infer them, the same work whatever the server
         mlflow.sklearn.log_model(clf, name="model", pip_requirements=["scikit-learn"])
         log_model_s = time.perf_counter() - t0
-    print(json.dumps({"log_s": log_s, "log_model_s": log_model_s}))
+        # the part of log_model that grows with the run: every history read once more, alone
+        t0 = time.perf_counter()
+        for k in range(n_metrics):
+            client.get_metric_history(run.info.run_id, f"m{k:02d}")
+        history_s = time.perf_counter() - t0
+    print(json.dumps({"log_s": log_s, "log_model_s": log_model_s, "history_s": history_s}))
 
 
 if __name__ == "__main__":
