@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startAgentProcess, type AgentProcess } from '../test/support/agentProcess.js';
 import { clientBench } from './clientBench.js';
 import { pythonClientBench } from './pythonClientBench.js';
+import { pythonLogModelBench } from './pythonLogModelBench.js';
 import { experimentBench } from './experimentBench.js';
 import { artifactBench } from './artifactBench.js';
 import { s3ArtifactBench } from './s3ArtifactBench.js';
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   if (!only || only === 'limits') rows.push(...(await withAgentProcess((agent) => limitsBench(agent.url, agent.child.pid!))));
   if (!only || only === 'client') rows.push(...(await withAgentProcess((agent) => clientBench(agent.url))));
   if (!only || only === 'python-client') rows.push(...(await withAgentProcess((agent) => pythonClientBench(agent.url))));
+  if (!only || only === 'python-log-model') rows.push(...(await withAgentProcess((agent) => pythonLogModelBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
   if (!only || only === 'experiments') rows.push(...(await withStore(experimentBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));

@@ -152,7 +152,7 @@ describe('MLflow 3 logged models', () => {
     assert.deepEqual(names(await inExp({ filter: "params.n = '4'" })), ['beta']);
     assert.deepEqual(names(await inExp({ filter: `model_id IN ('${made[0]!.info.model_id}', '${made[2]!.info.model_id}')` })), ['gamma', 'alpha']);
     assert.deepEqual(names(await inExp({ filter: `creation_timestamp >= ${made[0]!.info.creation_timestamp_ms}` })).length, 3);
-    assert.deepEqual(names(await inExp({ filter: 'metrics.acc > 0.5' })), [], 'lablog keeps no model metrics: nothing matches');
+    assert.deepEqual(names(await inExp({ filter: 'metrics.acc > 0.5' })), [], 'no model has metrics yet: nothing matches');
     assert.deepEqual(names(await inExp({ order_by: [{ field_name: 'name', ascending: true }] })), ['alpha', 'beta', 'gamma']);
     assert.deepEqual(names(await inExp({ order_by: [{ field_name: 'model_type', ascending: false }, { field_name: 'name' }] })), ['beta', 'alpha', 'gamma']);
 
@@ -223,6 +223,42 @@ describe('MLflow 3 logged models', () => {
     const unknown = await post(a.url, 'runs/log-metric', { run_id: run, key: 'x', value: 1, timestamp: 1, model_id: `m-${'0'.repeat(32)}` });
     assert.equal(unknown.status, 404);
     assert.equal((await get<{ metrics?: unknown[] }>(a.url, 'metrics/get-history', { run_id: run, metric_key: 'x' })).body.metrics?.length ?? 0, 0);
+  });
+
+  test('search by metrics: a filter matches any of the model\'s values, order_by takes its latest, models without the metric last', async () => {
+    const { experimentId, runId } = await newRun(a.url, 'lm-metrics');
+    const inExp = (body: Record<string, unknown>) => post<{ models?: LoggedModel[] }>(a.url, 'logged-models/search', { experiment_ids: [experimentId], ...body });
+    const scores: Array<[string, number[]]> = [['low', [0.9, 0.2]], ['mid', [0.5]], ['high', [0.8]], ['none', []]];
+    for (const [name, values] of scores) {
+      const m = (await post<{ model: LoggedModel }>(a.url, 'logged-models', { experiment_id: experimentId, name })).body.model;
+      for (const [i, value] of values.entries()) {
+        await post(a.url, 'runs/log-metric', { run_id: runId, key: 'score', value, timestamp: 10 + i, step: i, model_id: m.info.model_id, dataset_name: `ds${i}`, dataset_digest: 'd' });
+      }
+    }
+    assert.deepEqual(names(await inExp({ filter: 'metrics.score > 0.6' })).sort(), ['high', 'low'], 'low once scored 0.9');
+    assert.deepEqual(names(await inExp({ filter: "metrics.score > 0.6 AND name = 'high'" })), ['high']);
+    assert.deepEqual(names(await inExp({ order_by: [{ field_name: 'metrics.score', ascending: false }] })), ['high', 'mid', 'low', 'none']);
+    assert.deepEqual(names(await inExp({ order_by: [{ field_name: 'metrics.score', ascending: true }] })), ['low', 'mid', 'high', 'none']);
+    const one = (await inExp({ filter: "name = 'none'" })).body.models![0]!;
+    assert.equal(one.info.model_type, '', 'model_type is sent, empty, as MLflow 3 sends it');
+  });
+
+  test('a model version made from a logged model gets the model\'s run, and the model lists its versions in mlflow.modelVersions', async () => {
+    const m = await create({ name: 'to-register', source_run_id: run });
+    const id = m.info.model_id;
+    await post(a.url, 'registered-models/create', { name: 'from-logged' });
+    const v1 = await post<{ model_version: { version: string; run_id?: string } }>(a.url, 'model-versions/create', { name: 'from-logged', source: `models:/${id}`, model_id: id });
+    assert.equal(v1.status, 200, JSON.stringify(v1.body));
+    assert.equal(v1.body.model_version.run_id, run);
+    const v2 = await post<{ model_version: { version: string } }>(a.url, 'model-versions/create', { name: 'from-logged', source: `models:/${id}` });
+    assert.equal(v2.body.model_version.version, '2');
+    const tags = (await get<{ model: LoggedModel }>(a.url, `logged-models/${id}`)).body.model.info.tags ?? [];
+    // written as MLflow's server writes it (Python's json.dumps, versions as numbers)
+    assert.equal(tags.find((t) => t.key === 'mlflow.modelVersions')?.value, '[{"name": "from-logged", "version": 1}, {"name": "from-logged", "version": 2}]');
+    // a models:/ source of a model this agent does not know is registered as given (the registry may live apart)
+    const elsewhere = await post<{ model_version: { run_id?: string } }>(a.url, 'model-versions/create', { name: 'from-logged', source: `models:/m-${'1'.repeat(32)}`, run_id: 'abc' });
+    assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
+    assert.equal(elsewhere.body.model_version.run_id, 'abc');
   });
 
   test('runs/outputs does not double an output and survives a restart of the agent', async () => {

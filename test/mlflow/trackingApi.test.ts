@@ -306,6 +306,18 @@ describe('MLflow tracking API', () => {
     assert.deepEqual(run.inputs.dataset_inputs, [input]);
   });
 
+  test('a dataset logged again under other tags stays one input with its first tags, as in MLflow (3.x log_metric(dataset=) re-logs it untagged)', async () => {
+    const { runId } = await newRun(url, 'inputs-again');
+    const dataset = { name: 'train', digest: 'd1', source_type: 's3', source: '{"uri": "s3://b/t"}', schema: '{}' };
+    const first = { tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset };
+    assert.equal((await post(url, 'runs/log-inputs', { run_id: runId, datasets: [first] })).status, 200);
+    assert.equal((await post(url, 'runs/log-inputs', { run_id: runId, datasets: [{ dataset }] })).status, 200);
+    assert.equal((await post(url, 'runs/log-inputs', { run_id: runId, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'eval' }], dataset }] })).status, 200);
+    const run = (await get<{ run: { inputs: { dataset_inputs: unknown[] }; outputs?: unknown } }>(url, 'runs/get', { run_id: runId })).body.run;
+    assert.deepEqual(run.inputs.dataset_inputs, [first]);
+    assert.deepEqual(run.outputs, {}, 'outputs is there, empty, as MLflow 3 sends it');
+  });
+
   test('log-model appends to the mlflow.log-model.history tag', async () => {
     const { runId } = await newRun(url, 'models');
     const model = { artifact_path: 'model', flavors: { sklearn: {} }, run_id: runId };

@@ -11,13 +11,10 @@
  * todo (see transcriptPlan.ts); today there are none.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { startAgent, type StartedAgent } from '../support/startAgent.js';
-import { describeRequest, readScenarios } from '../support/transcriptExchange.js';
-import { planReplay } from '../support/transcriptPlan.js';
-import { TranscriptReplayer } from '../support/transcriptReplay.js';
-import { withUploadBodies } from '../support/transcriptUploads.js';
+import { readScenarios } from '../support/transcriptExchange.js';
+import { replaySuite } from '../support/transcriptSuite.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/mlflow-transcripts/', import.meta.url));
 const scenarios = await readScenarios(FIXTURES);
@@ -29,29 +26,4 @@ test('the transcript fixtures are all there', () => {
   );
 });
 
-for (const scenario of scenarios) {
-  describe(`MLflow transcript ${scenario.name}`, () => {
-    let started: StartedAgent | undefined;
-    let replayer: TranscriptReplayer;
-    before(async () => {
-      started = await startAgent();
-      replayer = new TranscriptReplayer(started.url);
-    });
-    after(() => started?.close());
-
-    for (const { exchange: ex, todo } of planReplay(withUploadBodies(scenario.exchanges))) {
-      const title = `#${ex.seq} ${ex.method} ${ex.path} → ${ex.status}`;
-      if (todo !== undefined) {
-        test(title, { todo });
-        continue;
-      }
-      test(title, async () => {
-        const { sent, problems } = await replayer.replay(ex);
-        assert.ok(
-          problems.length === 0,
-          [`${scenario.name} #${ex.seq} (line ${ex.line})`, `recorded: ${describeRequest(ex, 300)}`, `sent:     ${sent}`, ...problems.map((p) => `  ${p}`)].join('\n'),
-        );
-      });
-    }
-  });
-}
+replaySuite(scenarios, 'MLflow transcript');

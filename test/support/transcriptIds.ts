@@ -43,8 +43,9 @@ class Bijection {
   }
 }
 
-// `mlflow-artifacts:/<exp>` or a path segment `<exp>` right before a 32-hex run id segment.
-const EXPERIMENT_IN_PATH = /(mlflow-artifacts:\/)([\w-]+)(?=\/|$)|(^|\/)([\w-]+)(?=\/[0-9a-f]{32}(?:\/|$))/g;
+// `mlflow-artifacts:/<exp>`, or a path segment `<exp>` right before a 32-hex run id segment or
+// before `models/m-<32 hex>` (a logged model's folder, MLflow 3).
+const EXPERIMENT_IN_PATH = /(mlflow-artifacts:\/)([\w-]+)(?=\/|$)|(^|\/)([\w-]+)(?=\/(?:models\/m-)?[0-9a-f]{32}(?:\/|$))/g;
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

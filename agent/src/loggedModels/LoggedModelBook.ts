@@ -78,6 +78,11 @@ export class LoggedModelBook {
     return m;
   }
 
+  /** Whether a logged model exists and is not deleted. */
+  has(modelId: string): boolean {
+    return this.models.get(modelId)?.doc.info.lifecycle_stage === 'active';
+  }
+
   /** A logged model. @throws RESOURCE_DOES_NOT_EXIST when absent or deleted */
   get(modelId: string): LoggedModelDoc {
     return this.stored(modelId).doc;

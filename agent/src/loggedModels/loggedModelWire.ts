@@ -37,8 +37,9 @@ export function wireLoggedModel(doc: LoggedModelDoc): WireLoggedModel {
     last_updated_timestamp_ms: i.last_updated_timestamp_ms,
     artifact_uri: i.artifact_uri,
     status: i.status,
+    // MLflow 3's server always sends model_type, "" when none was given
+    model_type: i.model_type ?? '',
   };
-  if (i.model_type) info.model_type = i.model_type;
   if (i.source_run_id) info.source_run_id = i.source_run_id;
   if (i.status_message) info.status_message = i.status_message;
   const tags = keyValueList(doc.tags);

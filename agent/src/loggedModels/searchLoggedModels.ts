@@ -5,8 +5,9 @@
  * (`*_time` aliases) plus `params.<k>`, `tags.<k>` and `metrics.<k>`; order_by entries
  * `{field_name, ascending}` over those attributes or `metrics.<k>`, then `creation_timestamp`
  * DESC and `model_id` as tie-breakers; offset page tokens.
- * lablog does not record metrics on logged models yet, so a metric clause matches no model and
- * a metric order_by leaves the order to the tie-breakers.
+ * A metric clause matches a model when any of its metrics of that key satisfies it (MLflow's
+ * SQL store joins every metric row); a metric order_by sorts by the model's latest value of the
+ * key (timestamp, then step, then run id ascending decide), models without one last.
  */
 import type { LoggedModelStatus } from '@lablog/schema';
 import { invalidParameter } from '../errors.js';
@@ -15,7 +16,7 @@ import { parseFilter } from '../search/filterParser.js';
 import { compareValues, parseOrderBy, type SortValue } from '../search/orderBy.js';
 import { checkMaxResults, decodePageToken, pageOf, type Page } from '../search/pageToken.js';
 import { numberPredicate, own, stringPredicate } from '../search/predicates.js';
-import type { LoggedModelDoc } from './loggedModelRecords.js';
+import type { LoggedModelDoc, ModelMetricRecord } from './loggedModelRecords.js';
 
 /** Default page size, as MLflow's stores (SEARCH_LOGGED_MODEL_MAX_RESULTS_DEFAULT). */
 export const LOGGED_MODELS_PAGE = 100;
@@ -55,8 +56,11 @@ function attribute(key: string): Getter {
 
 function compileClause(clause: LoggedModelClause): (doc: LoggedModelDoc) => boolean {
   switch (clause.entity) {
-    case 'metric':
-      return () => false;
+    case 'metric': {
+      const test = numberPredicate(clause.test);
+      const key = clause.key;
+      return (doc) => (doc.metrics ?? []).some((m) => m.key === key && test(m.value));
+    }
     case 'param':
     case 'tag': {
       const test = stringPredicate(clause.test);
@@ -80,6 +84,18 @@ function compileClause(clause: LoggedModelClause): (doc: LoggedModelDoc) => bool
   }
 }
 
+/** The model's latest value of a metric (MLflow: timestamp DESC, step DESC, run_id ASC), or undefined. */
+function latestMetric(key: string): Getter {
+  return (doc) => {
+    let best: ModelMetricRecord | undefined;
+    for (const m of doc.metrics ?? []) {
+      if (m.key !== key) continue;
+      if (!best || m.timestamp > best.timestamp || (m.timestamp === best.timestamp && (m.step > best.step || (m.step === best.step && m.run_id < best.run_id)))) best = m;
+    }
+    return best?.value;
+  };
+}
+
 interface Term {
   get: Getter;
   ascending: boolean;
@@ -95,7 +111,7 @@ function orderTerms(orderBy: SearchLoggedModelsRequest['orderBy']): Term[] {
     }
     const ascending = entry.ascending ?? true;
     if (term.entity === 'attribute') keys.add(term.key);
-    terms.push({ get: term.entity === 'metric' ? () => undefined : attribute(term.key), ascending });
+    terms.push({ get: term.entity === 'metric' ? latestMetric(term.key) : attribute(term.key), ascending });
   }
   if (!keys.has('creation_timestamp')) terms.push({ get: attribute('creation_timestamp'), ascending: false });
   if (!keys.has('model_id')) terms.push({ get: attribute('model_id'), ascending: true });

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { registryRequests as Q } from '@lablog/schema';
+import { MODEL_VERSIONS_TAG, sourceModelId, withModelVersion } from '../registry/loggedModelLineage.js';
 import { checkSource, versionDownloadUri } from '../registry/modelSource.js';
 import { parseVersion } from '../registry/registryRules.js';
 import { searchModelVersions } from '../search/searchRegistry.js';
@@ -18,13 +19,20 @@ export const modelVersionRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }>
   app.post('/model-versions/create', { schema: { body: Q.CreateModelVersion } }, async (req) => {
     const b = req.body;
     checkSource(b.source, () => (b.run_id ? store.getRun(b.run_id).info.artifact_uri : undefined));
+    // MLflow 3: a version made from a logged model of this agent gets its run, and the model a tag
+    const modelId = sourceModelId(b.source, b.model_id);
+    const logged = modelId !== undefined && store.loggedModels.has(modelId) ? store.loggedModels.get(modelId) : undefined;
     const { model, version } = await registry.createVersion(b.name, {
       source: b.source,
-      runId: b.run_id,
+      runId: b.run_id || logged?.info.source_run_id || b.run_id,
       runLink: b.run_link,
       description: b.description,
       tags: tagRecord(b.tags),
     });
+    if (logged !== undefined) {
+      const value = withModelVersion(logged.tags[MODEL_VERSIONS_TAG], b.name, version.version);
+      await store.loggedModels.setTags(logged.info.model_id, { [MODEL_VERSIONS_TAG]: value });
+    }
     return { model_version: wireModelVersion(model, version) };
   });
 

@@ -55,7 +55,8 @@ export function wireRun(doc: RunDoc): WireRun {
   const tags = keyValueList(doc.tags);
   if (tags.length > 0) data.tags = tags;
   const run: WireRun = { info: wireRunInfo(doc), data, inputs: doc.inputs.length > 0 ? { dataset_inputs: doc.inputs } : {} };
-  if (doc.model_outputs?.length) run.outputs = { model_outputs: doc.model_outputs };
+  // MLflow 3's server always sends outputs, {} when the run has no model outputs
+  run.outputs = doc.model_outputs?.length ? { model_outputs: doc.model_outputs } : {};
   return run;
 }
 

@@ -391,7 +391,8 @@ function runArtifactUri(exp: ExperimentRecord, runId: string): string {
   return `${exp.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`;
 }
 
+// A run uses a dataset once, as in MLflow's SQL store: logged again (MLflow 3 re-logs it with every
+// log_metric(dataset=...), without tags), it keeps its first input and that input's tags.
 function inputKey(i: DatasetInput): string {
-  const ctx = (i.tags ?? []).map((t) => `${t.key}=${t.value}`).sort().join('&');
-  return `${i.dataset.name}\u0000${i.dataset.digest}\u0000${ctx}`;
+  return `${i.dataset.name}\u0000${i.dataset.digest}`;
 }

@@ -90,6 +90,8 @@ export const CreateModelVersion = Type.Object(
     tags: Type.Optional(Type.Array(KeyValue)),
     run_link: Type.Optional(Type.String()),
     description: Type.Optional(Type.String()),
+    /** MLflow 3: the logged model the version is made from. */
+    model_id: Type.Optional(Type.String()),
   },
   { $id: 'mlflow.CreateModelVersion' },
 );
