@@ -16,6 +16,7 @@ import { experimentBench } from './experimentBench.js';
 import { artifactBench } from './artifactBench.js';
 import { s3ArtifactBench } from './s3ArtifactBench.js';
 import { browserChartBench } from './browserChartBench.js';
+import { browserCompareBench } from './browserCompareBench.js';
 import { browserTableBench } from './browserTableBench.js';
 import { jupyterlabBench } from './jupyterlabBench.js';
 import { ingestBench } from './ingestBench.js';
@@ -61,6 +62,7 @@ async function main(): Promise<void> {
   if (!only || only === 'artifacts' || only === 'artifacts-s3') rows.push(...(await s3ArtifactBench()));
   if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
   if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
+  if (!only || only === 'browser-compare') rows.push(...(await withAgentProcess((agent) => browserCompareBench(agent.url))));
   if (!only || only === 'jupyterlab') rows.push(...(await jupyterlabBench()));
   printTable(`lablog bench (${new Date().toISOString()}, node ${process.version})`, rows);
 }
