@@ -185,6 +185,9 @@ test('runs compared are overlaid: one series per run on each chart', async () =>
   await logMetrics(other, Array.from({ length: 80 }, (_, i) => ({ key: 'loss', value: 1.5 / (i + 1), step: i, timestamp: T0 + i })));
   const p = await openPage(browser, `${agent.url}/#/compare?runs=${runId},${other}`);
   try {
+    // charts below the fold draw once scrolled to
+    await p.page.waitForSelector('.ll-compare-charts .ll-metric-chart');
+    await p.page.locator('.ll-compare-charts .ll-metric-chart[data-metric-key="loss"]').scrollIntoViewIfNeeded();
     await p.page.waitForSelector('.ll-metric-chart[data-metric-key="loss"][data-series-count="2"] canvas');
     assert.equal(await chartAttr(p, 'loss', 'points'), String(100 + 80));
     assert.equal(await chartAttr(p, 'accuracy', 'series-count'), '1');

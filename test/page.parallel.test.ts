@@ -40,7 +40,7 @@ const lines = '.ll-runs-parallel .ll-pc-run';
 
 /** Drags along the axis `id` from fraction `from` to `to` of its height (0 bottom, 1 top). */
 async function brush(page: Page, id: string, from: number, to: number): Promise<void> {
-  const hit = page.locator(`.ll-runs-parallel .ll-pc-axis[data-axis-key="${id}"] .ll-pc-brush-hit`);
+  const hit = page.locator(`.ll-runs-parallel .ll-pc-brush-area[data-axis-key="${id}"] .ll-pc-brush-hit`);
   const box = (await hit.boundingBox())!;
   const y = (f: number) => box.y + box.height * (1 - f);
   await page.mouse.move(box.x + box.width / 2, y(from));

@@ -16,6 +16,8 @@ import { axisKeys, buildAxis, type Axis, type AxisKey } from './parallelAxes.js'
 import { runSwatch } from './runSwatch.js';
 import { svg } from './svg.js';
 
+/** How far from an axis (px) a drag brushes it. */
+const BRUSH_REACH = 12;
 /** Axes shown before the user chooses: at most this many. */
 const DEFAULT_AXES = 8;
 const HEIGHT = 300;
@@ -230,6 +232,9 @@ export class ParallelCoordinates extends Widget {
       lines.append(g);
     });
     const axisLayer = svg('g', { class: 'll-pc-axes' });
+    // the brush areas lie under the lines: a line or dot under the pointer is the line's, the
+    // space around an axis is the brush's
+    const brushLayer = svg('g', { class: 'll-pc-brushes' });
     axes.forEach((a, i) => {
       const group = axisGroup(a, xOf(i), yOf, Math.max(4, Math.floor(spacing / CHAR_PX)));
       const label = group.querySelector<SVGTextElement>('.ll-pc-axis-label');
@@ -245,14 +250,15 @@ export class ParallelCoordinates extends Widget {
         });
         label.append(svg('title', {}, `${a.key}: click for a ${a.log ? 'linear' : 'logarithmic'} scale`));
       }
-      group.append(this.brushArea(a, xOf(i), yOf));
+      brushLayer.append(this.brushArea(a, xOf(i), yOf));
       axisLayer.append(group);
     });
     // axes under the lines, their labels above them (readable where lines cross a label)
     // the highlighted run is copied into the overlay: drawn over the others without moving its
     // element (moving it would drop the keyboard focus)
     const overlay = svg('g', { class: 'll-pc-overlay', 'aria-hidden': 'true' });
-    root.append(svg('g', { class: 'll-pc-axis-lines' }, ...axes.map((_, i) => svg('line', { x1: xOf(i), x2: xOf(i), y1: yOf(1), y2: yOf(0) }))), lines, overlay, axisLayer);
+    root.append(svg('g', { class: 'll-pc-axis-lines' }, ...axes.map((_, i) => svg('line', { x1: xOf(i), x2: xOf(i), y1: yOf(1), y2: yOf(0) }))), brushLayer, lines, overlay, axisLayer);
+    root.addEventListener('pointerdown', (e) => this.startBrush(e, root, axes, xOf, yOf));
     this.plot.replaceChildren(root, this.tooltip);
     const again = (id: string | null): SVGGElement | null => (id === null ? null : (lines.querySelector<SVGGElement>(`.ll-pc-run[data-run-id="${CSS.escape(id)}"]`) ?? null));
     const toFocus = again(focused);
@@ -276,45 +282,55 @@ export class ParallelCoordinates extends Widget {
     return true;
   }
 
-  /** The drag area along an axis (and the brush drawn on it): a drag brushes, a click clears. */
+  /** The brush drawn on an axis, and the area around it where a drag starts a brush. */
   private brushArea(a: Axis, x: number, yOf: (at: number) => number): SVGGElement {
-    const g = svg('g', { class: 'll-pc-brush-area' });
-    const top = yOf(1);
-    const bottom = yOf(0);
-    const posOf = (clientY: number): number => {
-      const box = this.plot.querySelector('.ll-pc-svg')!.getBoundingClientRect();
-      return Math.min(1, Math.max(0, (bottom - (clientY - box.top)) / (bottom - top)));
-    };
-    const hit = svg('rect', { class: 'll-pc-brush-hit', x: x - 12, y: top, width: 24, height: bottom - top });
+    const g = svg('g', { class: 'll-pc-brush-area', 'data-axis-key': a.id });
     const current = this.brushes.get(a.id);
     const band = svg('rect', { class: 'll-pc-brush', x: x - 8, width: 16, y: current ? yOf(current[1]) : 0, height: current ? yOf(current[0]) - yOf(current[1]) : 0 });
     band.style.display = current ? '' : 'none';
-    hit.addEventListener('pointerdown', (e) => {
-      e.preventDefault();
-      const start = posOf(e.clientY);
-      let end = start;
-      hit.setPointerCapture(e.pointerId);
-      const move = (ev: PointerEvent): void => {
-        end = posOf(ev.clientY);
-        const [lo, hi] = [Math.min(start, end), Math.max(start, end)];
-        band.style.display = '';
-        band.setAttribute('y', String(yOf(hi)));
-        band.setAttribute('height', String(yOf(lo) - yOf(hi)));
-      };
-      const up = (): void => {
-        hit.removeEventListener('pointermove', move);
-        hit.removeEventListener('pointerup', up);
-        const [lo, hi] = [Math.min(start, end), Math.max(start, end)];
-        if (hi - lo < 0.01) this.brushes.delete(a.id);
-        else this.brushes.set(a.id, [lo, hi]);
-        this.draw();
-        this.emitBrushes();
-      };
-      hit.addEventListener('pointermove', move);
-      hit.addEventListener('pointerup', up);
-    });
-    g.append(hit, band);
+    g.append(svg('rect', { class: 'll-pc-brush-hit', x: x - BRUSH_REACH, y: yOf(1), width: 2 * BRUSH_REACH, height: yOf(0) - yOf(1) }), band);
     return g;
+  }
+
+  /**
+   * A drag that starts within reach of an axis brushes it (over the lines too: a sweep's lines
+   * cover the axes); a click there clears its brush. Hovering is untouched.
+   */
+  private startBrush(e: PointerEvent, root: SVGSVGElement, axes: Axis[], xOf: (i: number) => number, yOf: (at: number) => number): void {
+    if (e.button !== 0 || (e.target as Element).closest('.ll-pc-axis-toggle')) return;
+    const box = root.getBoundingClientRect();
+    const px = e.clientX - box.left;
+    const i = axes.findIndex((_, j) => Math.abs(xOf(j) - px) <= BRUSH_REACH);
+    const a = axes[i];
+    if (!a) return;
+    e.preventDefault();
+    const [top, bottom] = [yOf(1), yOf(0)];
+    const posOf = (clientY: number): number => Math.min(1, Math.max(0, (bottom - (clientY - box.top)) / (bottom - top)));
+    const band = root.querySelector<SVGRectElement>(`.ll-pc-brush-area[data-axis-key="${CSS.escape(a.id)}"] .ll-pc-brush`);
+    const start = posOf(e.clientY);
+    let end = start;
+    root.setPointerCapture(e.pointerId);
+    const move = (ev: PointerEvent): void => {
+      end = posOf(ev.clientY);
+      const [lo, hi] = [Math.min(start, end), Math.max(start, end)];
+      if (!band) return;
+      band.style.display = '';
+      band.setAttribute('y', String(yOf(hi)));
+      band.setAttribute('height', String(yOf(lo) - yOf(hi)));
+    };
+    const up = (): void => {
+      root.removeEventListener('pointermove', move);
+      root.removeEventListener('pointerup', up);
+      const [lo, hi] = [Math.min(start, end), Math.max(start, end)];
+      if (hi - lo < 0.01) {
+        // a click: clears the axis's brush, if it has one
+        if (!this.brushes.delete(a.id)) return;
+      } else this.brushes.set(a.id, [lo, hi]);
+      this.draw();
+      this.emitBrushes();
+    };
+    root.addEventListener('pointermove', move);
+    root.addEventListener('pointerup', up);
   }
 
   /** The brushes in the axes' own values. */
