@@ -10,6 +10,7 @@ import { recordFloatLiterals } from '../http/jsonBody.js';
 import { registerLablogApi } from '../lablog/lablogApi.js';
 import { loggedModelRoutes } from '../loggedModels/loggedModelRoutes.js';
 import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { experimentRoutes } from './experimentRoutes.js';
 import { loggingRoutes } from './loggingRoutes.js';
 import { metricRoutes } from './metricRoutes.js';
@@ -31,21 +32,31 @@ export interface MlflowApiOptions {
   runCreation?: RunCreationHooks;
 }
 
+/**
+ * The stores routes call: the tracking store (experiments, runs, metrics; a folder or PostgreSQL)
+ * and the folder store that still holds the registry, logged models and artifacts.
+ */
+export interface AgentStores {
+  tracking: TrackingStore;
+  files: FileStore;
+}
+
 /** Registers the tracking API on `app` (under `base`, e.g. a notebook session prefix). */
-export async function registerMlflowApi(app: FastifyInstance, store: FileStore, base = '', opts: MlflowApiOptions = {}): Promise<void> {
+export async function registerMlflowApi(app: FastifyInstance, stores: AgentStores, base = '', opts: MlflowApiOptions = {}): Promise<void> {
+  const { tracking, files: store } = stores;
   for (const prefix of MLFLOW_PREFIXES) {
     await app.register(
       async (scope) => {
         recordFloatLiterals(scope);
-        await scope.register(experimentRoutes, { store });
-        await scope.register(runRoutes, { store, creation: opts.runCreation });
-        await scope.register(loggingRoutes, { store });
-        await scope.register(metricRoutes, { store });
+        await scope.register(experimentRoutes, { store: tracking });
+        await scope.register(runRoutes, { store: tracking, creation: opts.runCreation });
+        await scope.register(loggingRoutes, { store: tracking, loggedModels: store.loggedModels });
+        await scope.register(metricRoutes, { store: tracking });
         await scope.register(registeredModelRoutes, { store });
         await scope.register(modelVersionRoutes, { store });
         await scope.register(runArtifactListRoutes, { store });
-        await scope.register(loggedModelRoutes, { store });
-        await scope.register(uiRoutes, { store });
+        await scope.register(loggedModelRoutes, { store, tracking });
+        await scope.register(uiRoutes, { store: tracking, files: store });
         await scope.register(traceRoutes, { version: 2 });
       },
       { prefix: base + prefix },
@@ -53,7 +64,7 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
   }
   for (const prefix of TRACE_V3_PREFIXES) await app.register(traceRoutes, { version: 3, prefix: base + prefix });
   await registerArtifactApi(app, store, base);
-  await registerLablogApi(app, store, base);
+  await registerLablogApi(app, tracking, base);
   app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get(`${base}/version`, async (_req, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
 }

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { runArtifacts } from '../artifacts/ArtifactArea.js';
 import { invalidParameter, MlflowError, type ErrorCode } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { pythonJsonDumps } from './pythonJson.js';
 import { wireRun } from './wire.js';
 
@@ -24,7 +25,7 @@ function pairs(list: unknown): Array<{ key: string; value: string }> {
 }
 
 /** Registers the UI endpoints under a tracking API prefix. */
-export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+export const uiRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; files: FileStore }> = async (app, { store, files }) => {
   app.post('/experiments/search-datasets', { schema: { body: U.SearchDatasets } }, async (req) => {
     const ids = Array.isArray(req.body.experiment_ids) ? (req.body.experiment_ids as unknown[]).map(String) : [];
     if (ids.length === 0) throw invalidParameter('SearchDatasets request must specify at least one experiment_id.');
@@ -33,7 +34,7 @@ export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (
     }
     const seen = new Set<string>();
     const summaries = [];
-    for (const run of store.runsOf(ids)) {
+    for (const run of await allRuns(store, ids)) {
       for (const input of run.inputs) {
         const context = input.tags?.find((t) => t.key === DATASET_CONTEXT_TAG)?.value;
         const summary = { experiment_id: run.info.experiment_id, name: input.dataset.name, digest: input.dataset.digest, ...(context !== undefined ? { context } : {}) };
@@ -77,7 +78,7 @@ export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (
       columns: [...promptParameters.map((p) => p.key), 'prompt', 'output', ...outputParameters.map((p) => p.key)],
       data: [[...promptParameters.map((p) => p.value), b.model_input, b.model_output ?? null, ...outputParameters.map((p) => p.value)]],
     };
-    const area = runArtifacts(store, runId);
+    const area = runArtifacts(files, runId);
     const rel = ['eval_results_table.json'];
     const size = await area.folder.write(rel, Readable.from([Buffer.from(pythonJsonDumps(table))]));
     area.changed(rel, size);
@@ -100,3 +101,15 @@ export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (
   app.get('/gateway-proxy', { schema: { querystring: U.GatewayProxy } }, async (req) => gateway(req.query, 'GET'));
   app.post('/gateway-proxy', { schema: { body: U.GatewayProxy } }, async (req) => gateway(req.body, 'POST'));
 };
+
+/** Every run of the experiments, whatever its lifecycle, page by page. */
+async function allRuns(store: TrackingStore, experimentIds: readonly string[]) {
+  const runs = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await store.searchRuns(experimentIds, { viewType: 'ALL', maxResults: 50_000, pageToken });
+    runs.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return runs;
+}

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DatasetInput, RunStatus } from '@lablog/schema';
+import type { DatasetInput } from '@lablog/schema';
 import { alreadyExists, invalidParameter, notFound } from '../errors.js';
 import { LoggedModelBook } from '../loggedModels/LoggedModelBook.js';
 import { ModelRegistry } from '../registry/ModelRegistry.js';
@@ -29,40 +29,17 @@ import { writeBatch } from './runBatch.js';
 import { RunTable } from './RunTable.js';
 import { hasKey, setKey } from './keyedRecord.js';
 import { StoredRun, type BatchClaim } from './StoredRun.js';
+import { LocalChangeFeed } from './ChangeFeed.js';
+import type { Batch, NewRun, RunUpdate } from './TrackingStore.js';
+import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from './logModelHistory.js';
 
 export { RUN_NAME_TAG };
-
-/** Fields of a new run. */
-export interface NewRun {
-  /** The id to give the run (a client's own); creating it again returns the existing run. */
-  runId?: string | undefined;
-  experimentId: string;
-  userId: string;
-  runName: string;
-  startTime: number;
-  tags: Record<string, string>;
-}
-
-/** Changes to a run's info. */
-export interface RunUpdate {
-  status?: RunStatus;
-  endTime?: number;
-  runName?: string;
-}
-
-/** A batch of values for one run. Params and tags are already checked and truncated. */
-export interface Batch {
-  metrics: MetricPoint[];
-  params: Record<string, string>;
-  tags: Record<string, string>;
-}
-
-/** Listener of committed changes. */
-export type StoreListener = (event: StoreEvent) => void;
+export type { Batch, NewRun, RunUpdate };
 
 /** The file store. */
 export class FileStore {
-  private readonly listeners = new Set<StoreListener>();
+  /** Every committed change, numbered in commit order (this agent's lifetime is its epoch). */
+  readonly feed = new LocalChangeFeed();
   private readonly creating = new Map<string, Promise<RunDoc>>();
   private closed = false;
 
@@ -111,14 +88,8 @@ export class FileStore {
     this.lock.announce(url);
   }
 
-  /** Registers a listener of committed changes; returns the function that removes it. */
-  subscribe(listener: StoreListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   private emit(event: StoreEvent): void {
-    for (const l of this.listeners) l(event);
+    this.feed.publish(event);
   }
 
   // ---- experiments -------------------------------------------------------------------
@@ -279,8 +250,21 @@ export class FileStore {
     this.emit({ type: 'tags', run_id: runId, experiment_id: doc.info.experiment_id, tags: {}, deleted: [key] });
   }
 
+  /**
+   * Appends `model` to the run's log-model history tag; the history is read and written under
+   * the run's write queue, so two models logged at once both stay.
+   */
+  async logModel(runId: string, model: object): Promise<void> {
+    let history = '';
+    const doc = await this.activeRun(runId).update((d) => {
+      history = appendLoggedModel(d.tags[LOG_MODEL_HISTORY_TAG], model);
+      setKey(d.tags, LOG_MODEL_HISTORY_TAG, history);
+    });
+    this.emit({ type: 'tags', run_id: runId, experiment_id: doc.info.experiment_id, tags: { [LOG_MODEL_HISTORY_TAG]: history } });
+  }
+
   /** Records dataset inputs; a dataset already logged with the same name and digest is not doubled. */
-  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+  async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
     let added: DatasetInput[] = [];
     const run = this.activeRun(runId);
     const doc = await run.update((d) => {
