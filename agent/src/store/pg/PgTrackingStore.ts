@@ -1,7 +1,479 @@
-/** The PostgreSQL engine of TrackingStore; filled in by the next commit. */
-export class PgTrackingStore {
-  /** @throws always, for now */
-  static open(_uri: string): Promise<never> {
-    return Promise.reject(new Error('the PostgreSQL store is not built yet'));
+/**
+ * The PostgreSQL engine of `TrackingStore` (`lablog serve --store postgresql://…`): several
+ * agents on one database are one server. Each operation is one transaction; every rule that
+ * reads existing state reads it under a row lock (`FOR UPDATE` on the run or experiment) or a
+ * constraint (unique experiment names, one row per run id), so it holds across agents. The
+ * changes a transaction makes are numbered into the events table inside it (see PgChangeFeed):
+ * acknowledged means committed, and every agent's feed delivers it in commit order.
+ *
+ * Metric points go in with one multi-row insert per batch (unnest of arrays), the latest value
+ * per key is upserted in the same statement set, and histories, downsampling and searches run
+ * in SQL (runSearchSql, pgDownsample).
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
+import { alreadyExists, invalidParameter, notFound } from '../../errors.js';
+import { parseFilter } from '../../search/filterParser.js';
+import { parseOrderBy } from '../../search/orderBy.js';
+import { checkMaxResults, decodePageToken, encodePageToken } from '../../search/pageToken.js';
+import { searchExperiments } from '../../search/searchExperiments.js';
+import { encodePoint } from '../MetricLog.js';
+import type { BatchOrigin } from '../MetricLog.js';
+import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
+import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
+import { randomRunName } from '../runNames.js';
+import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from '../TrackingStore.js';
+import { encodeEvent } from './eventCodec.js';
+import { migrate } from './migrations.js';
+import { EVENTS_CHANNEL, PgChangeFeed } from './PgChangeFeed.js';
+import { pgDownsample } from './pgDownsample.js';
+import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
+import { runSearchSql } from './runSearchSql.js';
+
+/** The advisory lock writers number events under ("events" in ASCII). */
+const EVENTS_LOCK = 0x6576656e7473;
+/** Connections the agent opens at most (the feed's LISTEN connection aside). */
+const POOL_SIZE = 8;
+/** Events kept for viewers that resume; older ones are trimmed every minute. */
+const EVENTS_KEPT = 200_000;
+
+/** A transaction's work: it returns a value and lists the changes it made. */
+type Work<T> = (c: pg.PoolClient, changed: StoreEvent[]) => Promise<T>;
+
+/** The PostgreSQL tracking store. */
+export class PgTrackingStore implements TrackingStore {
+  readonly engine = 'postgresql';
+  private readonly trim: NodeJS.Timeout;
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly feed: PgChangeFeed,
+  ) {
+    this.trim = setInterval(() => {
+      void this.pool.query('DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - $1', [EVENTS_KEPT]).catch(() => undefined);
+    }, 60_000);
+    this.trim.unref();
   }
+
+  /**
+   * Connects, applies the migrations the database lacks and starts the change feed.
+   * @param uri `postgresql://user@host:port/db` (libpq's URI; the password is best in PGPASSWORD or ~/.pgpass)
+   */
+  static async open(uri: string): Promise<PgTrackingStore> {
+    const pool = new pg.Pool({ connectionString: uri, max: POOL_SIZE, types: PG_TYPES });
+    // an idle client that loses its connection must not crash the agent; the next query reconnects
+    pool.on('error', () => undefined);
+    try {
+      const c = await pool.connect();
+      try {
+        await migrate(c);
+      } finally {
+        c.release();
+      }
+      const { rows } = await pool.query<{ value: string }>("SELECT value FROM lablog_meta WHERE key = 'database_id'");
+      const feed = await PgChangeFeed.open(pool, () => new pg.Client({ connectionString: uri, types: PG_TYPES }), `pg-${rows[0]!.value}`);
+      return new PgTrackingStore(pool, feed);
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction. The changes it lists are numbered into the events table last
+   * (under the numbering lock, held only until the commit), then the feed reads them.
+   */
+  private async tx<T>(work: Work<T>): Promise<T> {
+    const c = await this.pool.connect();
+    let result: T;
+    const changed: StoreEvent[] = [];
+    try {
+      await c.query('BEGIN');
+      result = await work(c, changed);
+      if (changed.length > 0) {
+        await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK]);
+        await c.query(
+          `WITH top AS (SELECT coalesce(max(seq), 0) AS s FROM events)
+           INSERT INTO events (seq, body) SELECT top.s + u.n, u.body FROM top, unnest($1::text[]) WITH ORDINALITY AS u(body, n)`,
+          [changed.map(encodeEvent)],
+        );
+        await c.query(`NOTIFY ${EVENTS_CHANNEL}`);
+      }
+      await c.query('COMMIT');
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw translate(err);
+    } finally {
+      c.release();
+    }
+    if (changed.length > 0) void this.feed.poll().catch(() => undefined);
+    return result;
+  }
+
+  // ---- experiments
+
+  async createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
+    return this.tx(async (c, changed) => {
+      // ids a lablog import took are skipped
+      let id: string;
+      do id = String((await c.query<{ id: number }>("SELECT nextval('experiment_ids') AS id")).rows[0]!.id);
+      while ((await c.query('SELECT 1 FROM experiments WHERE experiment_id = $1', [id])).rowCount);
+      const now = Date.now();
+      const { rows } = await c.query<ExperimentRow>(
+        `INSERT INTO experiments VALUES ($1, $2, $3, 'active', $4, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING *`,
+        [id, name, artifactLocation || `mlflow-artifacts:/${id}`, now, tags],
+      );
+      if (rows.length === 0) throw alreadyExists(`Experiment(name=${name}) already exists.`);
+      const e = experimentRecord(rows[0]!);
+      changed.push({ type: 'experiment', experiment: e });
+      return e;
+    });
+  }
+
+  async getExperiment(id: string): Promise<ExperimentRecord> {
+    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [id]);
+    if (rows.length === 0) throw notFound(`No Experiment with id=${id} exists`);
+    return experimentRecord(rows[0]!);
+  }
+
+  async getExperimentByName(name: string): Promise<ExperimentRecord | null> {
+    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments WHERE name = $1', [name]);
+    return rows.length === 0 ? null : experimentRecord(rows[0]!);
+  }
+
+  async searchExperiments(req: SearchRequest): Promise<Page<ExperimentRecord>> {
+    // experiments are few (hundreds): filtered by the shared in-memory rules over one read
+    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments ORDER BY creation_time, experiment_id');
+    const r = searchExperiments(rows.map(experimentRecord), definedOnly(req));
+    return r.nextPageToken === undefined ? { items: r.experiments } : { items: r.experiments, nextPageToken: r.nextPageToken };
+  }
+
+  /** Changes one experiment under its row lock; `change` checks and returns the columns to set. */
+  private changeExperiment(id: string, change: (e: ExperimentRecord) => Partial<ExperimentRecord>): Promise<void> {
+    return this.tx(async (c, changed) => {
+      const { rows } = await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1 FOR UPDATE', [id]);
+      if (rows.length === 0) throw notFound(`No Experiment with id=${id} exists`);
+      const next = { ...experimentRecord(rows[0]!), ...change(experimentRecord(rows[0]!)), last_update_time: Date.now() };
+      await c.query('UPDATE experiments SET name = $2, lifecycle_stage = $3, tags = $4, last_update_time = $5 WHERE experiment_id = $1', [
+        id,
+        next.name,
+        next.lifecycle_stage,
+        next.tags,
+        next.last_update_time,
+      ]);
+      changed.push({ type: 'experiment', experiment: next });
+    });
+  }
+
+  async renameExperiment(id: string, newName: string): Promise<void> {
+    if (!newName) throw invalidParameter('The experiment name must not be empty.');
+    await this.changeExperiment(id, (e) => {
+      if (e.lifecycle_stage !== 'active') throw invalidParameter(`Cannot rename a non-active experiment ${id}.`);
+      return { name: newName };
+    });
+  }
+
+  async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    if (stage === 'deleted' && id === '0') throw invalidParameter("Cannot delete the default experiment '0'.");
+    await this.changeExperiment(id, () => ({ lifecycle_stage: stage }));
+  }
+
+  async setExperimentTag(id: string, key: string, value: string): Promise<void> {
+    await this.changeExperiment(id, (e) => {
+      if (e.lifecycle_stage !== 'active') throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${e.lifecycle_stage}.`);
+      return { tags: withKey(e.tags, key, value) };
+    });
+  }
+
+  async deleteExperimentTag(id: string, key: string): Promise<void> {
+    await this.changeExperiment(id, (e) => {
+      if (!Object.hasOwn(e.tags, key)) throw notFound(`No tag with name: ${key} in experiment with id ${id}`);
+      const tags = { ...e.tags };
+      delete tags[key];
+      return { tags };
+    });
+  }
+
+  // ---- runs
+
+  async createRun(spec: NewRun): Promise<RunDoc> {
+    return this.tx(async (c, changed) => {
+      const { rows: exps } = await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1 FOR SHARE', [spec.experimentId]);
+      if (exps.length === 0) throw notFound(`No Experiment with id=${spec.experimentId} exists`);
+      const exp = experimentRecord(exps[0]!);
+      if (exp.lifecycle_stage !== 'active') throw invalidParameter(`Could not create run under non-active experiment with ID ${exp.experiment_id}.`);
+      const runId = spec.runId ?? randomUUID().replaceAll('-', '');
+      const runName = spec.runName || spec.tags[RUN_NAME_TAG] || randomRunName();
+      const tags = withKey(spec.tags, RUN_NAME_TAG, runName);
+      const artifactUri = `${exp.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`;
+      const { rows } = await c.query<RunRow>(
+        `INSERT INTO runs (run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage, params, tags, inputs)
+         VALUES ($1, $2, $3, $4, 'RUNNING', $5, NULL, $6, 'active', '{}', $7, '[]') ON CONFLICT (run_id) DO NOTHING RETURNING *`,
+        [runId, exp.experiment_id, runName, spec.userId, spec.startTime, artifactUri, tags],
+      );
+      if (rows.length === 0) {
+        // the client's own id again: the run it created before
+        const existing = await this.lockRun(c, runId);
+        if (existing.experiment_id !== exp.experiment_id) throw invalidParameter(`Run ${runId} already exists in experiment ${existing.experiment_id}.`);
+        return (await runRecords(c, [existing]))[0]!;
+      }
+      const doc = runRecord(rows[0]!, []);
+      changed.push({ type: 'run', run: doc });
+      return doc;
+    });
+  }
+
+  /** The run's row, locked until the transaction ends. @throws RESOURCE_DOES_NOT_EXIST */
+  private async lockRun(c: pg.PoolClient, runId: string, mustBeActive = false): Promise<RunRow> {
+    const { rows } = await c.query<RunRow>('SELECT * FROM runs WHERE run_id = $1 FOR UPDATE', [runId]);
+    const row = rows[0];
+    if (!row) throw notFound(`Run with id=${runId} not found`);
+    if (mustBeActive && row.lifecycle_stage !== 'active') {
+      throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
+    }
+    return row;
+  }
+
+  async getRun(runId: string): Promise<RunDoc> {
+    const { rows } = await this.pool.query<RunRow>('SELECT * FROM runs WHERE run_id = $1', [runId]);
+    if (rows.length === 0) throw notFound(`Run with id=${runId} not found`);
+    return (await runRecords(this.pool, rows))[0]!;
+  }
+
+  private async ridOf(runId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ rid: number }>('SELECT rid FROM runs WHERE run_id = $1', [runId]);
+    if (rows.length === 0) throw notFound(`Run with id=${runId} not found`);
+    return rows[0]!.rid;
+  }
+
+  async updateRun(runId: string, update: RunUpdate): Promise<RunDoc> {
+    return this.tx(async (c, changed) => {
+      const row = await this.lockRun(c, runId, true);
+      const next: RunRow = { ...row };
+      if (update.status !== undefined) next.status = update.status;
+      if (update.endTime !== undefined) next.end_time = update.endTime;
+      if (update.runName) {
+        next.run_name = update.runName;
+        next.tags = withKey(row.tags, RUN_NAME_TAG, update.runName);
+      }
+      await c.query('UPDATE runs SET status = $2, end_time = $3, run_name = $4, tags = $5 WHERE rid = $1', [row.rid, next.status, next.end_time, next.run_name, next.tags]);
+      const doc = (await runRecords(c, [next]))[0]!;
+      changed.push({ type: 'run', run: doc });
+      return doc;
+    });
+  }
+
+  async setRunLifecycle(runId: string, stage: 'active' | 'deleted'): Promise<void> {
+    await this.tx(async (c, changed) => {
+      const row = await this.lockRun(c, runId);
+      await c.query('UPDATE runs SET lifecycle_stage = $2 WHERE rid = $1', [row.rid, stage]);
+      changed.push({ type: 'run', run: runRecord({ ...row, lifecycle_stage: stage }, []) });
+    });
+  }
+
+  async searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
+    // every part is checked before the database is asked, in the file engine's order
+    const size = checkMaxResults(req.maxResults);
+    const offset = decodePageToken(req.pageToken);
+    const clauses = parseFilter(req.filter, 'run');
+    const order = (req.orderBy ?? []).map((o) => parseOrderBy(o, 'run'));
+    const q = runSearchSql({ experimentIds, clauses, order, viewType: req.viewType ?? 'ACTIVE_ONLY', offset, limit: size + 1 });
+    const { rows: picked } = await this.pool.query<{ rid: number }>(q.text, q.values);
+    const rids = picked.slice(0, size).map((r) => r.rid);
+    const { rows } = await this.pool.query<RunRow>('SELECT * FROM runs WHERE rid = ANY($1::int8[])', [rids]);
+    const byRid = new Map(rows.map((r) => [r.rid, r]));
+    const items = await runRecords(this.pool, rids.map((rid) => byRid.get(rid)!).filter(Boolean));
+    return picked.length > size ? { items, nextPageToken: encodePageToken(offset + size) } : { items };
+  }
+
+  // ---- logging
+
+  async logBatch(runId: string, batch: Batch, origin?: BatchOrigin): Promise<void> {
+    await this.tx(async (c, changed) => {
+      const row = await this.lockRun(c, runId, true);
+      if (origin) {
+        const { rows } = await c.query<{ seq: number }>('SELECT seq FROM client_batches WHERE rid = $1 AND client = $2', [row.rid, origin.client]);
+        // sent again after a reconnect: it was committed before (the run's lock orders us after it)
+        if (rows.length > 0 && rows[0]!.seq >= origin.seq) return;
+        await c.query('INSERT INTO client_batches VALUES ($1, $2, $3) ON CONFLICT (rid, client) DO UPDATE SET seq = EXCLUDED.seq', [row.rid, origin.client, origin.seq]);
+      }
+      const { run_id, experiment_id } = row;
+      const params: Record<string, string> = {};
+      for (const [key, value] of Object.entries(batch.params)) {
+        const old = Object.hasOwn(row.params, key) ? row.params[key] : undefined;
+        if (old === undefined) Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
+        else if (old !== value) {
+          throw invalidParameter(
+            `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for run ID='${run_id}'. Attempted logging new value '${value}'.`,
+          );
+        }
+      }
+      const tagKeys = Object.keys(batch.tags);
+      if (Object.keys(params).length > 0 || tagKeys.length > 0) {
+        const name = Object.hasOwn(batch.tags, RUN_NAME_TAG) ? batch.tags[RUN_NAME_TAG] : undefined;
+        await c.query('UPDATE runs SET params = params || $2, tags = tags || $3, run_name = coalesce(nullif($4, \'\'), run_name) WHERE rid = $1', [row.rid, params, batch.tags, name ?? null]);
+      }
+      if (batch.metrics.length > 0) await insertPoints(c, row.rid, batch.metrics);
+      if (Object.keys(params).length > 0) changed.push({ type: 'params', run_id, experiment_id, params });
+      if (tagKeys.length > 0) changed.push({ type: 'tags', run_id, experiment_id, tags: batch.tags });
+      if (batch.metrics.length > 0) changed.push({ type: 'metrics', run_id, experiment_id, metrics: batch.metrics, lines: batch.metrics.map(encodePoint).join('') });
+    });
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.tx(async (c, changed) => {
+      const row = await this.lockRun(c, runId, true);
+      if (!Object.hasOwn(row.tags, key)) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+      await c.query('UPDATE runs SET tags = tags - $2::text WHERE rid = $1', [row.rid, key]);
+      changed.push({ type: 'tags', run_id: runId, experiment_id: row.experiment_id, tags: {}, deleted: [key] });
+    });
+  }
+
+  async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
+    await this.tx(async (c, changed) => {
+      const row = await this.lockRun(c, runId, true);
+      const known = new Set(row.inputs.map(inputKey));
+      const added = inputs.filter((i) => {
+        const k = inputKey(i);
+        if (known.has(k)) return false;
+        known.add(k);
+        return true;
+      });
+      if (added.length === 0) return;
+      await c.query('UPDATE runs SET inputs = inputs || $2::jsonb WHERE rid = $1', [row.rid, JSON.stringify(added)]);
+      changed.push({ type: 'inputs', run_id: runId, experiment_id: row.experiment_id, inputs: added });
+    });
+  }
+
+  async logModel(runId: string, model: object): Promise<void> {
+    await this.tx(async (c, changed) => {
+      const row = await this.lockRun(c, runId, true);
+      const history = appendLoggedModel(Object.hasOwn(row.tags, LOG_MODEL_HISTORY_TAG) ? row.tags[LOG_MODEL_HISTORY_TAG] : undefined, model);
+      const tags = withKey({}, LOG_MODEL_HISTORY_TAG, history);
+      await c.query('UPDATE runs SET tags = tags || $2 WHERE rid = $1', [row.rid, tags]);
+      changed.push({ type: 'tags', run_id: runId, experiment_id: row.experiment_id, tags });
+    });
+  }
+
+  async logOutputs(runId: string, outputs: readonly ModelOutputRecord[]): Promise<void> {
+    await this.tx(async (c, changed) => {
+      const row = await this.lockRun(c, runId, true);
+      const recorded = [...(row.model_outputs ?? [])];
+      let added = 0;
+      for (const o of outputs) {
+        if (recorded.some((r) => r.model_id === o.model_id && r.step === o.step)) continue;
+        recorded.push(o);
+        added++;
+      }
+      if (added === 0) return;
+      await c.query('UPDATE runs SET model_outputs = $2::jsonb WHERE rid = $1', [row.rid, JSON.stringify(recorded)]);
+      changed.push({ type: 'run', run: (await runRecords(c, [{ ...row, model_outputs: recorded }]))[0]! });
+    });
+  }
+
+  // ---- metric reads
+
+  async metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
+    const rid = await this.ridOf(runId);
+    const page = range ? ' LIMIT $3 OFFSET $4' : '';
+    const { rows } = await this.pool.query<{ value: number; ts: number; step: number }>(
+      `SELECT value, ts, step FROM metrics WHERE rid = $1 AND key = $2 ORDER BY step, ts${page}`,
+      range ? [rid, key, range.limit, range.offset] : [rid, key],
+    );
+    return rows.map((r) => ({ key, value: r.value, timestamp: r.ts, step: r.step }));
+  }
+
+  async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
+    return pgDownsample(this.pool, await this.ridOf(runId), key, req);
+  }
+
+  // ---- live
+
+  async scopeState(scope: Scope): Promise<ScopeState> {
+    const c = await this.pool.connect();
+    try {
+      // one snapshot of the database: the state and the last event seq agree
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const seq = (await c.query<{ s: number }>('SELECT coalesce(max(seq), 0)::int8 AS s FROM events')).rows[0]!.s;
+      let exps: ExperimentRow[];
+      let runs: RunRow[];
+      if (scope.kind === 'all') {
+        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments ORDER BY creation_time, experiment_id')).rows;
+        runs = (await c.query<RunRow>('SELECT * FROM runs ORDER BY rid')).rows;
+      } else if (scope.kind === 'experiment') {
+        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [scope.experiment_id])).rows;
+        if (exps.length === 0) throw notFound(`No Experiment with id=${scope.experiment_id} exists`);
+        runs = (await c.query<RunRow>('SELECT * FROM runs WHERE experiment_id = $1 ORDER BY rid', [scope.experiment_id])).rows;
+      } else {
+        runs = (await c.query<RunRow>('SELECT * FROM runs WHERE run_id = $1', [scope.run_id])).rows;
+        if (runs.length === 0) throw notFound(`Run with id=${scope.run_id} not found`);
+        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [runs[0]!.experiment_id])).rows;
+      }
+      const docs = await runRecords(c, runs);
+      await c.query('COMMIT');
+      return { seq, experiments: exps.map(experimentRecord), runs: docs };
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.trim);
+    await this.feed.close();
+    await this.pool.end();
+  }
+}
+
+/**
+ * Adds points to a run in one statement, and keeps the latest value per key: highest step,
+ * then newest timestamp, the later logged on a tie (MLflow's rule; see records.isNewer).
+ */
+async function insertPoints(c: pg.PoolClient, rid: number, points: readonly MetricPoint[]): Promise<void> {
+  const keys = points.map((p) => p.key);
+  const steps = points.map((p) => p.step);
+  const stamps = points.map((p) => p.timestamp);
+  // non-finite values travel as PostgreSQL's float8 words
+  const values = points.map((p) => (Number.isFinite(p.value) ? p.value : Number.isNaN(p.value) ? 'NaN' : p.value > 0 ? 'Infinity' : '-Infinity'));
+  await c.query(
+    `WITH pts AS (SELECT * FROM unnest($2::text[], $3::int8[], $4::int8[], $5::float8[]) WITH ORDINALITY AS u(key, step, ts, value, n)),
+          ins AS (INSERT INTO metrics (rid, key, step, ts, value) SELECT $1, key, step, ts, value FROM pts ORDER BY n)
+     INSERT INTO latest_metrics (rid, key, value, ts, step)
+       SELECT DISTINCT ON (key) $1, key, value, ts, step FROM pts ORDER BY key, step DESC, ts DESC, n DESC
+     ON CONFLICT (rid, key) DO UPDATE SET value = EXCLUDED.value, ts = EXCLUDED.ts, step = EXCLUDED.step
+       WHERE (EXCLUDED.step, EXCLUDED.ts) >= (latest_metrics.step, latest_metrics.ts)`,
+    [rid, keys, steps, stamps, values],
+  );
+}
+
+/** MLflow errors for constraint violations a rule relies on. */
+function translate(err: unknown): unknown {
+  const e = err as { code?: string; constraint?: string; detail?: string };
+  if (e.code === '23505' && e.constraint === 'experiments_name_key') {
+    const name = /\(name\)=\((.*)\)/.exec(e.detail ?? '')?.[1] ?? '';
+    return alreadyExists(`Experiment(name=${name}) already exists.`);
+  }
+  return err;
+}
+
+/** A copy of `rec` with `key` set as an own property, whatever the key. */
+function withKey(rec: Readonly<Record<string, string>>, key: string, value: string): Record<string, string> {
+  const out = { ...rec };
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function inputKey(i: DatasetInput): string {
+  const ctx = (i.tags ?? []).map((t) => `${t.key}=${t.value}`).sort().join('&');
+  return `${i.dataset.name}\u0000${i.dataset.digest}\u0000${ctx}`;
+}
+
+function definedOnly(req: SearchRequest) {
+  return Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) as Parameters<typeof searchExperiments>[1];
 }
