@@ -93,13 +93,15 @@ export class PgTrackingStore implements TrackingStore {
       await c.query('BEGIN');
       result = await work(c, changed);
       if (changed.length > 0) {
+        // the numbering lock first, in a statement of its own: the insert's snapshot, taken
+        // when its statement starts, then sees every event committed before the lock was ours
         await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK]);
         await c.query(
           `WITH top AS (SELECT coalesce(max(seq), 0) AS s FROM events)
-           INSERT INTO events (seq, body) SELECT top.s + u.n, u.body FROM top, unnest($1::text[]) WITH ORDINALITY AS u(body, n)`,
+           INSERT INTO events (seq, body) SELECT top.s + u.n, u.body FROM top, unnest($1::text[]) WITH ORDINALITY AS u(body, n)
+           RETURNING pg_notify('${EVENTS_CHANNEL}', '')`,
           [changed.map(encodeEvent)],
         );
-        await c.query(`NOTIFY ${EVENTS_CHANNEL}`);
       }
       await c.query('COMMIT');
     } catch (err) {
