@@ -31,7 +31,7 @@ export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; tr
   app.post('/logged-models', { schema: { body: L.CreateLoggedModel } }, async (req) => {
     const b = req.body;
     const doc = await models.create({
-      experimentId: b.experiment_id,
+      experiment: await tracking.getExperiment(b.experiment_id),
       name: b.name,
       modelType: b.model_type,
       sourceRunId: b.source_run_id,

@@ -42,6 +42,8 @@ export class FileStore {
   readonly feed = new LocalChangeFeed();
   private readonly creating = new Map<string, Promise<RunDoc>>();
   private closed = false;
+  /** Runs another tracking engine keeps (see `followRuns`). */
+  private foreign: ((runId: string) => RunDoc | undefined) | null = null;
 
   private constructor(
     readonly dir: string,
@@ -71,7 +73,7 @@ export class FileStore {
       await removeLeftovers(dir);
       const registry = await ModelRegistry.open(dir, (change) => store.emit({ type: 'registry', ...change }));
       const experiments = await ExperimentBook.open(dir);
-      const loggedModels = await LoggedModelBook.open(dir, experiments);
+      const loggedModels = await LoggedModelBook.open(dir);
       const committer = new GroupCommitter();
       // crash recovery runs on every open: each metric log is reconciled with its run's summary
       const runs = await RunTable.load(join(dir, 'runs'), committer);
@@ -110,9 +112,22 @@ export class FileStore {
 
   // ---- runs --------------------------------------------------------------------------
 
+  /**
+   * When the runs live in another tracking engine (PostgreSQL), the code that still reads runs
+   * here — artifacts, the registry's model sources, notebook snapshots — finds them through
+   * `lookup`; their artifact files stay in this folder, under `runs/<run_id>/artifacts/`.
+   */
+  followRuns(lookup: (runId: string) => RunDoc | undefined): void {
+    this.foreign = lookup;
+  }
+
   /** A run's document. @throws RESOURCE_DOES_NOT_EXIST */
   getRun(runId: string): RunDoc {
-    return this.stored(runId).doc;
+    const mine = this.runs.get(runId);
+    if (mine) return mine.doc;
+    const other = this.foreign?.(runId);
+    if (other) return other;
+    throw notFound(`Run with id=${runId} not found`);
   }
 
   private stored(runId: string): StoredRun {
@@ -334,6 +349,8 @@ export class FileStore {
 
   /** The folder holding a run's artifact files. @throws RESOURCE_DOES_NOT_EXIST */
   artifactDir(runId: string): string {
+    const mine = this.runs.get(runId);
+    if (!mine && this.foreign?.(runId) && RUN_ID_RE.test(runId)) return join(this.dir, 'runs', runId, 'artifacts');
     return join(this.stored(runId).dir, 'artifacts');
   }
 

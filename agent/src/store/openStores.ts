@@ -32,7 +32,13 @@ export async function openStores(uri: string, filesDir: string): Promise<OpenSto
   const { PgTrackingStore } = await import('./pg/PgTrackingStore.js');
   const files = await FileStore.open(filesDir);
   try {
-    return { tracking: await PgTrackingStore.open(uri), files };
+    const tracking = await PgTrackingStore.open(uri);
+    files.followRuns(await tracking.runLookup());
+    // what the folder store commits (artifacts, the registry) joins the database's feed, for every agent's viewers
+    files.feed.subscribe(({ event }) => {
+      if (event.type === 'artifact' || event.type === 'registry') void tracking.announce(event).catch(() => undefined);
+    });
+    return { tracking, files };
   } catch (err) {
     await files.close();
     throw err;

@@ -110,7 +110,9 @@ export class PgTrackingStore implements TrackingStore {
     } finally {
       c.release();
     }
-    if (changed.length > 0) void this.feed.poll().catch(() => undefined);
+    // delivered on this agent before the caller is answered, as the file engine does: a viewer
+    // here sees a change no later than its writer's reply
+    if (changed.length > 0) await this.feed.poll().catch(() => undefined);
     return result;
   }
 
@@ -389,6 +391,35 @@ export class PgTrackingStore implements TrackingStore {
 
   async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
     return pgDownsample(this.pool, await this.ridOf(runId), key, req);
+  }
+
+  // ---- what the folder store still keeps
+
+  /**
+   * Records a change made outside this store (an artifact written, a registry change) in the
+   * feed, so that viewers on every agent see it in order with the rest.
+   */
+  async announce(event: StoreEvent): Promise<void> {
+    await this.tx(async (_c, changed) => {
+      changed.push(event);
+    });
+  }
+
+  /**
+   * A lookup of every run's info, for the folder store's readers (artifacts, model sources,
+   * notebook snapshots), which read runs synchronously: loaded once, then kept by the feed.
+   */
+  async runLookup(): Promise<(runId: string) => RunDoc | undefined> {
+    const infos = new Map<string, RunDoc>();
+    const keep = (doc: RunDoc) => infos.set(doc.info.run_id, { info: doc.info, params: {}, tags: {}, inputs: [], latest_metrics: {}, metrics_bytes: 0 });
+    this.feed.subscribe(({ event }) => {
+      if (event.type === 'run') keep(event.run);
+    });
+    const { rows } = await this.pool.query<RunRow>(
+      `SELECT rid, run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage, '{}'::jsonb AS params, '{}'::jsonb AS tags, '[]'::jsonb AS inputs, NULL AS model_outputs FROM runs`,
+    );
+    for (const r of rows) if (!infos.has(r.run_id)) keep(runRecord(r, []));
+    return (runId) => infos.get(runId);
   }
 
   // ---- live
