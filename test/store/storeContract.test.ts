@@ -106,6 +106,23 @@ for (const engine of ENGINES) {
       assert.equal(params.constructor, 'y');
     });
 
+    test('concurrent batches: each is stored or refused on its own, and every acknowledged point is there', { skip }, async () => {
+      const { runId } = await newRun(a.url, 'concurrent');
+      await post(a.url, 'runs/log-parameter', { run_id: runId, key: 'lr', value: '0.1' });
+      const replies = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          post(a.url, 'runs/log-batch', {
+            run_id: runId,
+            params: i === 7 ? [{ key: 'lr', value: '0.9' }] : [],
+            metrics: Array.from({ length: 50 }, (_, j) => ({ key: 'm', value: i, timestamp: 1, step: i * 50 + j })),
+          }),
+        ),
+      );
+      assert.deepEqual(replies.map((r) => r.status), Array.from({ length: 30 }, (_, i) => (i === 7 ? 400 : 200)));
+      const steps = (await fullHistory(a.url, runId, 'm')).map((p) => p.step).sort((x, y) => x - y);
+      assert.deepEqual(steps, Array.from({ length: 30 * 50 }, (_, k) => k).filter((k) => Math.floor(k / 50) !== 7));
+    });
+
     test('latest metric: highest step, then newest timestamp, the later logged on a tie; NaN and ±Infinity round-trip', { skip }, async () => {
       const { runId } = await newRun(a.url, 'latest-rule');
       const batch = (metrics: unknown[]) => post(a.url, 'runs/log-batch', { run_id: runId, metrics });

@@ -38,6 +38,18 @@ const POOL_SIZE = 8;
 /** Events kept for viewers that resume; older ones are trimmed every minute. */
 const EVENTS_KEPT = 200_000;
 
+/** Most batches committed in one transaction. */
+const MAX_GROUP = 64;
+
+/** A batch waiting for its group's commit. */
+interface PendingBatch {
+  runId: string;
+  batch: Batch;
+  origin: BatchOrigin | undefined;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 /** A transaction's work: it returns a value and lists the changes it made. */
 type Work<T> = (c: pg.PoolClient, changed: StoreEvent[]) => Promise<T>;
 
@@ -46,6 +58,9 @@ export class PgTrackingStore implements TrackingStore {
   readonly engine = 'postgresql';
   private readonly trim: NodeJS.Timeout;
   private closed = false;
+  /** Batches waiting for the next group commit. */
+  private readonly batches: PendingBatch[] = [];
+  private committingBatches = false;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -294,36 +309,89 @@ export class PgTrackingStore implements TrackingStore {
 
   // ---- logging
 
-  async logBatch(runId: string, batch: Batch, origin?: BatchOrigin): Promise<void> {
-    await this.tx(async (c, changed) => {
-      const row = await this.lockRun(c, runId, true);
-      if (origin) {
-        const { rows } = await c.query<{ seq: number }>('SELECT seq FROM client_batches WHERE rid = $1 AND client = $2', [row.rid, origin.client]);
-        // sent again after a reconnect: it was committed before (the run's lock orders us after it)
-        if (rows.length > 0 && rows[0]!.seq >= origin.seq) return;
-        await c.query('INSERT INTO client_batches VALUES ($1, $2, $3) ON CONFLICT (rid, client) DO UPDATE SET seq = EXCLUDED.seq', [row.rid, origin.client, origin.seq]);
-      }
-      const { run_id, experiment_id } = row;
-      const params: Record<string, string> = {};
-      for (const [key, value] of Object.entries(batch.params)) {
-        const old = Object.hasOwn(row.params, key) ? row.params[key] : undefined;
-        if (old === undefined) Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
-        else if (old !== value) {
-          throw invalidParameter(
-            `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for run ID='${run_id}'. Attempted logging new value '${value}'.`,
-          );
-        }
-      }
-      const tagKeys = Object.keys(batch.tags);
-      if (Object.keys(params).length > 0 || tagKeys.length > 0) {
-        const name = Object.hasOwn(batch.tags, RUN_NAME_TAG) ? batch.tags[RUN_NAME_TAG] : undefined;
-        await c.query('UPDATE runs SET params = params || $2, tags = tags || $3, run_name = coalesce(nullif($4, \'\'), run_name) WHERE rid = $1', [row.rid, params, batch.tags, name ?? null]);
-      }
-      if (batch.metrics.length > 0) await insertPoints(c, row.rid, batch.metrics);
-      if (Object.keys(params).length > 0) changed.push({ type: 'params', run_id, experiment_id, params });
-      if (tagKeys.length > 0) changed.push({ type: 'tags', run_id, experiment_id, tags: batch.tags });
-      if (batch.metrics.length > 0) changed.push({ type: 'metrics', run_id, experiment_id, metrics: batch.metrics, lines: batch.metrics.map(encodePoint).join('') });
+  /**
+   * Batches are group-committed: those that arrive while a commit is under way go into the next
+   * transaction together (one commit, one WAL flush for all), each under a savepoint of its own
+   * so that one refused batch refuses only itself. Each caller is answered once its batch is
+   * committed (or refused).
+   */
+  logBatch(runId: string, batch: Batch, origin?: BatchOrigin): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.batches.push({ runId, batch, origin, resolve, reject });
+      void this.commitBatches();
     });
+  }
+
+  private async commitBatches(): Promise<void> {
+    if (this.committingBatches) return;
+    this.committingBatches = true;
+    try {
+      while (this.batches.length > 0) {
+        // in run id order, as every agent takes the runs' row locks: no two groups deadlock
+        const group = this.batches.splice(0, MAX_GROUP).sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+        let failures: unknown[];
+        try {
+          failures = await this.tx(async (c, changed) => {
+            if (group.length === 1) {
+              await this.writeBatch(c, group[0]!, changed);
+              return [undefined];
+            }
+            const out: unknown[] = [];
+            for (const item of group) {
+              await c.query('SAVEPOINT batch');
+              try {
+                const mine: StoreEvent[] = [];
+                await this.writeBatch(c, item, mine);
+                await c.query('RELEASE SAVEPOINT batch');
+                changed.push(...mine);
+                out.push(undefined);
+              } catch (err) {
+                await c.query('ROLLBACK TO SAVEPOINT batch');
+                out.push(err ?? new Error('refused'));
+              }
+            }
+            return out;
+          });
+        } catch (err) {
+          for (const item of group) item.reject(err);
+          continue;
+        }
+        group.forEach((item, i) => (failures[i] === undefined ? item.resolve() : item.reject(failures[i])));
+      }
+    } finally {
+      this.committingBatches = false;
+    }
+  }
+
+  /** Writes one batch in the group's transaction; the rules read the run under its row lock. */
+  private async writeBatch(c: pg.PoolClient, { runId, batch, origin }: PendingBatch, changed: StoreEvent[]): Promise<void> {
+    const row = await this.lockRun(c, runId, true);
+    if (origin) {
+      const { rows } = await c.query<{ seq: number }>('SELECT seq FROM client_batches WHERE rid = $1 AND client = $2', [row.rid, origin.client]);
+      // sent again after a reconnect: it was committed before (the run's lock orders us after it)
+      if (rows.length > 0 && rows[0]!.seq >= origin.seq) return;
+      await c.query('INSERT INTO client_batches VALUES ($1, $2, $3) ON CONFLICT (rid, client) DO UPDATE SET seq = EXCLUDED.seq', [row.rid, origin.client, origin.seq]);
+    }
+    const { run_id, experiment_id } = row;
+    const params: Record<string, string> = {};
+    for (const [key, value] of Object.entries(batch.params)) {
+      const old = Object.hasOwn(row.params, key) ? row.params[key] : undefined;
+      if (old === undefined) Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
+      else if (old !== value) {
+        throw invalidParameter(
+          `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for run ID='${run_id}'. Attempted logging new value '${value}'.`,
+        );
+      }
+    }
+    const tagKeys = Object.keys(batch.tags);
+    if (Object.keys(params).length > 0 || tagKeys.length > 0) {
+      const name = Object.hasOwn(batch.tags, RUN_NAME_TAG) ? batch.tags[RUN_NAME_TAG] : undefined;
+      await c.query('UPDATE runs SET params = params || $2, tags = tags || $3, run_name = coalesce(nullif($4, \'\'), run_name) WHERE rid = $1', [row.rid, params, batch.tags, name ?? null]);
+    }
+    if (batch.metrics.length > 0) await insertPoints(c, row.rid, batch.metrics);
+    if (Object.keys(params).length > 0) changed.push({ type: 'params', run_id, experiment_id, params });
+    if (tagKeys.length > 0) changed.push({ type: 'tags', run_id, experiment_id, tags: batch.tags });
+    if (batch.metrics.length > 0) changed.push({ type: 'metrics', run_id, experiment_id, metrics: batch.metrics, lines: batch.metrics.map(encodePoint).join('') });
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
