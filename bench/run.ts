@@ -20,6 +20,7 @@ import { ingestBench } from './ingestBench.js';
 import { limitsBench } from './limitsBench.js';
 import { liveBench } from './liveBench.js';
 import { storeBench } from './storeBench.js';
+import { storeEnginesBench } from './storeEnginesBench.js';
 import { printTable, type Row } from './table.js';
 
 async function withStore<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   if (!only || only === 'client') rows.push(...(await withAgentProcess((agent) => clientBench(agent.url))));
   if (!only || only === 'python-client') rows.push(...(await withAgentProcess((agent) => pythonClientBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
+  if (!only || only === 'store-engines') rows.push(...(await storeEnginesBench()));
   if (!only || only === 'experiments') rows.push(...(await withStore(experimentBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
