@@ -5,7 +5,7 @@
  * Semantics follow MLflow's SQL store: a new model is PENDING until finalized, deleting a model
  * hides it (its files stay), and params cannot change value once logged.
  */
-import type { LoggedModelStatus } from '@lablog/schema';
+import { replacesLatest, type LoggedModelStatus } from '@lablog/schema';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -183,7 +183,7 @@ export class LoggedModelBook {
         const at = kept.findIndex((k) => k.key === m.key && k.dataset_name === m.dataset_name && k.dataset_digest === m.dataset_digest);
         const old = at >= 0 ? kept[at]! : undefined;
         if (!old) kept.push(m);
-        else if (m.step > old.step || (m.step === old.step && m.timestamp >= old.timestamp)) kept[at] = m;
+        else if (replacesLatest(m, old)) kept[at] = m;
       }
     });
   }

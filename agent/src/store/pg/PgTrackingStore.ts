@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
+import { toWireDouble, type DatasetInput, type DownsampleReply, type Scope } from '@lablog/schema';
 import { alreadyExists, invalidParameter, notFound } from '../../errors.js';
 import { parseFilter } from '../../search/filterParser.js';
 import { parseOrderBy } from '../../search/orderBy.js';
@@ -534,14 +534,14 @@ export class PgTrackingStore implements TrackingStore {
 
 /**
  * Adds points to a run in one statement, and keeps the latest value per key: highest step,
- * then newest timestamp, the later logged on a tie (MLflow's rule; see records.isNewer).
+ * then newest timestamp, the later logged on a tie (the shared rule, replacesLatest in @lablog/schema).
  */
 async function insertPoints(c: pg.PoolClient, rid: number, points: readonly MetricPoint[]): Promise<void> {
   const keys = points.map((p) => p.key);
   const steps = points.map((p) => p.step);
   const stamps = points.map((p) => p.timestamp);
   // non-finite values travel as PostgreSQL's float8 words
-  const values = points.map((p) => (Number.isFinite(p.value) ? p.value : Number.isNaN(p.value) ? 'NaN' : p.value > 0 ? 'Infinity' : '-Infinity'));
+  const values = points.map((p) => toWireDouble(p.value));
   await c.query(
     `WITH pts AS (SELECT * FROM unnest($2::text[], $3::int8[], $4::int8[], $5::float8[]) WITH ORDINALITY AS u(key, step, ts, value, n)),
           ins AS (INSERT INTO metrics (rid, key, step, ts, value) SELECT $1, key, step, ts, value FROM pts ORDER BY n)

@@ -3,13 +3,14 @@
  * their points as the wire JSON lines every consumer reads (see live/liveEvents); numbers that
  * JSON cannot hold (NaN, ±Infinity in a run's latest metrics) travel as MLflow's strings.
  */
+import { toWireDouble } from '@lablog/schema';
 import { jsonToNumber } from '../jsonCodec.js';
 import type { MetricPoint, RunDoc, StoreEvent } from '../records.js';
 
 /** The events table's text for `e`. */
 export function encodeEvent(e: StoreEvent): string {
   if (e.type === 'metrics') return JSON.stringify({ type: 'metrics', run_id: e.run_id, experiment_id: e.experiment_id, lines: e.lines });
-  return JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity') : v));
+  return JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' ? toWireDouble(v) : v));
 }
 
 /** A store event from the events table's text. */
