@@ -71,20 +71,30 @@ async function newExperimentRun(url: string, name: string): Promise<{ experiment
   return { experimentId: e.body.experiment_id, runId: r.body.run.info.run_id };
 }
 
-/** Runs with metrics m0, m1 and a param, over REST, 16 at a time. */
+/** POSTs, retrying what a client retries (5xx, as the MLflow client does) a few times. */
+async function postRetrying<T>(url: string, path: string, body: unknown): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const r = await post<T>(url, path, body);
+    if (r.status === 200) return r.body;
+    if (r.status < 500 || attempt >= 5) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    await new Promise((res) => setTimeout(res, 100 * 2 ** attempt));
+  }
+}
+
+/** Runs with metrics m0, m1 and a param, over REST, 8 at a time. */
 async function fillRest(url: string, experimentId: string, from: number, to: number): Promise<void> {
   let next = from;
   const worker = async () => {
     for (let i = next++; i < to; i = next++) {
-      const run = await post<{ run: { info: { run_id: string } } }>(url, 'runs/create', { experiment_id: experimentId, run_name: `run-${i}`, start_time: 1_700_000_000_000 + i });
-      await post(url, 'runs/log-batch', {
-        run_id: run.body.run.info.run_id,
+      const run = await postRetrying<{ run: { info: { run_id: string } } }>(url, 'runs/create', { experiment_id: experimentId, run_name: `run-${i}`, start_time: 1_700_000_000_000 + i });
+      await postRetrying(url, 'runs/log-batch', {
+        run_id: run.run.info.run_id,
         metrics: [{ key: 'm0', value: Math.abs(Math.sin(i)), timestamp: 1, step: 0 }, { key: 'm1', value: Math.abs(Math.cos(i)), timestamp: 1, step: 0 }],
         params: [{ key: 'lr', value: String((i % 100) / 1000) }],
       });
     }
   };
-  await Promise.all(Array.from({ length: 16 }, worker));
+  await Promise.all(Array.from({ length: 8 }, worker));
 }
 
 /** The same runs written straight into lablog's PostgreSQL schema. */

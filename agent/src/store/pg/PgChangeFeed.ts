@@ -12,6 +12,8 @@ import { decodeEvent } from './eventCodec.js';
 
 /** The channel writers NOTIFY after adding events. */
 export const EVENTS_CHANNEL = 'lablog_events';
+/** How often the feed reads the events table without being notified. */
+const SWEEP_MS = 2000;
 /** Events read at once while catching up. */
 const READ_CHUNK = 5000;
 
@@ -22,6 +24,8 @@ export class PgChangeFeed implements ChangeFeed {
   private reading: Promise<void> | null = null;
   private again = false;
   private closed = false;
+  /** A slow poll besides LISTEN: a notification lost with its connection delays changes, never drops them. */
+  private readonly sweep: NodeJS.Timeout;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -30,6 +34,8 @@ export class PgChangeFeed implements ChangeFeed {
     start: number,
   ) {
     this.last = start;
+    this.sweep = setInterval(() => void this.poll().catch(() => undefined), SWEEP_MS);
+    this.sweep.unref();
   }
 
   /**
@@ -45,7 +51,7 @@ export class PgChangeFeed implements ChangeFeed {
     client.on('notification', () => feed.poll());
     // a lost LISTEN connection would silently stop the feed: say so rather than serve stale views
     client.on('error', (err) => {
-      if (!feed.closed) console.error(`lablog: the PostgreSQL change feed lost its connection (${err.message}); live views stop until the agent restarts`);
+      if (!feed.closed) console.error(`lablog: the PostgreSQL change feed lost its LISTEN connection (${err.message}); live views now lag up to ${SWEEP_MS / 1000} s until the agent restarts`);
     });
     return feed;
   }
@@ -95,6 +101,7 @@ export class PgChangeFeed implements ChangeFeed {
   /** Stops listening. */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweep);
     await this.reading?.catch(() => undefined);
     await this.listener.end().catch(() => undefined);
   }

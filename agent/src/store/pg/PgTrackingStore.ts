@@ -35,8 +35,13 @@ import { runSearchSql } from './runSearchSql.js';
 const EVENTS_LOCK = 0x6576656e7473;
 /** Connections the agent opens at most (the feed's LISTEN connection aside). */
 const POOL_SIZE = 8;
-/** Events kept for viewers that resume; older ones are trimmed every minute. */
+/**
+ * Events kept for viewers that resume (a metric batch's event holds its points, so the table is
+ * bounded by count and by age); older ones are trimmed every minute. A viewer further behind
+ * gets a snapshot.
+ */
 const EVENTS_KEPT = 200_000;
+const EVENTS_KEPT_FOR = '15 minutes';
 
 /** Most batches committed in one transaction. */
 const MAX_GROUP = 64;
@@ -67,7 +72,10 @@ export class PgTrackingStore implements TrackingStore {
     readonly feed: PgChangeFeed,
   ) {
     this.trim = setInterval(() => {
-      void this.pool.query('DELETE FROM events WHERE seq <= (SELECT max(seq) FROM events) - $1', [EVENTS_KEPT]).catch(() => undefined);
+      // the newest event always stays: the numbering goes on from it
+      void this.pool
+        .query(`DELETE FROM events WHERE seq < (SELECT max(seq) FROM events) AND (seq <= (SELECT max(seq) FROM events) - $1 OR at < now() - $2::interval)`, [EVENTS_KEPT, EVENTS_KEPT_FOR])
+        .catch(() => undefined);
     }, 60_000);
     this.trim.unref();
   }

@@ -90,6 +90,7 @@ export const MIGRATIONS: readonly Migration[] = [
       -- the change feed: gapless, in commit order (writers number events under one advisory lock)
       CREATE TABLE events (
         seq bigint PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
         body text NOT NULL
       );
     `,
