@@ -10,7 +10,7 @@
  * written straight into the database for both PostgreSQL servers (same rows as REST would make;
  * REST would take minutes for 100k runs there), so the figures compare searches, not fills.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +25,8 @@ import { fmt, since, type Row } from './table.js';
 const POINTS = 1_000_000;
 const BATCH = 1000;
 const WORKERS = 8;
+/** This process's descriptor limit, which the agents it starts inherit. */
+const FD_LIMIT = Number(execFileSync('sh', ['-c', 'ulimit -n']).toString().trim()) || 0;
 const SEARCH = { filter: 'metrics.m0 > 0.5', order_by: ['metrics.m1 DESC'], max_results: 100 };
 
 /** Figures of one server. */
@@ -194,8 +196,12 @@ async function lablogFigures(database: string | undefined): Promise<Figures> {
     const fill = (from: number, to: number) => (database ? fillLablogSql(database, e, from, to) : fillRest(agent.url, e, from, to));
     await fill(0, 10_000);
     f.search10k = await searchMs(agent.url, e);
-    await fill(10_000, 100_000);
-    f.search100k = await searchMs(agent.url, e);
+    // the file store keeps a descriptor open per run it wrote to: 100k runs pass this machine's
+    // limit (ulimit -n 20000) long before they are made, so it is measured only where it fits
+    if (database || FD_LIMIT > 100_000 + 1000) {
+      await fill(10_000, 100_000);
+      f.search100k = await searchMs(agent.url, e);
+    }
     return f;
   } finally {
     await stop(agent);
@@ -327,7 +333,10 @@ export async function storeEnginesBench(): Promise<Row[]> {
       row('get-history of a 1M-point metric (all pages)', 'historyMs', ms, '< 1 s', false),
       row('2,000-bucket downsample of 1M points (MLflow: get-history-bulk-interval, 2,000)', 'downsampleMs', ms, '< 100 ms', false),
       row('search 10k runs: metric filter + order_by metric, 100 results', 'search10k', ms, '-', false),
-      row('search 100k runs: metric filter + order_by metric, 100 results', 'search100k', ms, '< 100 ms', false),
+      {
+        ...row('search 100k runs: metric filter + order_by metric, 100 results', 'search100k', ms, '< 100 ms', false),
+        ...(file.search100k === undefined ? { reference: `PostgreSQL: ${vs('search100k', false) || '-'}; file store not measured: one open descriptor per run, ulimit -n ${FD_LIMIT}` } : {}),
+      },
       { figure: `point logged via agent B seen by a viewer on agent A (${cross.n}, request included)`, value: `p50 ${fmt(cross.p50, 1)} ms, p99 ${fmt(cross.p99, 1)} ms`, target: 'p99 < 50 ms' },
     ];
   } finally {

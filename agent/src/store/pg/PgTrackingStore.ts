@@ -6,33 +6,31 @@
  * changes a transaction makes are numbered into the events table inside it (see PgChangeFeed):
  * acknowledged means committed, and every agent's feed delivers it in commit order.
  *
- * Metric points go in with one multi-row insert per batch (unnest of arrays), the latest value
- * per key is upserted in the same statement set, and histories, downsampling and searches run
- * in SQL (runSearchSql, pgDownsample).
+ * Transactions and their event numbering are PgTransactions'; log batches are group-committed
+ * by PgBatchCommitter (one multi-row insert per batch, the latest value per key upserted in the
+ * same statement); histories, downsampling and searches run in SQL (runSearchSql, pgDownsample).
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { toWireDouble, type DatasetInput, type DownsampleReply, type Scope } from '@lablog/schema';
+import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
 import { alreadyExists, invalidParameter, notFound } from '../../errors.js';
 import { parseFilter } from '../../search/filterParser.js';
 import { parseOrderBy } from '../../search/orderBy.js';
 import { checkMaxResults, decodePageToken, encodePageToken } from '../../search/pageToken.js';
 import { searchExperiments } from '../../search/searchExperiments.js';
-import { encodePoint } from '../MetricLog.js';
 import type { BatchOrigin } from '../MetricLog.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
 import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
 import { randomRunName } from '../runNames.js';
 import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from '../TrackingStore.js';
-import { encodeEvent } from './eventCodec.js';
 import { migrate } from './migrations.js';
-import { EVENTS_CHANNEL, PgChangeFeed } from './PgChangeFeed.js';
+import { PgBatchCommitter } from './PgBatchCommitter.js';
+import { PgChangeFeed } from './PgChangeFeed.js';
+import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
 import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
 import { runSearchSql } from './runSearchSql.js';
 
-/** The advisory lock writers number events under ("events" in ASCII). */
-const EVENTS_LOCK = 0x6576656e7473;
 /** Connections the agent opens at most (the feed's LISTEN connection aside). */
 const POOL_SIZE = 8;
 /**
@@ -43,34 +41,20 @@ const POOL_SIZE = 8;
 const EVENTS_KEPT = 200_000;
 const EVENTS_KEPT_FOR = '15 minutes';
 
-/** Most batches committed in one transaction. */
-const MAX_GROUP = 64;
-
-/** A batch waiting for its group's commit. */
-interface PendingBatch {
-  runId: string;
-  batch: Batch;
-  origin: BatchOrigin | undefined;
-  resolve(): void;
-  reject(err: unknown): void;
-}
-
-/** A transaction's work: it returns a value and lists the changes it made. */
-type Work<T> = (c: pg.PoolClient, changed: StoreEvent[]) => Promise<T>;
-
 /** The PostgreSQL tracking store. */
 export class PgTrackingStore implements TrackingStore {
   readonly engine = 'postgresql';
   private readonly trim: NodeJS.Timeout;
   private closed = false;
-  /** Batches waiting for the next group commit. */
-  private readonly batches: PendingBatch[] = [];
-  private committingBatches = false;
+  private readonly transactions: PgTransactions;
+  private readonly batches: PgBatchCommitter;
 
   private constructor(
     private readonly pool: pg.Pool,
     readonly feed: PgChangeFeed,
   ) {
+    this.transactions = new PgTransactions(pool, feed);
+    this.batches = new PgBatchCommitter(this.transactions);
     this.trim = setInterval(() => {
       // the newest event always stays: the numbering goes on from it
       void this.pool
@@ -108,41 +92,10 @@ export class PgTrackingStore implements TrackingStore {
    * Runs `work` in a transaction. The changes it lists are numbered into the events table last
    * (under the numbering lock, held only until the commit), then the feed reads them.
    */
-  private async tx<T>(work: Work<T>): Promise<T> {
-    const c = await this.pool.connect();
-    let result: T;
-    const changed: StoreEvent[] = [];
-    try {
-      await c.query('BEGIN');
-      result = await work(c, changed);
-      if (changed.length > 0) {
-        // the numbering lock first, in a statement of its own: the insert's snapshot, taken
-        // when its statement starts, then sees every event committed before the lock was ours
-        await c.query('SELECT pg_advisory_xact_lock($1)', [EVENTS_LOCK]);
-        await c.query(
-          `WITH top AS (SELECT coalesce(max(seq), 0) AS s FROM events)
-           INSERT INTO events (seq, body) SELECT top.s + u.n, u.body FROM top, unnest($1::text[]) WITH ORDINALITY AS u(body, n)
-           RETURNING pg_notify('${EVENTS_CHANNEL}', '')`,
-          [changed.map(encodeEvent)],
-        );
-      }
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw translate(err);
-    } finally {
-      c.release();
-    }
-    // delivered on this agent before the caller is answered, as the file engine does: a viewer
-    // here sees a change no later than its writer's reply
-    if (changed.length > 0) await this.feed.poll().catch(() => undefined);
-    return result;
-  }
-
   // ---- experiments
 
   async createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
-    return this.tx(async (c, changed) => {
+    return this.transactions.run(async (c, changed) => {
       // ids a lablog import took are skipped
       let id: string;
       do id = String((await c.query<{ id: number }>("SELECT nextval('experiment_ids') AS id")).rows[0]!.id);
@@ -179,7 +132,7 @@ export class PgTrackingStore implements TrackingStore {
 
   /** Changes one experiment under its row lock; `change` checks and returns the columns to set. */
   private changeExperiment(id: string, change: (e: ExperimentRecord) => Partial<ExperimentRecord>): Promise<void> {
-    return this.tx(async (c, changed) => {
+    return this.transactions.run(async (c, changed) => {
       const { rows } = await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1 FOR UPDATE', [id]);
       if (rows.length === 0) throw notFound(`No Experiment with id=${id} exists`);
       const next = { ...experimentRecord(rows[0]!), ...change(experimentRecord(rows[0]!)), last_update_time: Date.now() };
@@ -226,7 +179,7 @@ export class PgTrackingStore implements TrackingStore {
   // ---- runs
 
   async createRun(spec: NewRun): Promise<RunDoc> {
-    return this.tx(async (c, changed) => {
+    return this.transactions.run(async (c, changed) => {
       const { rows: exps } = await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1 FOR SHARE', [spec.experimentId]);
       if (exps.length === 0) throw notFound(`No Experiment with id=${spec.experimentId} exists`);
       const exp = experimentRecord(exps[0]!);
@@ -242,7 +195,7 @@ export class PgTrackingStore implements TrackingStore {
       );
       if (rows.length === 0) {
         // the client's own id again: the run it created before
-        const existing = await this.lockRun(c, runId);
+        const existing = await lockRun(c, runId);
         if (existing.experiment_id !== exp.experiment_id) throw invalidParameter(`Run ${runId} already exists in experiment ${existing.experiment_id}.`);
         return (await runRecords(c, [existing]))[0]!;
       }
@@ -250,17 +203,6 @@ export class PgTrackingStore implements TrackingStore {
       changed.push({ type: 'run', run: doc });
       return doc;
     });
-  }
-
-  /** The run's row, locked until the transaction ends. @throws RESOURCE_DOES_NOT_EXIST */
-  private async lockRun(c: pg.PoolClient, runId: string, mustBeActive = false): Promise<RunRow> {
-    const { rows } = await c.query<RunRow>('SELECT * FROM runs WHERE run_id = $1 FOR UPDATE', [runId]);
-    const row = rows[0];
-    if (!row) throw notFound(`Run with id=${runId} not found`);
-    if (mustBeActive && row.lifecycle_stage !== 'active') {
-      throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${row.lifecycle_stage}.`);
-    }
-    return row;
   }
 
   async getRun(runId: string): Promise<RunDoc> {
@@ -276,8 +218,8 @@ export class PgTrackingStore implements TrackingStore {
   }
 
   async updateRun(runId: string, update: RunUpdate): Promise<RunDoc> {
-    return this.tx(async (c, changed) => {
-      const row = await this.lockRun(c, runId, true);
+    return this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
       const next: RunRow = { ...row };
       if (update.status !== undefined) next.status = update.status;
       if (update.endTime !== undefined) next.end_time = update.endTime;
@@ -293,8 +235,8 @@ export class PgTrackingStore implements TrackingStore {
   }
 
   async setRunLifecycle(runId: string, stage: 'active' | 'deleted'): Promise<void> {
-    await this.tx(async (c, changed) => {
-      const row = await this.lockRun(c, runId);
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId);
       await c.query('UPDATE runs SET lifecycle_stage = $2 WHERE rid = $1', [row.rid, stage]);
       changed.push({ type: 'run', run: runRecord({ ...row, lifecycle_stage: stage }, []) });
     });
@@ -317,94 +259,13 @@ export class PgTrackingStore implements TrackingStore {
 
   // ---- logging
 
-  /**
-   * Batches are group-committed: those that arrive while a commit is under way go into the next
-   * transaction together (one commit, one WAL flush for all), each under a savepoint of its own
-   * so that one refused batch refuses only itself. Each caller is answered once its batch is
-   * committed (or refused).
-   */
   logBatch(runId: string, batch: Batch, origin?: BatchOrigin): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.batches.push({ runId, batch, origin, resolve, reject });
-      void this.commitBatches();
-    });
-  }
-
-  private async commitBatches(): Promise<void> {
-    if (this.committingBatches) return;
-    this.committingBatches = true;
-    try {
-      while (this.batches.length > 0) {
-        // in run id order, as every agent takes the runs' row locks: no two groups deadlock
-        const group = this.batches.splice(0, MAX_GROUP).sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
-        let failures: unknown[];
-        try {
-          failures = await this.tx(async (c, changed) => {
-            if (group.length === 1) {
-              await this.writeBatch(c, group[0]!, changed);
-              return [undefined];
-            }
-            const out: unknown[] = [];
-            for (const item of group) {
-              await c.query('SAVEPOINT batch');
-              try {
-                const mine: StoreEvent[] = [];
-                await this.writeBatch(c, item, mine);
-                await c.query('RELEASE SAVEPOINT batch');
-                changed.push(...mine);
-                out.push(undefined);
-              } catch (err) {
-                await c.query('ROLLBACK TO SAVEPOINT batch');
-                out.push(err ?? new Error('refused'));
-              }
-            }
-            return out;
-          });
-        } catch (err) {
-          for (const item of group) item.reject(err);
-          continue;
-        }
-        group.forEach((item, i) => (failures[i] === undefined ? item.resolve() : item.reject(failures[i])));
-      }
-    } finally {
-      this.committingBatches = false;
-    }
-  }
-
-  /** Writes one batch in the group's transaction; the rules read the run under its row lock. */
-  private async writeBatch(c: pg.PoolClient, { runId, batch, origin }: PendingBatch, changed: StoreEvent[]): Promise<void> {
-    const row = await this.lockRun(c, runId, true);
-    if (origin) {
-      const { rows } = await c.query<{ seq: number }>('SELECT seq FROM client_batches WHERE rid = $1 AND client = $2', [row.rid, origin.client]);
-      // sent again after a reconnect: it was committed before (the run's lock orders us after it)
-      if (rows.length > 0 && rows[0]!.seq >= origin.seq) return;
-      await c.query('INSERT INTO client_batches VALUES ($1, $2, $3) ON CONFLICT (rid, client) DO UPDATE SET seq = EXCLUDED.seq', [row.rid, origin.client, origin.seq]);
-    }
-    const { run_id, experiment_id } = row;
-    const params: Record<string, string> = {};
-    for (const [key, value] of Object.entries(batch.params)) {
-      const old = Object.hasOwn(row.params, key) ? row.params[key] : undefined;
-      if (old === undefined) Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
-      else if (old !== value) {
-        throw invalidParameter(
-          `Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for run ID='${run_id}'. Attempted logging new value '${value}'.`,
-        );
-      }
-    }
-    const tagKeys = Object.keys(batch.tags);
-    if (Object.keys(params).length > 0 || tagKeys.length > 0) {
-      const name = Object.hasOwn(batch.tags, RUN_NAME_TAG) ? batch.tags[RUN_NAME_TAG] : undefined;
-      await c.query('UPDATE runs SET params = params || $2, tags = tags || $3, run_name = coalesce(nullif($4, \'\'), run_name) WHERE rid = $1', [row.rid, params, batch.tags, name ?? null]);
-    }
-    if (batch.metrics.length > 0) await insertPoints(c, row.rid, batch.metrics);
-    if (Object.keys(params).length > 0) changed.push({ type: 'params', run_id, experiment_id, params });
-    if (tagKeys.length > 0) changed.push({ type: 'tags', run_id, experiment_id, tags: batch.tags });
-    if (batch.metrics.length > 0) changed.push({ type: 'metrics', run_id, experiment_id, metrics: batch.metrics, lines: batch.metrics.map(encodePoint).join('') });
+    return this.batches.submit(runId, batch, origin);
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    await this.tx(async (c, changed) => {
-      const row = await this.lockRun(c, runId, true);
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
       if (!Object.hasOwn(row.tags, key)) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
       await c.query('UPDATE runs SET tags = tags - $2::text WHERE rid = $1', [row.rid, key]);
       changed.push({ type: 'tags', run_id: runId, experiment_id: row.experiment_id, tags: {}, deleted: [key] });
@@ -412,8 +273,8 @@ export class PgTrackingStore implements TrackingStore {
   }
 
   async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
-    await this.tx(async (c, changed) => {
-      const row = await this.lockRun(c, runId, true);
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
       const known = new Set(row.inputs.map(inputKey));
       const added = inputs.filter((i) => {
         const k = inputKey(i);
@@ -428,8 +289,8 @@ export class PgTrackingStore implements TrackingStore {
   }
 
   async logModel(runId: string, model: object): Promise<void> {
-    await this.tx(async (c, changed) => {
-      const row = await this.lockRun(c, runId, true);
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
       const history = appendLoggedModel(Object.hasOwn(row.tags, LOG_MODEL_HISTORY_TAG) ? row.tags[LOG_MODEL_HISTORY_TAG] : undefined, model);
       const tags = withKey({}, LOG_MODEL_HISTORY_TAG, history);
       await c.query('UPDATE runs SET tags = tags || $2 WHERE rid = $1', [row.rid, tags]);
@@ -438,8 +299,8 @@ export class PgTrackingStore implements TrackingStore {
   }
 
   async logOutputs(runId: string, outputs: readonly ModelOutputRecord[]): Promise<void> {
-    await this.tx(async (c, changed) => {
-      const row = await this.lockRun(c, runId, true);
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
       const recorded = [...(row.model_outputs ?? [])];
       let added = 0;
       for (const o of outputs) {
@@ -476,7 +337,7 @@ export class PgTrackingStore implements TrackingStore {
    * feed, so that viewers on every agent see it in order with the rest.
    */
   async announce(event: StoreEvent): Promise<void> {
-    await this.tx(async (_c, changed) => {
+    await this.transactions.run(async (_c, changed) => {
       changed.push(event);
     });
   }
@@ -538,37 +399,6 @@ export class PgTrackingStore implements TrackingStore {
     await this.feed.close();
     await this.pool.end();
   }
-}
-
-/**
- * Adds points to a run in one statement, and keeps the latest value per key: highest step,
- * then newest timestamp, the later logged on a tie (the shared rule, replacesLatest in @lablog/schema).
- */
-async function insertPoints(c: pg.PoolClient, rid: number, points: readonly MetricPoint[]): Promise<void> {
-  const keys = points.map((p) => p.key);
-  const steps = points.map((p) => p.step);
-  const stamps = points.map((p) => p.timestamp);
-  // non-finite values travel as PostgreSQL's float8 words
-  const values = points.map((p) => toWireDouble(p.value));
-  await c.query(
-    `WITH pts AS (SELECT * FROM unnest($2::text[], $3::int8[], $4::int8[], $5::float8[]) WITH ORDINALITY AS u(key, step, ts, value, n)),
-          ins AS (INSERT INTO metrics (rid, key, step, ts, value) SELECT $1, key, step, ts, value FROM pts ORDER BY n)
-     INSERT INTO latest_metrics (rid, key, value, ts, step)
-       SELECT DISTINCT ON (key) $1, key, value, ts, step FROM pts ORDER BY key, step DESC, ts DESC, n DESC
-     ON CONFLICT (rid, key) DO UPDATE SET value = EXCLUDED.value, ts = EXCLUDED.ts, step = EXCLUDED.step
-       WHERE (EXCLUDED.step, EXCLUDED.ts) >= (latest_metrics.step, latest_metrics.ts)`,
-    [rid, keys, steps, stamps, values],
-  );
-}
-
-/** MLflow errors for constraint violations a rule relies on. */
-function translate(err: unknown): unknown {
-  const e = err as { code?: string; constraint?: string; detail?: string };
-  if (e.code === '23505' && e.constraint === 'experiments_name_key') {
-    const name = /\(name\)=\((.*)\)/.exec(e.detail ?? '')?.[1] ?? '';
-    return alreadyExists(`Experiment(name=${name}) already exists.`);
-  }
-  return err;
 }
 
 /** A copy of `rec` with `key` set as an own property, whatever the key. */
