@@ -41,6 +41,17 @@ const POOL_SIZE = 8;
 const EVENTS_KEPT = 200_000;
 const EVENTS_KEPT_FOR = '15 minutes';
 
+/** A position in a metric's history: the (step, ts, ctid) of a row. */
+interface HistoryCursor {
+  step: number;
+  ts: number;
+  pos: string;
+}
+
+function cursorKey(rid: number, key: string, offset: number): string {
+  return `${rid}\u0000${key}\u0000${offset}`;
+}
+
 /** The PostgreSQL tracking store. */
 export class PgTrackingStore implements TrackingStore {
   readonly engine = 'postgresql';
@@ -48,6 +59,8 @@ export class PgTrackingStore implements TrackingStore {
   private closed = false;
   private readonly transactions: PgTransactions;
   private readonly batches: PgBatchCommitter;
+  /** Where history pages served recently stopped, by run, key and the offset that follows. */
+  private readonly historyCursors = new Map<string, HistoryCursor>();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -318,12 +331,34 @@ export class PgTrackingStore implements TrackingStore {
 
   async metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
     const rid = await this.ridOf(runId);
-    const page = range ? ' LIMIT $3 OFFSET $4' : '';
-    const { rows } = await this.pool.query<{ value: number; ts: number; step: number }>(
-      `SELECT value, ts, step FROM metrics WHERE rid = $1 AND key = $2 ORDER BY step, ts${page}`,
-      range ? [rid, key, range.limit, range.offset] : [rid, key],
-    );
+    // a page right after one served here continues from where that one stopped (an index range),
+    // instead of counting past `offset` rows again: a 1M-point history's 40 pages read it once
+    const at = range && range.offset > 0 ? this.historyCursors.get(cursorKey(rid, key, range.offset)) : undefined;
+    let rows: Array<{ value: number; ts: number; step: number; pos: string }>;
+    if (at) {
+      ({ rows } = await this.pool.query(
+        `SELECT value, ts, step, ctid::text AS pos FROM metrics WHERE rid = $1 AND key = $2 AND step >= $3 AND (step, ts, ctid) > ($3, $4, $5::tid)
+         ORDER BY step, ts, ctid LIMIT $6`,
+        [rid, key, at.step, at.ts, at.pos, range!.limit],
+      ));
+    } else {
+      const page = range ? ' LIMIT $3 OFFSET $4' : '';
+      ({ rows } = await this.pool.query(`SELECT value, ts, step, ctid::text AS pos FROM metrics WHERE rid = $1 AND key = $2 ORDER BY step, ts, ctid${page}`, range ? [rid, key, range.limit, range.offset] : [rid, key]));
+    }
+    if (range) {
+      // where the next page may start: after the last row, or the one before (callers ask one extra)
+      for (const back of [1, 2]) {
+        const r = rows[rows.length - back];
+        if (r) this.rememberCursor(cursorKey(rid, key, range.offset + rows.length - back + 1), { step: r.step, ts: r.ts, pos: r.pos });
+      }
+    }
     return rows.map((r) => ({ key, value: r.value, timestamp: r.ts, step: r.step }));
+  }
+
+  private rememberCursor(k: string, c: HistoryCursor): void {
+    this.historyCursors.delete(k);
+    this.historyCursors.set(k, c);
+    if (this.historyCursors.size > 1000) this.historyCursors.delete(this.historyCursors.keys().next().value!);
   }
 
   async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {

@@ -42,10 +42,18 @@ export async function pgDownsample(q: pg.Pool, rid: number, key: string, req: Do
   const span = ext.x1! - ext.x0!;
   const scale = span > 0 ? n / span : 0;
   const b = `least(${p.add(n - 1)}::int8, floor((${x} - ${p.add(ext.x0)}::float8) * ${p.add(scale)}::float8)::int8)`;
+  // one pass for min, max, count and each bucket's greatest x; then each bucket's last value
+  // read at that x through the (run, key, step) index (on the time axis, kept in the pass)
+  const last =
+    x === 'step'
+      ? `(SELECT value FROM metrics m WHERE m.rid = ${p.add(rid)} AND m.key = ${p.add(key)} AND m.step = g.x ORDER BY m.ts DESC, m.ctid DESC LIMIT 1)`
+      : 'g.last';
+  const keepLast = x === 'step' ? '' : `, (array_agg(value ORDER BY ${x} DESC))[1] AS last`;
   const { rows } = await q.query<{ x: number; mn: number | null; mx: number | null; last: number; c: number }>(
-    `SELECT max(${x}) AS x, min(value) FILTER (WHERE ${FINITE}) AS mn, max(value) FILTER (WHERE ${FINITE}) AS mx,
-            (array_agg(value ORDER BY ${x} DESC))[1] AS last, count(*)::int8 AS c
-       FROM metrics WHERE ${where} GROUP BY ${b} ORDER BY ${b}`,
+    `WITH g AS (SELECT ${b} AS b, max(${x}) AS x, min(value) FILTER (WHERE ${FINITE}) AS mn, max(value) FILTER (WHERE ${FINITE}) AS mx,
+                       count(*)::int8 AS c${keepLast}
+                  FROM metrics WHERE ${where} GROUP BY 1)
+     SELECT g.x, g.mn, g.mx, g.c, ${last} AS last FROM g ORDER BY g.b`,
     p.values,
   );
   for (const r of rows) {
