@@ -23,6 +23,7 @@ import { ingestBench } from './ingestBench.js';
 import { limitsBench } from './limitsBench.js';
 import { liveBench } from './liveBench.js';
 import { storeBench } from './storeBench.js';
+import { storeEnginesBench } from './storeEnginesBench.js';
 import { printTable, type Row } from './table.js';
 
 async function withStore<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   if (!only || only === 'python-client') rows.push(...(await withAgentProcess((agent) => pythonClientBench(agent.url))));
   if (!only || only === 'python-log-model') rows.push(...(await withAgentProcess((agent) => pythonLogModelBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
+  if (!only || only === 'store-engines') rows.push(...(await storeEnginesBench()));
   if (!only || only === 'experiments') rows.push(...(await withStore(experimentBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   if (!only || only === 'artifacts' || only === 'artifacts-s3') rows.push(...(await s3ArtifactBench()));

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { isLoopback } from './http/security.js';
 import { AGENT_VERSION, createAgent } from './main.js';
 import { MlflowError } from './errors.js';
+import { isPostgresUri } from './store/openStores.js';
 import { CommandFailure } from './importExport/CommandFailure.js';
 import { exportCommand } from './importExport/exportCommand.js';
 import { importCommand } from './importExport/importCommand.js';
@@ -32,7 +33,11 @@ Usage:
 Options of serve:
   --host ADDR            address to bind (default 127.0.0.1; anything off loopback needs --token)
   --port N               port (default 5454, env LABLOG_PORT; 0 picks a free one)
-  --store DIR            store folder (default ./.lablog, env LABLOG_STORE)
+  --store DIR|URI        store folder (default ./.lablog, env LABLOG_STORE), or a PostgreSQL database
+                         postgresql://user@host:port/db (a team server: several agents on one database
+                         are one server; the password goes in PGPASSWORD or ~/.pgpass, not the URI)
+  --files DIR            with a PostgreSQL store, the folder of the registry, logged models, artifacts
+                         and notebook sessions (default ./.lablog, env LABLOG_FILES)
   --artifacts s3://BUCKET/PREFIX
                          keep artifact files in an S3-compatible bucket instead of the store folder
                          (env LABLOG_ARTIFACTS); endpoint and credentials the usual AWS way:
@@ -89,6 +94,7 @@ async function serve(args: string[]): Promise<void> {
       host: { type: 'string' },
       port: { type: 'string' },
       store: { type: 'string' },
+      files: { type: 'string' },
       artifacts: { type: 'string' },
       token: { type: 'string' },
       'token-file': { type: 'string' },
@@ -108,7 +114,10 @@ async function serve(args: string[]): Promise<void> {
   const portText = values.port ?? process.env.LABLOG_PORT ?? '5454';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not '${portText}'`);
-  const store = resolve(values.store ?? process.env.LABLOG_STORE ?? '.lablog');
+  const storeArg = values.store ?? process.env.LABLOG_STORE ?? '.lablog';
+  const database = isPostgresUri(storeArg) ? storeArg : undefined;
+  // with a database, `store` is the folder of what stays in files (agent.json goes there too)
+  const store = resolve(database ? (values.files ?? process.env.LABLOG_FILES ?? '.lablog') : storeArg);
   const token = await readToken(values.token, values['token-file'] ?? process.env.LABLOG_TOKEN_FILE);
   if (!isLoopback(host) && !token) {
     fail(`binding ${host} exposes the agent beyond this machine; give a token with --token or LABLOG_TOKEN`);
@@ -121,7 +130,7 @@ async function serve(args: string[]): Promise<void> {
   const artifacts = values.artifacts ?? (process.env.LABLOG_ARTIFACTS || undefined);
   let agent;
   try {
-    agent = await createAgent({ store, artifacts, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret });
+    agent = await createAgent({ store: database ?? store, files: store, artifacts, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret });
   } catch (err) {
     // another agent took the store meanwhile (two Jupyter servers starting at once): use it
     if (jupyter && err instanceof MlflowError && (await forwardToRunning(store, host, port, 10_000))) return;
@@ -138,7 +147,7 @@ async function serve(args: string[]): Promise<void> {
   }
   await writeAgentFile(store, { url, pid: process.pid, version: AGENT_VERSION, proxy_secret: proxySecret });
   process.stdout.write(
-    `lablog agent on ${url}  (store: ${store}${artifacts ? `, artifacts: ${artifacts}` : ''})\n` +
+    `lablog agent on ${url}  (store: ${database ? `${redactPassword(database)}, files: ${store}` : store}${artifacts ? `, artifacts: ${artifacts}` : ''})\n` +
       `  open ${url}/ in a browser${token ? ` (first time: ${url}/#token=<token>)` : ''}\n` +
       `  export MLFLOW_TRACKING_URI=${url}\n`,
   );
@@ -227,3 +236,8 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((err: unknown) => {
   fail(err instanceof Error ? err.message : String(err), 1);
 });
+
+/** A database URI as it may be printed: its password (if one was given) replaced. */
+function redactPassword(uri: string): string {
+  return uri.replace(/^(\w+:\/\/[^:/@]*):[^@]*@/, '$1:***@');
+}

@@ -3,8 +3,9 @@
  * the HTTP server; only `listen` (called by the CLI, or by tests with port 0) binds a port.
  *
  * Request path: security guard (http/security) → schema validation (http/validation, schemas
- * in @lablog/schema) → route (mlflow/*) → store (store/FileStore) → commit announcements →
- * live hub (live/Hub) → WebSocket subscribers on /ws (live/liveSocket, live/LiveConnection).
+ * in @lablog/schema) → route (mlflow/*) → tracking store (store/TrackingStore: a folder or
+ * PostgreSQL, chosen in store/openStores) → its change feed → live hub (live/Hub) → WebSocket
+ * subscribers on /ws (live/liveSocket, live/LiveConnection).
  * Errors of any stage become responses in http/errorHandler.
  */
 import cors from '@fastify/cors';
@@ -28,12 +29,16 @@ import { isNotebookLivePath, registerNotebookApi } from './notebook/notebookApi.
 import { NotebookRuns } from './notebook/NotebookRuns.js';
 import { SessionBook } from './notebook/SessionBook.js';
 import { isPagePath, registerPage } from './http/page.js';
-import { FileStore } from './store/FileStore.js';
+import type { FileStore } from './store/FileStore.js';
+import { openStores } from './store/openStores.js';
+import type { TrackingStore } from './store/TrackingStore.js';
 
 /** Options of an agent. */
 export interface AgentOptions {
-  /** Store folder (created when absent). */
+  /** Store: a folder (created when absent) or a `postgresql://…` database (see store/openStores). */
   store: string;
+  /** With a PostgreSQL store, the folder of the registry, logged models, artifacts and sessions. Default `./.lablog`. */
+  files?: string;
   /**
    * Where artifact files are kept: undefined for the store folder (the default), or an
    * S3-compatible bucket, `s3://bucket/prefix`, reached the usual AWS way (AWS_ENDPOINT_URL(_S3),
@@ -71,7 +76,10 @@ export interface AgentOptions {
 /** A running agent. */
 export interface Agent {
   readonly app: FastifyInstance;
+  /** The folder store (registry, logged models, artifacts; the runs too when it is the tracking store). */
   readonly store: FileStore;
+  /** The tracking store routes and the live channel use. */
+  readonly tracking: TrackingStore;
   /** The WebSocket channel on `/ws`. */
   readonly live: LiveChannel;
   /** Binds `port` (0 = any free one) on the configured host; resolves to the base URL. */
@@ -92,10 +100,11 @@ export const AGENT_VERSION = '0.1.0';
  */
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const host = opts.host ?? '127.0.0.1';
-  const store = await FileStore.open(opts.store);
+  const { tracking, files: store } = await openStores(opts.store, opts.files ?? './.lablog');
   // a bucket that cannot be used stops the agent here, before it serves anything
   const artifacts = await openArtifactRepository(opts.artifacts, store.dir).catch(async (err: unknown) => {
-    await store.close();
+    await tracking.close();
+    if (tracking.engine !== 'file') await store.close();
     throw err;
   });
   const limits = { ...SERVER_LIMITS, ...opts.limits };
@@ -142,19 +151,21 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     exposedHeaders: ['x-lablog-version'],
   });
 
-  await registerMlflowApi(app, store, artifacts.repository);
+  const stores = { tracking, files: store, artifacts: artifacts.repository };
+  await registerMlflowApi(app, stores);
   let listening = '';
   registerAgentInfo(app, () => listening, AGENT_VERSION);
   // notebook-linked runs: session endpoints, and the API again under /nb/<session>
-  const notebooks = new NotebookRuns(store, artifacts.repository, await SessionBook.open(opts.store), app.log);
-  await registerNotebookApi(app, store, artifacts.repository, notebooks);
+  const notebooks = new NotebookRuns(store, artifacts.repository, await SessionBook.open(store.dir), app.log);
+  await registerNotebookApi(app, stores, notebooks);
   await registerPage(app, opts.pageDir);
-  const live = attachLiveChannel(app.server, store, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
+  const live = attachLiveChannel(app.server, tracking, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
 
   let closing: Promise<void> | null = null;
   return {
     app,
     store,
+    tracking,
     live,
     async listen(port = 0) {
       await app.listen({ port, host });
@@ -175,7 +186,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         clearTimeout(cut);
         await notebooks.close();
         await artifacts.close();
-        await store.close();
+        await tracking.close();
+        if (tracking.engine !== 'file') await store.close();
       })();
       return closing;
     },

@@ -3,7 +3,7 @@
  * bad name, a value that is not a number, a fractional step) are left out here, one point
  * at a time, so the rest of the batch still gets stored; what was left out is reported.
  */
-import type { KeyValue } from '@lablog/schema';
+import { wireDoubleJson, type KeyValue } from '@lablog/schema';
 import { describe, nameProblem } from './names.js';
 
 /**
@@ -43,9 +43,7 @@ function valueJson(v: unknown): string | null {
     if (typeof v !== 'bigint') return null;
     v = Number(v);
   }
-  const n = v as number;
-  if (n === n && n !== Infinity && n !== -Infinity) return String(n);
-  return n !== n ? '"NaN"' : n > 0 ? '"Infinity"' : '"-Infinity"';
+  return wireDoubleJson(v as number);
 }
 
 function pointProblem(key: unknown, value: unknown, timestamp: unknown, step: unknown): string {

@@ -20,3 +20,5 @@ export * from './lablog/runMime.js';
 export * from './lablog/sessions.js';
 export * from './lablog/filterCheck.js';
 export * from './lablog/agentInfo.js';
+export * from './rules/metricNumber.js';
+export * from './rules/latestMetric.js';

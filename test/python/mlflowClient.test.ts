@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ENGINES, engineMissing } from '../support/engines.js';
+import { dropDatabase, freshDatabase } from '../support/postgres.js';
 
 function findRepo(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -27,14 +29,17 @@ function skipReason(variable: string, requirements: string): string | false {
   return false;
 }
 
-/** Runs pytest on python/e2e with the venv's Python; resolves to its exit code and output. */
-function pytest(venv: string): Promise<{ code: number | null; output: string }> {
+/**
+ * Runs pytest on python/e2e with the venv's Python; resolves to its exit code and output.
+ * @param env extra environment (with PostgreSQL: the launcher that serves a database, see support/lablogOnDatabase)
+ */
+function pytest(venv: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(join(venv, 'bin', 'python'), ['-m', 'pytest', 'python/e2e', '-q', '-p', 'no:cacheprovider', '-rfEs', '--color=no'], {
       cwd: REPO,
       // SETUPTOOLS_USE_DISTUTILS: setuptools' distutils shim, installed at interpreter start, trips over
       // the stdlib distutils that mlflow 2.12's dependencies import (an AssertionError in sklearn autolog)
-      env: { ...process.env, LABLOG_NODE: process.execPath, PYTHONDONTWRITEBYTECODE: '1', SETUPTOOLS_USE_DISTUTILS: 'stdlib' },
+      env: { ...process.env, LABLOG_NODE: process.execPath, PYTHONDONTWRITEBYTECODE: '1', SETUPTOOLS_USE_DISTUTILS: 'stdlib', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -45,14 +50,23 @@ function pytest(venv: string): Promise<{ code: number | null; output: string }> 
   });
 }
 
-describe('the real mlflow client against the agent (python/e2e)', () => {
-  for (const [label, variable, requirements] of [
-    ['MLflow 3', 'LABLOG_MLFLOW3_VENV', 'python/e2e-requirements.txt'],
-    ['MLflow 2.12.2', 'LABLOG_MLFLOW2_VENV', 'python/conformance-requirements.txt'],
-  ] as const) {
-    test(`${label}: every test of the suite passes`, { skip: skipReason(variable, requirements), timeout: 15 * 60_000 }, async () => {
-      const { code, output } = await pytest(process.env[variable] as string);
-      assert.equal(code, 0, output.slice(-6000));
-    });
-  }
-});
+for (const engine of ENGINES) {
+  describe(`the real mlflow client against the agent (python/e2e), ${engine} store`, async () => {
+    const engineSkip = await engineMissing(engine);
+    for (const [label, variable, requirements] of [
+      ['MLflow 3', 'LABLOG_MLFLOW3_VENV', 'python/e2e-requirements.txt'],
+      ['MLflow 2.12.2', 'LABLOG_MLFLOW2_VENV', 'python/conformance-requirements.txt'],
+    ] as const) {
+      test(`${label}: every test of the suite passes`, { skip: engineSkip ?? skipReason(variable, requirements), timeout: 15 * 60_000 }, async () => {
+        const database = engine === 'postgresql' ? await freshDatabase() : undefined;
+        try {
+          const env = database ? { LABLOG_AGENT_JS: join(import.meta.dirname, '..', 'support', 'lablogOnDatabase.js'), LABLOG_TEST_DATABASE: database } : {};
+          const { code, output } = await pytest(process.env[variable] as string, env);
+          assert.equal(code, 0, output.slice(-6000));
+        } finally {
+          if (database) await dropDatabase(database);
+        }
+      });
+    }
+  });
+}

@@ -164,10 +164,10 @@ describe('registered models', () => {
 });
 
 describe('the registry on disk', () => {
-  test('survives a restart in meta/registry.json, and every change is announced to store listeners', async () => {
+  test('survives a restart in meta/registry.json, and every change is announced on the store change feed', async () => {
     const started = await startAgent();
     const events: unknown[] = [];
-    started.agent.store.subscribe((e) => {
+    started.agent.store.feed.subscribe(({ event: e }) => {
       if (e.type === 'registry') events.push({ name: e.name, version: e.version, change: e.change });
     });
     try {

@@ -50,7 +50,7 @@ export async function fullHistory(base: string, runId: string, key: string): Pro
     if (token) q.page_token = token;
     const r = await get<{ metrics?: typeof out; next_page_token?: string }>(base, 'metrics/get-history', q);
     if (r.status !== 200) throw new Error(`get-history: ${r.status} ${JSON.stringify(r.body)}`);
-    out.push(...(r.body.metrics ?? []));
+    for (const m of r.body.metrics ?? []) out.push(m); // a page may hold a million points: no spread
     token = r.body.next_page_token;
   } while (token);
   return out;

@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { runComparator } from '../search/orderBy.js';
 import type { RunDoc } from '../store/records.js';
+import { isPostgresUri } from '../store/openStores.js';
 import { CommandFailure } from './CommandFailure.js';
 import { CSV_HEADER, exportJson, runCsv } from './exportFormats.js';
 import { runExport, type RunExport } from './runExport.js';
@@ -59,6 +60,10 @@ export async function exportCommand(args: string[]): Promise<void> {
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'csv') throw new CommandFailure(`--format must be json or csv, not '${format}'`, 2);
   if ((values.run === undefined) === (values.experiment === undefined)) throw new CommandFailure(`give either --run or --experiment\n\n${EXPORT_HELP}`, 2);
+  if (isPostgresUri(values.store ?? process.env.LABLOG_STORE ?? '')) {
+    // a database store is the team server's: its runs are not files to read or write here
+    throw new CommandFailure('lablog export works on a store folder; a PostgreSQL store is not supported by it yet', 2);
+  }
   const storeDir = resolve(values.store ?? process.env.LABLOG_STORE ?? '.lablog');
   const opened = await StoreSnapshot.open(storeDir);
   if (!opened) throw new CommandFailure(`no lablog store at ${storeDir}`, 1);

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MlflowError } from '../errors.js';
 import { FileStore } from '../store/FileStore.js';
+import { isPostgresUri } from '../store/openStores.js';
 import { CommandFailure } from './CommandFailure.js';
 import { importMlruns, type ImportSummary } from './importMlruns.js';
 import { NotAnMlflowStore, scanMlruns } from './mlrunsStore.js';
@@ -70,6 +71,10 @@ export async function importCommand(args: string[]): Promise<void> {
   }
   if (parsed.positionals.length !== 1) throw new CommandFailure(`import takes one folder, the MLflow store\n\n${IMPORT_HELP}`, 2);
   const from = resolve(parsed.positionals[0] as string);
+  if (isPostgresUri(parsed.values.store ?? process.env.LABLOG_STORE ?? '')) {
+    // a database store is the team server's: its runs are not files to read or write here
+    throw new CommandFailure('lablog import works on a store folder; a PostgreSQL store is not supported by it yet', 2);
+  }
   const to = resolve(parsed.values.store ?? process.env.LABLOG_STORE ?? '.lablog');
 
   let layout;

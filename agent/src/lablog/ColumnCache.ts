@@ -1,8 +1,8 @@
 /**
  * The runs whose metric columns are kept in memory: every run created while the agent runs
  * (its columns grow with its commits, so its charts never read the file), and every run read
- * since — least recently used first out once they hold more than a budget of bytes. One cache
- * per store (`columnCacheOf`), shared by every prefix the routes are mounted under.
+ * since — least recently used first out once they hold more than a budget of bytes. Part of the
+ * file engine (`FileTrackingStore` makes one), so every prefix the routes are mounted under shares it.
  */
 import type { FileStore } from '../store/FileStore.js';
 import { RunColumns } from './RunColumns.js';
@@ -27,7 +27,7 @@ export class ColumnCache {
     private readonly budget = COLUMN_CACHE_BYTES,
   ) {
     // a run with no points yet: follow its commits from the start
-    store.subscribe((e) => {
+    store.feed.subscribe(({ event: e }) => {
       if (e.type !== 'run' || this.runs.has(e.run.info.run_id)) return;
       const log = store.metricLog(e.run.info.run_id);
       if (log.size === 0) this.add(e.run.info.run_id, new RunColumns(log, (d) => this.grew(d)));
@@ -73,13 +73,4 @@ export class ColumnCache {
       this.evicting = false;
     }
   }
-}
-
-const caches = new WeakMap<FileStore, ColumnCache>();
-
-/** The column cache of a store (made on first use, which the route registration is). */
-export function columnCacheOf(store: FileStore): ColumnCache {
-  let c = caches.get(store);
-  if (!c) caches.set(store, (c = new ColumnCache(store)));
-  return c;
 }

@@ -4,7 +4,7 @@
  * prefix) whenever the MLflow API is.
  */
 import type { FastifyInstance } from 'fastify';
-import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { downsampleRoutes } from './downsampleRoutes.js';
 import { filterCheckRoutes } from './filterCheckRoutes.js';
 
@@ -12,7 +12,7 @@ import { filterCheckRoutes } from './filterCheckRoutes.js';
 export const LABLOG_PREFIXES = ['/api/2.0/lablog', '/ajax-api/2.0/lablog'] as const;
 
 /** Registers lablog's endpoints on `app` under `base`. */
-export async function registerLablogApi(app: FastifyInstance, store: FileStore, base = ''): Promise<void> {
+export async function registerLablogApi(app: FastifyInstance, store: TrackingStore, base = ''): Promise<void> {
   for (const prefix of LABLOG_PREFIXES) {
     await app.register(
       async (scope) => {

@@ -18,8 +18,16 @@ export class EventRing {
   /** Seq of the newest event dropped to stay within budget (0: nothing dropped yet). */
   private droppedUpTo = 0;
 
-  /** @param maxBytes budget for the kept events' JSON */
-  constructor(private readonly maxBytes: number) {}
+  /**
+   * @param maxBytes budget for the kept events' JSON
+   * @param start the seq the feed stood at when the ring began (nothing before it is kept)
+   */
+  constructor(
+    private readonly maxBytes: number,
+    start = 0,
+  ) {
+    this.droppedUpTo = start;
+  }
 
   /** Adds the newest event and drops the oldest ones past the budget. */
   push(e: NumberedEvent): void {

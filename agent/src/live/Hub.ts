@@ -1,11 +1,11 @@
 /**
- * The live hub: numbers every change the store commits (one seq for the whole agent, in
- * commit order), keeps the recent ones in a ring, and hands each to the subscriptions whose
- * scope it falls in. It only listens to the store; it never reaches into routes.
+ * The live hub: hands every change of the store's feed (numbered by the feed, in commit order)
+ * to the subscriptions whose scope it falls in, and keeps the recent ones in a ring for
+ * subscribers that resume. It only reads the feed; it never reaches into routes.
  */
-import { randomUUID } from 'node:crypto';
 import type { Scope } from '@lablog/schema';
-import type { FileStore } from '../store/FileStore.js';
+import type { ChangeFeed } from '../store/ChangeFeed.js';
+import type { ScopeState } from '../store/TrackingStore.js';
 import { EventRing, type NumberedEvent } from './EventRing.js';
 import { routeEvent } from './liveEvents.js';
 import { snapshotJson, type ScopeSnapshot } from './snapshotJson.js';
@@ -60,72 +60,130 @@ export class SnapshotBudget {
   }
 }
 
+/** A subscriber attached while its snapshot or replay is read: what the feed delivers meanwhile waits. */
+interface Held {
+  /** Events delivered meanwhile, in order. */
+  buffer: NumberedEvent[];
+  /** Events up to this seq are already in the snapshot or replay. */
+  upTo: number;
+}
+
 /** The live hub. */
 export class Hub {
-  /** Names this agent lifetime; seqs compare only within one epoch. */
-  readonly epoch = randomUUID();
-  private seqNo = 0;
   private readonly ring: EventRing;
   private readonly subscribers = new Set<Subscriber>();
-  private readonly unsubscribeStore: () => void;
+  private readonly held = new Map<Subscriber, Held>();
+  /** Events up to this seq are in a subscriber's snapshot or replay already. */
+  private readonly seen = new WeakMap<Subscriber, number>();
+  private readonly unsubscribeFeed: () => void;
+  private last: number;
   /** Snapshots on their way out, over every connection. */
   readonly snapshotBudget: SnapshotBudget;
 
   /**
+   * @param feed the store's change feed
+   * @param state reads a scope's state at a feed position (the store's `scopeState`)
    * @param ringBytes how much recent history (event JSON) is kept for resuming subscribers
    * @param snapshotBudgetBytes how many bytes of snapshots may be on their way out at once
    */
   constructor(
-    private readonly store: FileStore,
+    private readonly feed: ChangeFeed,
+    private readonly state: (scope: Scope) => Promise<ScopeState>,
     ringBytes: number,
     snapshotBudgetBytes = Infinity,
   ) {
     this.snapshotBudget = new SnapshotBudget(snapshotBudgetBytes);
-    this.ring = new EventRing(ringBytes);
-    this.unsubscribeStore = store.subscribe((e) => {
-      const numbered: NumberedEvent = { seq: ++this.seqNo, ...routeEvent(e) };
+    this.last = feed.seq;
+    this.ring = new EventRing(ringBytes, feed.seq);
+    this.unsubscribeFeed = feed.subscribe(({ seq, event }) => {
+      const numbered: NumberedEvent = { seq, ...routeEvent(event) };
+      this.last = seq;
       this.ring.push(numbered);
-      for (const s of this.subscribers) if (wants(s, numbered)) s.deliver(numbered);
+      for (const [s, h] of this.held) if (wants(s, numbered)) h.buffer.push(numbered);
+      for (const s of this.subscribers) if (wants(s, numbered) && numbered.seq > (this.seen.get(s) ?? 0)) s.deliver(numbered);
     });
   }
 
-  /** The last seq committed. */
+  /** Names the feed's sequence; seqs compare only within one epoch. */
+  get epoch(): string {
+    return this.feed.epoch;
+  }
+
+  /** The last seq delivered. */
   get seq(): number {
-    return this.seqNo;
+    return this.last;
   }
 
   /**
-   * Adds a subscriber. Runs synchronously, so nothing can be committed between the replay or
-   * snapshot and the first live event: no gap, no duplicate.
-   * - `since` (with this `epoch`): replays what came after it, then live;
+   * Adds a subscriber:
+   * - `since` (with this `epoch`): replays what came after it (from the ring, or from the feed's
+   *   own history when the ring no longer has it), then live;
    * - `snapshot`: the scope's current state, then live (also the fallback when `since` is too old);
    *   a snapshot past `maxSnapshotBytes` throws RESOURCE_EXHAUSTED and nothing is attached;
    * - neither: live from now.
+   * A snapshot subscriber is held until `release`: the caller sends the snapshot first, then
+   * the events committed since, with no gap and no duplicate.
    */
-  attach(sub: Subscriber, opts: { since?: number | undefined; epoch?: string | undefined; snapshot?: boolean | undefined; maxSnapshotBytes: number }): AttachResult {
-    let result: AttachResult;
-    if (opts.since !== undefined && opts.epoch === this.epoch && opts.since <= this.seqNo && this.ring.covers(opts.since)) {
-      for (const e of this.ring.after(opts.since)) if (wants(sub, e)) sub.deliver(e);
-      result = { kind: 'live', seq: this.seqNo };
-    } else if (opts.snapshot) {
-      result = { kind: 'snapshot', snapshot: snapshotJson(this.store, sub.scope, this.seqNo, opts.maxSnapshotBytes) };
-    } else if (opts.since !== undefined) {
-      return { kind: 'resync', reason: opts.epoch === this.epoch ? 'too-old' : 'epoch' };
-    } else {
-      result = { kind: 'live', seq: this.seqNo };
+  async attach(sub: Subscriber, opts: { since?: number | undefined; epoch?: string | undefined; snapshot?: boolean | undefined; maxSnapshotBytes: number }): Promise<AttachResult> {
+    const resumable = opts.since !== undefined && opts.epoch === this.epoch && opts.since <= this.last;
+    if (resumable && this.ring.covers(opts.since!)) {
+      for (const e of this.ring.after(opts.since!)) if (wants(sub, e)) sub.deliver(e);
+      this.subscribers.add(sub);
+      return { kind: 'live', seq: this.last };
     }
+    if (resumable || opts.snapshot) {
+      const held: Held = { buffer: [], upTo: 0 };
+      this.held.set(sub, held);
+      try {
+        if (resumable) {
+          const replay = await this.feed.replay(opts.since!);
+          if (replay) {
+            held.upTo = replay.at(-1)?.seq ?? opts.since!;
+            for (const { seq, event } of replay) {
+              const e: NumberedEvent = { seq, ...routeEvent(event) };
+              if (wants(sub, e)) sub.deliver(e);
+            }
+            this.release(sub);
+            return { kind: 'live', seq: Math.max(held.upTo, this.last) };
+          }
+        }
+        if (opts.snapshot) {
+          const state = await this.state(sub.scope);
+          held.upTo = state.seq;
+          return { kind: 'snapshot', snapshot: snapshotJson(state, sub.scope, opts.maxSnapshotBytes) };
+        }
+      } catch (err) {
+        this.held.delete(sub);
+        throw err;
+      }
+      this.held.delete(sub);
+      return { kind: 'resync', reason: 'too-old' };
+    }
+    if (opts.since !== undefined) return { kind: 'resync', reason: opts.epoch === this.epoch ? 'too-old' : 'epoch' };
     this.subscribers.add(sub);
-    return result;
+    return { kind: 'live', seq: this.last };
+  }
+
+  /** Makes a held subscriber live: the events committed after its snapshot or replay go out now. */
+  release(sub: Subscriber): void {
+    const h = this.held.get(sub);
+    if (!h) return;
+    this.held.delete(sub);
+    for (const e of h.buffer) if (e.seq > h.upTo) sub.deliver(e);
+    this.seen.set(sub, h.upTo);
+    this.subscribers.add(sub);
   }
 
   /** Removes a subscriber. */
   detach(sub: Subscriber): void {
     this.subscribers.delete(sub);
+    this.held.delete(sub);
   }
 
-  /** Stops listening to the store. */
+  /** Stops listening to the feed. */
   close(): void {
-    this.unsubscribeStore();
+    this.unsubscribeFeed();
     this.subscribers.clear();
+    this.held.clear();
   }
 }

@@ -23,7 +23,7 @@ import { MlflowError } from '../errors.js';
 import { errorReply, type ErrorContext } from '../http/errorReply.js';
 import { toBatch } from '../mlflow/batchInput.js';
 import { bodyValidator, toMlflowError } from '../http/validation.js';
-import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import type { NumberedEvent } from './EventRing.js';
 import type { Hub, Subscriber } from './Hub.js';
 
@@ -82,11 +82,13 @@ export class LiveConnection {
   /** The next message asks for a snapshot, and the agent's snapshot budget is spent. */
   private awaitingBudget = false;
   private logsInFlight = 0;
+  /** A subscribe is being handled (its scope checked, its snapshot or replay read): later messages wait. */
+  private subscribing = false;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly hub: Hub,
-    private readonly store: FileStore,
+    private readonly store: TrackingStore,
     private readonly limits: FlowLimits,
   ) {
     this.send({ type: 'welcome', v: LIVE_PROTOCOL_VERSION, epoch: hub.epoch, seq: hub.seq });
@@ -145,7 +147,7 @@ export class LiveConnection {
     const buffered = this.ws.bufferedAmount;
     if (this.snapshotBytes > 0 && buffered <= this.limits.lowWaterBytes) this.snapshotSent();
     if (this.awaitingBudget && !this.hub.snapshotBudget.spent) this.awaitingBudget = false;
-    return buffered > this.limits.highWaterBytes || this.snapshotBytes > 0 || this.awaitingBudget || this.logsInFlight >= this.limits.maxLogsInFlight;
+    return buffered > this.limits.highWaterBytes || this.snapshotBytes > 0 || this.awaitingBudget || this.subscribing || this.logsInFlight >= this.limits.maxLogsInFlight;
   }
 
   /** The snapshot in flight has left the socket's buffer: its bytes go back to the hub's budget. */
@@ -256,20 +258,30 @@ export class LiveConnection {
   }
 
   private subscribe(m: SubscribeMessage): void {
-    try {
-      if (m.scope.kind === 'run') this.store.getRun(m.scope.run_id);
-      if (m.scope.kind === 'experiment') this.store.experiments.get(m.scope.experiment_id);
-      if (!this.subs.has(m.id) && this.subs.size >= this.limits.maxSubscriptions) {
-        throw new MlflowError('RESOURCE_EXHAUSTED', `A connection may hold ${this.limits.maxSubscriptions} subscriptions at once; unsubscribe from one first.`);
-      }
-    } catch (err) {
-      return this.fail(m.id, err);
+    if (!this.subs.has(m.id) && this.subs.size >= this.limits.maxSubscriptions) {
+      return this.fail(m.id, new MlflowError('RESOURCE_EXHAUSTED', `A connection may hold ${this.limits.maxSubscriptions} subscriptions at once; unsubscribe from one first.`));
     }
     // snapshots of every connection together stay within the hub's budget: this one waits its turn
     if (m.snapshot && this.hub.snapshotBudget.spent) {
       this.awaitingBudget = true;
       return;
     }
+    // the scope is checked and its snapshot read asynchronously; the messages after it wait
+    this.subscribing = true;
+    void this.subscribeNow(m).finally(() => {
+      this.subscribing = false;
+      this.work();
+    });
+  }
+
+  private async subscribeNow(m: SubscribeMessage): Promise<void> {
+    try {
+      if (m.scope.kind === 'run') await this.store.getRun(m.scope.run_id);
+      if (m.scope.kind === 'experiment') await this.store.getExperiment(m.scope.experiment_id);
+    } catch (err) {
+      return this.fail(m.id, err);
+    }
+    if (this.closed) return;
     const old = this.subs.get(m.id);
     if (old) this.hub.detach(old);
     const sub = new Subscription(m.id, m.scope, m.kinds ? new Set(m.kinds) : null, this);
@@ -279,10 +291,14 @@ export class LiveConnection {
     // orders by seq, and a snapshot always comes alone (no replay), so nothing is ambiguous.
     let res;
     try {
-      res = this.hub.attach(sub, { since: m.since, epoch: m.epoch, snapshot: m.snapshot, maxSnapshotBytes: this.limits.maxSnapshotBytes });
+      res = await this.hub.attach(sub, { since: m.since, epoch: m.epoch, snapshot: m.snapshot, maxSnapshotBytes: this.limits.maxSnapshotBytes });
     } catch (err) {
       this.subs.delete(m.id);
       return this.fail(m.id, err);
+    }
+    if (this.closed) {
+      this.hub.detach(sub);
+      return;
     }
     if (res.kind === 'resync') {
       this.subs.delete(m.id);
@@ -301,6 +317,8 @@ export class LiveConnection {
       sub.lastSeq = Math.max(sub.lastSeq, res.seq);
     }
     this.send({ type: 'subscribed', sub: m.id, epoch: this.hub.epoch, seq: sub.lastSeq });
+    // events committed while the snapshot was read go out after it
+    this.hub.release(sub);
   }
 
   /** Detaches every subscription; safe to call twice. */

@@ -10,7 +10,7 @@ import { MlflowError } from '../errors.js';
 import { errorReply, rawErrorResponse } from '../http/errorReply.js';
 import type { PeerCheck } from '../http/peerUser.js';
 import type { RequestGuard } from '../http/security.js';
-import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { Hub } from './Hub.js';
 import { LiveConnection, type FlowLimits } from './LiveConnection.js';
 
@@ -88,13 +88,13 @@ export interface LiveChannel {
  */
 export function attachLiveChannel(
   server: Server,
-  store: FileStore,
+  store: TrackingStore,
   guard: RequestGuard,
   opts: LiveOptions,
   isLivePath: (path: string) => boolean = (path) => path === '/ws',
   peerCheck?: PeerCheck,
 ): LiveChannel {
-  const hub = new Hub(store, opts.ringBytes, opts.snapshotBudgetBytes);
+  const hub = new Hub(store.feed, (scope) => store.scopeState(scope), opts.ringBytes, opts.snapshotBudgetBytes);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: opts.maxMessageBytes,

@@ -7,8 +7,7 @@ import type { Scope } from '@lablog/schema';
 import { MlflowError } from '../errors.js';
 import { formatLimit } from '../http/errorReply.js';
 import { wireExperiment, wireRun } from '../mlflow/wire.js';
-import type { FileStore } from '../store/FileStore.js';
-import type { ExperimentRecord, RunDoc } from '../store/records.js';
+import type { ScopeState } from '../store/TrackingStore.js';
 
 /** A scope's state at `seq`: its experiments and runs as JSON array text. */
 export interface ScopeSnapshot {
@@ -45,33 +44,14 @@ class Budget {
 }
 
 /**
- * The current state of `scope` in `store`, taken now (synchronously: nothing commits meanwhile).
- * @param seq the live channel's seq at this moment
+ * A scope's state as snapshot JSON.
+ * @param state the scope's experiments and runs at a feed seq (the store's `scopeState`)
  * @param maxBytes the largest snapshot built
- * @throws RESOURCE_EXHAUSTED past `maxBytes`; RESOURCE_DOES_NOT_EXIST for a run scope whose run is gone
+ * @throws RESOURCE_EXHAUSTED past `maxBytes`
  */
-export function snapshotJson(store: FileStore, scope: Scope, seq: number, maxBytes: number): ScopeSnapshot {
-  const book = store.experiments;
+export function snapshotJson(state: ScopeState, scope: Scope, maxBytes: number): ScopeSnapshot {
   const budget = new Budget(maxBytes, scope);
-  let experiments: Iterable<ExperimentRecord>;
-  let runs: Iterable<RunDoc>;
-  switch (scope.kind) {
-    case 'all':
-      experiments = book.all();
-      runs = store.runsOf([]);
-      break;
-    case 'experiment':
-      experiments = book.all().filter((e) => e.experiment_id === scope.experiment_id);
-      runs = store.runsOf([scope.experiment_id]);
-      break;
-    case 'run': {
-      const run = store.getRun(scope.run_id);
-      experiments = [book.get(run.info.experiment_id)];
-      runs = [run];
-      break;
-    }
-  }
-  const experimentsJson = budget.array(experiments, (e) => JSON.stringify(wireExperiment(e)));
-  const runsJson = budget.array(runs, (r) => JSON.stringify(wireRun(r)));
-  return { seq, experiments: experimentsJson, runs: runsJson, size: budget.used };
+  const experimentsJson = budget.array(state.experiments, (e) => JSON.stringify(wireExperiment(e)));
+  const runsJson = budget.array(state.runs, (r) => JSON.stringify(wireRun(r)));
+  return { seq: state.seq, experiments: experimentsJson, runs: runsJson, size: budget.used };
 }

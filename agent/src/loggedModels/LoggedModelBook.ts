@@ -5,14 +5,14 @@
  * Semantics follow MLflow's SQL store: a new model is PENDING until finalized, deleting a model
  * hides it (its files stay), and params cannot change value once logged.
  */
-import type { LoggedModelStatus } from '@lablog/schema';
+import { replacesLatest, type LoggedModelStatus } from '@lablog/schema';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { invalidParameter, notFound } from '../errors.js';
-import type { ExperimentBook } from '../store/ExperimentBook.js';
 import { stringifyDoc } from '../store/jsonCodec.js';
+import type { ExperimentRecord } from '../store/records.js';
 import { randomRunName } from '../store/runNames.js';
 import type { LoggedModelDoc, ModelMetricRecord } from './loggedModelRecords.js';
 import { assignKeys } from '../store/keyedRecord.js';
@@ -21,7 +21,8 @@ import { SerialQueue } from '../store/SerialQueue.js';
 
 /** Fields of a new logged model. Params and tags are already checked. */
 export interface NewLoggedModel {
-  experimentId: string;
+  /** The model's experiment, as the tracking store has it. */
+  experiment: ExperimentRecord;
   /** A random name (like a run's) when empty. */
   name?: string | undefined;
   modelType?: string | undefined;
@@ -46,17 +47,14 @@ function writeModel(dir: string, doc: LoggedModelDoc): Promise<void> {
 export class LoggedModelBook {
   private readonly models = new Map<string, Stored>();
 
-  private constructor(
-    private readonly dir: string,
-    private readonly experiments: ExperimentBook,
-  ) {}
+  private constructor(private readonly dir: string) {}
 
   /**
    * Opens the logged models under `<storeDir>/models`, creating the folder when absent.
    * Reads are synchronous for the reason FileStore.loadRuns gives: nothing is served yet.
    */
-  static async open(storeDir: string, experiments: ExperimentBook): Promise<LoggedModelBook> {
-    const book = new LoggedModelBook(join(storeDir, 'models'), experiments);
+  static async open(storeDir: string): Promise<LoggedModelBook> {
+    const book = new LoggedModelBook(join(storeDir, 'models'));
     await mkdir(book.dir, { recursive: true, mode: 0o700 });
     for (const id of readdirSync(book.dir)) {
       const dir = join(book.dir, id);
@@ -109,7 +107,7 @@ export class LoggedModelBook {
    * @throws RESOURCE_DOES_NOT_EXIST for an unknown experiment, INVALID_PARAMETER_VALUE for a deleted one
    */
   async create(spec: NewLoggedModel): Promise<LoggedModelDoc> {
-    const exp = this.experiments.get(spec.experimentId);
+    const exp = spec.experiment;
     if (exp.lifecycle_stage !== 'active') {
       throw invalidParameter(`The experiment ${exp.experiment_id} must be in the 'active' state. Current state is ${exp.lifecycle_stage}.`);
     }
@@ -190,7 +188,7 @@ export class LoggedModelBook {
         const at = kept.findIndex((k) => k.key === m.key && k.dataset_name === m.dataset_name && k.dataset_digest === m.dataset_digest);
         const old = at >= 0 ? kept[at]! : undefined;
         if (!old) kept.push(m);
-        else if (m.step > old.step || (m.step === old.step && m.timestamp >= old.timestamp)) kept[at] = m;
+        else if (replacesLatest(m, old)) kept[at] = m;
       }
     });
   }

@@ -21,17 +21,18 @@ import { listFromRoot } from '../artifacts/artifactResponses.js';
 import { keyValues } from '../mlflow/loggingRules.js';
 import { int64, optionalInt64 } from '../mlflow/requestFields.js';
 import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { statusOf, wireLoggedModel } from './loggedModelWire.js';
 import { searchLoggedModels } from './searchLoggedModels.js';
 
 /** Registers the logged-model endpoints and `runs/outputs`. */
-export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: ArtifactRepository }> = async (app, { store, artifacts }) => {
+export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; tracking: TrackingStore; artifacts: ArtifactRepository }> = async (app, { store, tracking, artifacts }) => {
   const models = store.loggedModels;
 
   app.post('/logged-models', { schema: { body: L.CreateLoggedModel } }, async (req) => {
     const b = req.body;
     const doc = await models.create({
-      experimentId: b.experiment_id,
+      experiment: await tracking.getExperiment(b.experiment_id),
       name: b.name,
       modelType: b.model_type,
       sourceRunId: b.source_run_id,
@@ -86,7 +87,7 @@ export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; ar
 
   app.post('/runs/outputs', { schema: { body: L.LogOutputs } }, async (req) => {
     const outputs = (req.body.models ?? []).map((m) => ({ model_id: models.get(m.model_id).info.model_id, step: int64(m.step, 'step') }));
-    await store.logOutputs(req.body.run_id, outputs);
+    await tracking.logOutputs(req.body.run_id, outputs);
     return {};
   });
 };

@@ -8,12 +8,11 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { invalidParameter, notFound } from '../errors.js';
 import { isLocalUri, localPath } from '../registry/modelSource.js';
-import { searchExperiments } from '../search/searchExperiments.js';
-import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { checkName } from './loggingRules.js';
 import { listOf, optionalInt64 } from './requestFields.js';
 import { wireExperiment } from './wire.js';
-import { hasKey, setKey } from '../store/keyedRecord.js';
+import { setKey } from '../store/keyedRecord.js';
 
 const MAX_EXPERIMENT_NAME = 500;
 const MAX_EXPERIMENT_TAG_VALUE = 5000;
@@ -31,9 +30,7 @@ export function resolveIfLocal(location: string): string {
 }
 
 /** Registers the experiment endpoints. */
-export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
-  const book = store.experiments;
-
+export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore }> = async (app, { store }) => {
   app.post('/experiments/create', { schema: { body: X.CreateExperiment } }, async (req) => {
     const { name, artifact_location, tags } = req.body;
     if (!name) throw invalidParameter("Missing value for required parameter 'name'.");
@@ -45,18 +42,18 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> =
   });
 
   app.get('/experiments/get', { schema: { querystring: X.GetExperiment } }, async (req) => ({
-    experiment: wireExperiment(book.get(req.query.experiment_id)),
+    experiment: wireExperiment(await store.getExperiment(req.query.experiment_id)),
   }));
 
   app.get('/experiments/get-by-name', { schema: { querystring: X.GetExperimentByName } }, async (req) => {
     const name = req.query.experiment_name;
-    const e = book.findByName(name);
+    const e = await store.getExperimentByName(name);
     if (!e) throw notFound(`Could not find experiment with name '${name}'`);
     return { experiment: wireExperiment(e) };
   });
 
-  const search = (q: { max_results?: number | string | undefined; page_token?: string | undefined; filter?: string | undefined; order_by?: string[] | undefined; view_type?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' | undefined }) => {
-    const page = searchExperiments(book.all(), {
+  const search = async (q: { max_results?: number | string | undefined; page_token?: string | undefined; filter?: string | undefined; order_by?: string[] | undefined; view_type?: 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' | undefined }) => {
+    const page = await store.searchExperiments({
       filter: q.filter,
       orderBy: q.order_by,
       viewType: q.view_type,
@@ -64,7 +61,7 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> =
       pageToken: q.page_token,
     });
     return {
-      experiments: page.experiments.map(wireExperiment),
+      experiments: page.items.map(wireExperiment),
       ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
     };
   };
@@ -75,50 +72,30 @@ export const experimentRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> =
 
   app.post('/experiments/update', { schema: { body: X.UpdateExperiment } }, async (req) => {
     const { experiment_id, new_name } = req.body;
-    if (new_name === undefined) return {};
-    book.checkRename(experiment_id, new_name);
-    const e = book.get(experiment_id);
-    if (e.lifecycle_stage !== 'active') throw invalidParameter(`Cannot rename a non-active experiment ${experiment_id}.`);
-    await store.updateExperiment(experiment_id, (x) => {
-      x.name = new_name;
-    });
+    if (new_name !== undefined) await store.renameExperiment(experiment_id, new_name);
     return {};
   });
 
   app.post('/experiments/delete', { schema: { body: X.ExperimentId } }, async (req) => {
-    const id = req.body.experiment_id;
-    if (id === '0') throw invalidParameter('Cannot delete the default experiment \'0\'.');
-    await store.updateExperiment(id, (e) => {
-      e.lifecycle_stage = 'deleted';
-    });
+    await store.setExperimentLifecycle(req.body.experiment_id, 'deleted');
     return {};
   });
 
   app.post('/experiments/restore', { schema: { body: X.ExperimentId } }, async (req) => {
-    await store.updateExperiment(req.body.experiment_id, (e) => {
-      e.lifecycle_stage = 'active';
-    });
+    await store.setExperimentLifecycle(req.body.experiment_id, 'active');
     return {};
   });
 
   app.post('/experiments/set-experiment-tag', { schema: { body: X.SetExperimentTag } }, async (req) => {
     const { experiment_id, key, value } = req.body;
     checkName('tag', key);
-    const e = book.get(experiment_id);
-    if (e.lifecycle_stage !== 'active') throw invalidParameter(`The experiment ${experiment_id} must be in the 'active' state. Current state is ${e.lifecycle_stage}.`);
-    await store.updateExperiment(experiment_id, (x) => {
-      setKey(x.tags, key, value.slice(0, MAX_EXPERIMENT_TAG_VALUE));
-    });
+    await store.setExperimentTag(experiment_id, key, value.slice(0, MAX_EXPERIMENT_TAG_VALUE));
     return {};
   });
 
   app.post('/experiments/delete-experiment-tag', { schema: { body: X.DeleteExperimentTag } }, async (req) => {
     const { experiment_id, key } = req.body;
-    const e = book.get(experiment_id);
-    if (!hasKey(e.tags, key)) throw notFound(`No tag with name: ${key} in experiment with id ${experiment_id}`);
-    await store.updateExperiment(experiment_id, (x) => {
-      delete x.tags[key];
-    });
+    await store.deleteExperimentTag(experiment_id, key);
     return {};
   });
 };

@@ -6,20 +6,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runRequests as R } from '@lablog/schema';
 import { invalidParameter, missingParameter } from '../errors.js';
-import type { FileStore } from '../store/FileStore.js';
+import type { LoggedModelBook } from '../loggedModels/LoggedModelBook.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { metricPoint, toBatch } from './batchInput.js';
 import { BATCH_LIMITS, type Metric } from '@lablog/schema';
 import type { ModelMetricRecord } from '../loggedModels/loggedModelRecords.js';
 import type { MetricPoint } from '../store/records.js';
 import { MAX_DATASETS, checkName, truncateValue } from './loggingRules.js';
-import { pythonJsonDumps } from './pythonJson.js';
 import { runIdOf } from './requestFields.js';
 
-/** The tag where MLflow keeps the JSON list of models logged by a run. */
-const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
-
 /** Registers the logging endpoints. */
-export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; loggedModels: LoggedModelBook }> = async (app, { store, loggedModels }) => {
   const none = { metrics: [], params: {}, tags: {} };
 
   /**
@@ -30,7 +27,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = as
     const byModel = new Map<string, ModelMetricRecord[]>();
     wire.forEach((m, i) => {
       if (!m.model_id) return;
-      store.loggedModels.get(m.model_id);
+      loggedModels.get(m.model_id);
       const p = points[i]!;
       const record: ModelMetricRecord = { key: p.key, value: p.value, timestamp: p.timestamp, step: p.step, run_id: runId };
       if (m.dataset_name) record.dataset_name = m.dataset_name;
@@ -38,7 +35,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = as
       byModel.set(m.model_id, [...(byModel.get(m.model_id) ?? []), record]);
     });
     return async () => {
-      for (const [modelId, records] of byModel) await store.loggedModels.logMetrics(modelId, records);
+      for (const [modelId, records] of byModel) await loggedModels.logMetrics(modelId, records);
     };
   };
 
@@ -110,11 +107,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = as
     if (typeof model !== 'object' || model === null || Array.isArray(model)) {
       throw invalidParameter("Malformed model info: 'model_json' must be a JSON object.");
     }
-    const run = store.getRun(runId);
-    const previous = run.tags[LOG_MODEL_HISTORY_TAG];
-    const history = previous ? (JSON.parse(previous) as unknown[]) : [];
-    history.push(model);
-    await store.logBatch(runId, { ...none, tags: { [LOG_MODEL_HISTORY_TAG]: pythonJsonDumps(history) } });
+    await store.logModel(runId, model);
     return {};
   });
 };

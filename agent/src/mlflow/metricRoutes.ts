@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runRequests as R } from '@lablog/schema';
 import { invalidParameter, missingParameter } from '../errors.js';
 import { decodePageToken, encodePageToken } from '../search/pageToken.js';
-import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import type { MetricPoint } from '../store/records.js';
 import { listOf, optionalInt64, runIdOf } from './requestFields.js';
 import { wireMetric } from './wire.js';
@@ -51,19 +51,18 @@ function lowerBound(sorted: readonly number[], x: number): number {
 }
 
 /** Registers the metric history endpoints. */
-export const metricRoutes: FastifyPluginAsyncTypebox<{ store: FileStore }> = async (app, { store }) => {
+export const metricRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore }> = async (app, { store }) => {
   app.get('/metrics/get-history', { schema: { querystring: R.GetMetricHistory } }, async (req) => {
     const q = req.query;
     const runId = runIdOf(q);
     const max = optionalInt64(q.max_results, 'max_results') ?? HISTORY_PAGE_MAX;
     if (max < 1 || max > HISTORY_PAGE_MAX) throw invalidParameter(`max_results must be between 1 and ${HISTORY_PAGE_MAX}; got ${max}.`);
-    store.getRun(runId);
     const offset = decodePageToken(q.page_token);
-    const all = await store.metricHistory(runId, q.metric_key);
-    const page = all.slice(offset, offset + max);
+    // one point past the page tells whether another page follows
+    const points = await store.metricHistory(runId, q.metric_key, { offset, limit: max + 1 });
     return {
-      metrics: page.map(wireMetric),
-      ...(offset + max < all.length ? { next_page_token: encodePageToken(offset + max) } : {}),
+      metrics: points.slice(0, max).map(wireMetric),
+      ...(points.length > max ? { next_page_token: encodePageToken(offset + max) } : {}),
     };
   });
 

@@ -11,6 +11,7 @@ import { recordFloatLiterals } from '../http/jsonBody.js';
 import { registerLablogApi } from '../lablog/lablogApi.js';
 import { loggedModelRoutes } from '../loggedModels/loggedModelRoutes.js';
 import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { experimentRoutes } from './experimentRoutes.js';
 import { loggingRoutes } from './loggingRoutes.js';
 import { metricRoutes } from './metricRoutes.js';
@@ -33,23 +34,32 @@ export interface MlflowApiOptions {
 }
 
 /**
- * Registers the tracking API on `app` (under `base`, e.g. a notebook session prefix).
- * @param artifacts the agent's artifact repository (the store folder or a bucket)
+ * The stores routes call: the tracking store (experiments, runs, metrics; a folder or PostgreSQL),
+ * the folder store that still holds the registry and logged models, and the artifact repository
+ * (the store folder or an S3 bucket).
  */
-export async function registerMlflowApi(app: FastifyInstance, store: FileStore, artifacts: ArtifactRepository, base = '', opts: MlflowApiOptions = {}): Promise<void> {
+export interface AgentStores {
+  tracking: TrackingStore;
+  files: FileStore;
+  artifacts: ArtifactRepository;
+}
+
+/** Registers the tracking API on `app` (under `base`, e.g. a notebook session prefix). */
+export async function registerMlflowApi(app: FastifyInstance, stores: AgentStores, base = '', opts: MlflowApiOptions = {}): Promise<void> {
+  const { tracking, files: store, artifacts } = stores;
   for (const prefix of MLFLOW_PREFIXES) {
     await app.register(
       async (scope) => {
         recordFloatLiterals(scope);
-        await scope.register(experimentRoutes, { store });
-        await scope.register(runRoutes, { store, creation: opts.runCreation });
-        await scope.register(loggingRoutes, { store });
-        await scope.register(metricRoutes, { store });
+        await scope.register(experimentRoutes, { store: tracking });
+        await scope.register(runRoutes, { store: tracking, creation: opts.runCreation });
+        await scope.register(loggingRoutes, { store: tracking, loggedModels: store.loggedModels });
+        await scope.register(metricRoutes, { store: tracking });
         await scope.register(registeredModelRoutes, { store });
         await scope.register(modelVersionRoutes, { store });
         await scope.register(runArtifactListRoutes, { store, artifacts });
-        await scope.register(loggedModelRoutes, { store, artifacts });
-        await scope.register(uiRoutes, { store, artifacts });
+        await scope.register(loggedModelRoutes, { store, tracking, artifacts });
+        await scope.register(uiRoutes, { store: tracking, files: store, artifacts });
         await scope.register(traceRoutes, { version: 2 });
       },
       { prefix: base + prefix },
@@ -57,7 +67,7 @@ export async function registerMlflowApi(app: FastifyInstance, store: FileStore, 
   }
   for (const prefix of TRACE_V3_PREFIXES) await app.register(traceRoutes, { version: 3, prefix: base + prefix });
   await registerArtifactApi(app, store, artifacts, base);
-  await registerLablogApi(app, store, base);
+  await registerLablogApi(app, tracking, base);
   app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get(`${base}/version`, async (_req, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));
 }

@@ -3,7 +3,7 @@
  * int64 as number or string, doubles with non-finite strings, run_id or run_uuid, and
  * query-string lists given once or repeated.
  */
-import type { Double, Int64, QueryList } from '@lablog/schema';
+import { fromWireDouble, type Double, type Int64, type QueryList } from '@lablog/schema';
 import { invalidParameter, missingParameter } from '../errors.js';
 
 /** An int64 field as a JS number. @throws INVALID_PARAMETER_VALUE beyond the safe integer range */
@@ -20,8 +20,7 @@ export function optionalInt64(v: Int64 | undefined, name: string): number | unde
 
 /** A double field ("NaN", "Infinity", "-Infinity" included) as a JS number. */
 export function double(v: Double): number {
-  if (typeof v === 'number') return v;
-  return v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity;
+  return fromWireDouble(v);
 }
 
 /** The run a request names: `run_id`, or the deprecated `run_uuid`. */

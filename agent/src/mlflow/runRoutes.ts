@@ -6,8 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { runRequests as R } from '@lablog/schema';
 import { invalidParameter } from '../errors.js';
 import { SEARCH_MAX_RESULTS_THRESHOLD } from '../search/pageToken.js';
-import { searchRuns } from '../search/searchRuns.js';
-import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import type { RunDoc } from '../store/records.js';
 import { keyValues } from './loggingRules.js';
 import { optionalInt64, runIdOf } from './requestFields.js';
@@ -22,7 +21,7 @@ export interface RunCreationHooks {
 }
 
 /** Registers the run endpoints. */
-export const runRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; creation?: RunCreationHooks | undefined }> = async (app, { store, creation }) => {
+export const runRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; creation?: RunCreationHooks | undefined }> = async (app, { store, creation }) => {
   app.post('/runs/create', { schema: { body: R.CreateRun } }, async (req) => {
     const b = req.body;
     const tags = keyValues('tag', b.tags);
@@ -39,7 +38,7 @@ export const runRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; creation?:
     return { run: wireRun(doc) };
   });
 
-  app.get('/runs/get', { schema: { querystring: R.GetRun } }, async (req) => ({ run: wireRun(store.getRun(runIdOf(req.query))) }));
+  app.get('/runs/get', { schema: { querystring: R.GetRun } }, async (req) => ({ run: wireRun(await store.getRun(runIdOf(req.query))) }));
 
   app.post('/runs/update', { schema: { body: R.UpdateRun } }, async (req) => {
     const b = req.body;
@@ -70,7 +69,7 @@ export const runRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; creation?:
         `Invalid value ${maxResults} for parameter 'max_results' supplied. Hint: Value was of type 'int'. See the API docs for more information about request parameters.`,
       );
     }
-    const page = searchRuns(store.runsOf(b.experiment_ids ?? []), {
+    const page = await store.searchRuns(b.experiment_ids ?? [], {
       filter: b.filter,
       orderBy: b.order_by,
       viewType: b.run_view_type,
@@ -78,7 +77,7 @@ export const runRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; creation?:
       pageToken: b.page_token,
     });
     return {
-      runs: page.runs.map(wireRun),
+      runs: page.items.map(wireRun),
       ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
     };
   });

@@ -12,6 +12,7 @@ import { runArtifacts } from '../artifacts/ArtifactArea.js';
 import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
 import { invalidParameter, MlflowError, type ErrorCode } from '../errors.js';
 import type { FileStore } from '../store/FileStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { pythonJsonDumps } from './pythonJson.js';
 import { wireRun } from './wire.js';
 
@@ -25,7 +26,7 @@ function pairs(list: unknown): Array<{ key: string; value: string }> {
 }
 
 /** Registers the UI endpoints under a tracking API prefix. */
-export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: ArtifactRepository }> = async (app, { store, artifacts }) => {
+export const uiRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; files: FileStore; artifacts: ArtifactRepository }> = async (app, { store, files, artifacts }) => {
   app.post('/experiments/search-datasets', { schema: { body: U.SearchDatasets } }, async (req) => {
     const ids = Array.isArray(req.body.experiment_ids) ? (req.body.experiment_ids as unknown[]).map(String) : [];
     if (ids.length === 0) throw invalidParameter('SearchDatasets request must specify at least one experiment_id.');
@@ -34,7 +35,7 @@ export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: 
     }
     const seen = new Set<string>();
     const summaries = [];
-    for (const run of store.runsOf(ids)) {
+    for (const run of await allRuns(store, ids)) {
       for (const input of run.inputs) {
         const context = input.tags?.find((t) => t.key === DATASET_CONTEXT_TAG)?.value;
         const summary = { experiment_id: run.info.experiment_id, name: input.dataset.name, digest: input.dataset.digest, ...(context !== undefined ? { context } : {}) };
@@ -78,7 +79,7 @@ export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: 
       columns: [...promptParameters.map((p) => p.key), 'prompt', 'output', ...outputParameters.map((p) => p.key)],
       data: [[...promptParameters.map((p) => p.value), b.model_input, b.model_output ?? null, ...outputParameters.map((p) => p.value)]],
     };
-    const area = runArtifacts(store, artifacts, runId);
+    const area = runArtifacts(files, artifacts, runId);
     const rel = ['eval_results_table.json'];
     const size = await area.repository.put(rel, Readable.from([Buffer.from(pythonJsonDumps(table))]));
     area.changed(rel, size);
@@ -101,3 +102,15 @@ export const uiRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: 
   app.get('/gateway-proxy', { schema: { querystring: U.GatewayProxy } }, async (req) => gateway(req.query, 'GET'));
   app.post('/gateway-proxy', { schema: { body: U.GatewayProxy } }, async (req) => gateway(req.body, 'POST'));
 };
+
+/** Every run of the experiments, whatever its lifecycle, page by page. */
+async function allRuns(store: TrackingStore, experimentIds: readonly string[]) {
+  const runs = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await store.searchRuns(experimentIds, { viewType: 'ALL', maxResults: 50_000, pageToken });
+    runs.push(...page.items);
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return runs;
+}

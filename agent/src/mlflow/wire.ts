@@ -2,14 +2,12 @@
  * Store records to MLflow wire entities. Non-finite metric values become the strings
  * protobuf JSON uses; RunInfo carries both run_id and run_uuid.
  */
-import type { KeyValue, WireExperiment, WireMetric, WireRun, WireRunInfo } from '@lablog/schema';
+import { toWireDouble, type KeyValue, type WireExperiment, type WireMetric, type WireRun, type WireRunInfo } from '@lablog/schema';
 import type { ExperimentRecord, MetricPoint, RunDoc } from '../store/records.js';
 
 /** A metric value as protobuf JSON writes a double. */
 export function wireDouble(v: number): WireMetric['value'] {
-  if (Number.isFinite(v)) return v;
-  if (Number.isNaN(v)) return 'NaN';
-  return v > 0 ? 'Infinity' : '-Infinity';
+  return toWireDouble(v);
 }
 
 /** A record `{k: v}` as a list of `{key, value}`. */

@@ -51,7 +51,7 @@ export class NotebookRuns {
     readonly sessions: SessionBook,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.unsubscribe = store.subscribe((e) => {
+    this.unsubscribe = store.feed.subscribe(({ event: e }) => {
       if (e.type === 'run') this.runChanged(e.run);
     });
   }

@@ -7,9 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { NOTEBOOK_PREFIX, SESSION_ID_PATTERN } from '@lablog/schema';
 import { invalidParameter } from '../errors.js';
-import { registerMlflowApi } from '../mlflow/mlflowApi.js';
-import type { FileStore } from '../store/FileStore.js';
-import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
+import { registerMlflowApi, type AgentStores } from '../mlflow/mlflowApi.js';
 import type { NotebookRuns } from './NotebookRuns.js';
 import { isSessionId } from './SessionBook.js';
 import { sessionRoutes } from './sessionRoutes.js';
@@ -27,7 +25,7 @@ function sessionOf(req: FastifyRequest): string {
 }
 
 /** Registers the session endpoints and the session-prefixed MLflow API. */
-export async function registerNotebookApi(app: FastifyInstance, store: FileStore, artifacts: ArtifactRepository, notebooks: NotebookRuns): Promise<void> {
+export async function registerNotebookApi(app: FastifyInstance, stores: AgentStores, notebooks: NotebookRuns): Promise<void> {
   await app.register(sessionRoutes, { notebooks, prefix: '/api/2.0/lablog' });
 
   await app.register(async (nb) => {
@@ -44,7 +42,7 @@ export async function registerNotebookApi(app: FastifyInstance, store: FileStore
       }
       return payload;
     });
-    await registerMlflowApi(nb, store, artifacts, `${NOTEBOOK_PREFIX}/:session`, {
+    await registerMlflowApi(nb, stores, `${NOTEBOOK_PREFIX}/:session`, {
       runCreation: {
         async tags(req) {
           const id = sessionOf(req);

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DatasetInput, RunStatus } from '@lablog/schema';
+import type { DatasetInput } from '@lablog/schema';
 import { alreadyExists, invalidParameter, notFound } from '../errors.js';
 import { LoggedModelBook } from '../loggedModels/LoggedModelBook.js';
 import { ModelRegistry } from '../registry/ModelRegistry.js';
@@ -29,42 +29,21 @@ import { writeBatch } from './runBatch.js';
 import { RunTable } from './RunTable.js';
 import { hasKey, setKey } from './keyedRecord.js';
 import { StoredRun, type BatchClaim } from './StoredRun.js';
+import { LocalChangeFeed } from './ChangeFeed.js';
+import type { Batch, NewRun, RunUpdate } from './TrackingStore.js';
+import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from './logModelHistory.js';
 
 export { RUN_NAME_TAG };
-
-/** Fields of a new run. */
-export interface NewRun {
-  /** The id to give the run (a client's own); creating it again returns the existing run. */
-  runId?: string | undefined;
-  experimentId: string;
-  userId: string;
-  runName: string;
-  startTime: number;
-  tags: Record<string, string>;
-}
-
-/** Changes to a run's info. */
-export interface RunUpdate {
-  status?: RunStatus;
-  endTime?: number;
-  runName?: string;
-}
-
-/** A batch of values for one run. Params and tags are already checked and truncated. */
-export interface Batch {
-  metrics: MetricPoint[];
-  params: Record<string, string>;
-  tags: Record<string, string>;
-}
-
-/** Listener of committed changes. */
-export type StoreListener = (event: StoreEvent) => void;
+export type { Batch, NewRun, RunUpdate };
 
 /** The file store. */
 export class FileStore {
-  private readonly listeners = new Set<StoreListener>();
+  /** Every committed change, numbered in commit order (this agent's lifetime is its epoch). */
+  readonly feed = new LocalChangeFeed();
   private readonly creating = new Map<string, Promise<RunDoc>>();
   private closed = false;
+  /** Runs another tracking engine keeps (see `followRuns`). */
+  private foreign: ((runId: string) => RunDoc | undefined) | null = null;
 
   private constructor(
     readonly dir: string,
@@ -94,7 +73,7 @@ export class FileStore {
       await removeLeftovers(dir);
       const registry = await ModelRegistry.open(dir, (change) => store.emit({ type: 'registry', ...change }));
       const experiments = await ExperimentBook.open(dir);
-      const loggedModels = await LoggedModelBook.open(dir, experiments);
+      const loggedModels = await LoggedModelBook.open(dir);
       const committer = new GroupCommitter();
       // crash recovery runs on every open: each metric log is reconciled with its run's summary
       const runs = await RunTable.load(join(dir, 'runs'), committer);
@@ -111,14 +90,8 @@ export class FileStore {
     this.lock.announce(url);
   }
 
-  /** Registers a listener of committed changes; returns the function that removes it. */
-  subscribe(listener: StoreListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   private emit(event: StoreEvent): void {
-    for (const l of this.listeners) l(event);
+    this.feed.publish(event);
   }
 
   // ---- experiments -------------------------------------------------------------------
@@ -139,9 +112,22 @@ export class FileStore {
 
   // ---- runs --------------------------------------------------------------------------
 
+  /**
+   * When the runs live in another tracking engine (PostgreSQL), the code that still reads runs
+   * here — artifacts, the registry's model sources, notebook snapshots — finds them through
+   * `lookup`; their artifact files stay in this folder, under `runs/<run_id>/artifacts/`.
+   */
+  followRuns(lookup: (runId: string) => RunDoc | undefined): void {
+    this.foreign = lookup;
+  }
+
   /** A run's document. @throws RESOURCE_DOES_NOT_EXIST */
   getRun(runId: string): RunDoc {
-    return this.stored(runId).doc;
+    const mine = this.runs.get(runId);
+    if (mine) return mine.doc;
+    const other = this.foreign?.(runId);
+    if (other) return other;
+    throw notFound(`Run with id=${runId} not found`);
   }
 
   private stored(runId: string): StoredRun {
@@ -279,8 +265,21 @@ export class FileStore {
     this.emit({ type: 'tags', run_id: runId, experiment_id: doc.info.experiment_id, tags: {}, deleted: [key] });
   }
 
+  /**
+   * Appends `model` to the run's log-model history tag; the history is read and written under
+   * the run's write queue, so two models logged at once both stay.
+   */
+  async logModel(runId: string, model: object): Promise<void> {
+    let history = '';
+    const doc = await this.activeRun(runId).update((d) => {
+      history = appendLoggedModel(d.tags[LOG_MODEL_HISTORY_TAG], model);
+      setKey(d.tags, LOG_MODEL_HISTORY_TAG, history);
+    });
+    this.emit({ type: 'tags', run_id: runId, experiment_id: doc.info.experiment_id, tags: { [LOG_MODEL_HISTORY_TAG]: history } });
+  }
+
   /** Records dataset inputs; a dataset already logged with the same name and digest is not doubled. */
-  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+  async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
     let added: DatasetInput[] = [];
     const run = this.activeRun(runId);
     const doc = await run.update((d) => {
@@ -350,6 +349,8 @@ export class FileStore {
 
   /** The folder holding a run's artifact files. @throws RESOURCE_DOES_NOT_EXIST */
   artifactDir(runId: string): string {
+    const mine = this.runs.get(runId);
+    if (!mine && this.foreign?.(runId) && RUN_ID_RE.test(runId)) return join(this.dir, 'runs', runId, 'artifacts');
     return join(this.stored(runId).dir, 'artifacts');
   }
 

@@ -3,7 +3,7 @@
  * the files read like the API (see README "Store layout"). Metric values are JS numbers in
  * memory (NaN and ±Infinity included); `jsonCodec.ts` writes those as strings on disk.
  */
-import type { DatasetInput, LifecycleStage, RunStatus } from '@lablog/schema';
+import { replacesLatest, type DatasetInput, type LifecycleStage, type RunStatus } from '@lablog/schema';
 
 /** The tag MLflow keeps in step with a run's name. */
 export const RUN_NAME_TAG = 'mlflow.runName';
@@ -93,7 +93,5 @@ export type RegistryChange =
   | 'alias_set'
   | 'alias_deleted';
 
-/** Returns true when point `a` should replace `b` as the latest value. */
-export function isNewer(a: LatestMetric, b: LatestMetric): boolean {
-  return a.step > b.step || (a.step === b.step && a.timestamp >= b.timestamp);
-}
+/** Returns true when point `a` should replace `b` as the latest value (the shared rule, see @lablog/schema). */
+export const isNewer: (a: LatestMetric, b: LatestMetric) => boolean = replacesLatest;

@@ -1,7 +1,7 @@
 /**
  * How values read in every view: dates, durations, metric values, run names and statuses.
  */
-import type { WireMetric, WireRun } from '@lablog/schema';
+import { fromWireDouble, type WireMetric, type WireRun } from '@lablog/schema';
 
 /** `2026-11-23 14:05:09` in local time; empty for no time. */
 export function formatTime(ms: number | undefined): string {
@@ -45,7 +45,7 @@ export function runDuration(run: WireRun, now = Date.now()): number | undefined 
 
 /** A metric value from the wire (a number, or `"NaN"`/`"Infinity"` strings) as a number. */
 export function metricNumber(v: WireMetric['value']): number {
-  return typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity;
+  return fromWireDouble(v);
 }
 
 /** A number for reading: up to 6 significant digits, exponent for the very large or small. */

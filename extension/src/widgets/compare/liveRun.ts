@@ -2,7 +2,7 @@
  * Applies a committed change (a live event of the run's scope) to a run as `runs/get` returns
  * it, so a compared run stays current without being read again.
  */
-import type { LiveEvent, WireMetric, WireRun } from '@lablog/schema';
+import { replacesLatest, type LiveEvent, type WireMetric, type WireRun } from '@lablog/schema';
 import { metricNumber } from '../format.js';
 
 /** `run` with `event` applied (a new object when something changed; `run` itself otherwise). */
@@ -40,13 +40,9 @@ export function withLatest(latest: readonly WireMetric[], points: readonly WireM
   const byKey = new Map(latest.map((m) => [m.key, m]));
   for (const p of points) {
     const cur = byKey.get(p.key);
-    if (!cur || isLater(p, cur)) byKey.set(p.key, p);
+    if (!cur || replacesLatest(p, cur)) byKey.set(p.key, p);
   }
   return [...byKey.values()];
 }
 
-function isLater(a: WireMetric, b: WireMetric): boolean {
-  if (a.step !== b.step) return a.step > b.step;
-  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
-  return !(metricNumber(a.value) < metricNumber(b.value));
-}
+

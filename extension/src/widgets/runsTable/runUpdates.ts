@@ -2,12 +2,8 @@
  * Applying live changes to a run the table holds: latest metric values, params, tags, info —
  * the same result `runs/get` would now give for the cells the table shows.
  */
-import type { KeyValue, LiveEvent, WireMetric, WireRun } from '@lablog/schema';
+import { replacesLatest, type KeyValue, type LiveEvent, type WireMetric, type WireRun } from '@lablog/schema';
 
-/** Whether `b` replaces `a` as a metric's latest value: higher step, then later timestamp (MLflow's rule). */
-function isLater(a: WireMetric, b: WireMetric): boolean {
-  return b.step > a.step || (b.step === a.step && b.timestamp >= a.timestamp);
-}
 
 /** Keeps the latest point of each metric key. */
 export function mergeMetrics(run: WireRun, points: readonly WireMetric[]): void {
@@ -15,7 +11,7 @@ export function mergeMetrics(run: WireRun, points: readonly WireMetric[]): void 
   for (const p of points) {
     const i = list.findIndex((m) => m.key === p.key);
     if (i < 0) list.push({ ...p });
-    else if (isLater(list[i]!, p)) list[i] = { ...p };
+    else if (replacesLatest(p, list[i]!)) list[i] = { ...p };
   }
 }
 

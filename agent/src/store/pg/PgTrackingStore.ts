@@ -1,0 +1,453 @@
+/**
+ * The PostgreSQL engine of `TrackingStore` (`lablog serve --store postgresql://…`): several
+ * agents on one database are one server. Each operation is one transaction; every rule that
+ * reads existing state reads it under a row lock (`FOR UPDATE` on the run or experiment) or a
+ * constraint (unique experiment names, one row per run id), so it holds across agents. The
+ * changes a transaction makes are numbered into the events table inside it (see PgChangeFeed):
+ * acknowledged means committed, and every agent's feed delivers it in commit order.
+ *
+ * Transactions and their event numbering are PgTransactions'; log batches are group-committed
+ * by PgBatchCommitter (one multi-row insert per batch, the latest value per key upserted in the
+ * same statement); histories, downsampling and searches run in SQL (runSearchSql, pgDownsample).
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
+import { alreadyExists, invalidParameter, notFound } from '../../errors.js';
+import { parseFilter } from '../../search/filterParser.js';
+import { parseOrderBy } from '../../search/orderBy.js';
+import { checkMaxResults, decodePageToken, encodePageToken } from '../../search/pageToken.js';
+import { searchExperiments } from '../../search/searchExperiments.js';
+import type { BatchOrigin } from '../MetricLog.js';
+import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
+import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
+import { randomRunName } from '../runNames.js';
+import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from '../TrackingStore.js';
+import { migrate } from './migrations.js';
+import { PgBatchCommitter } from './PgBatchCommitter.js';
+import { PgChangeFeed } from './PgChangeFeed.js';
+import { lockRun, PgTransactions } from './PgTransactions.js';
+import { pgDownsample } from './pgDownsample.js';
+import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
+import { runSearchSql } from './runSearchSql.js';
+
+/** Connections the agent opens at most (the feed's LISTEN connection aside). */
+const POOL_SIZE = 8;
+/**
+ * Events kept for viewers that resume (a metric batch's event holds its points, so the table is
+ * bounded by count and by age); older ones are trimmed every minute. A viewer further behind
+ * gets a snapshot.
+ */
+const EVENTS_KEPT = 200_000;
+const EVENTS_KEPT_FOR = '15 minutes';
+
+/** A position in a metric's history: the (step, ts, ctid) of a row. */
+interface HistoryCursor {
+  step: number;
+  ts: number;
+  pos: string;
+}
+
+function cursorKey(rid: number, key: string, offset: number): string {
+  return `${rid}\u0000${key}\u0000${offset}`;
+}
+
+/** The PostgreSQL tracking store. */
+export class PgTrackingStore implements TrackingStore {
+  readonly engine = 'postgresql';
+  private readonly trim: NodeJS.Timeout;
+  private closed = false;
+  private readonly transactions: PgTransactions;
+  private readonly batches: PgBatchCommitter;
+  /** Where history pages served recently stopped, by run, key and the offset that follows. */
+  private readonly historyCursors = new Map<string, HistoryCursor>();
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    readonly feed: PgChangeFeed,
+  ) {
+    this.transactions = new PgTransactions(pool, feed);
+    this.batches = new PgBatchCommitter(this.transactions);
+    this.trim = setInterval(() => {
+      // the newest event always stays: the numbering goes on from it
+      void this.pool
+        .query(`DELETE FROM events WHERE seq < (SELECT max(seq) FROM events) AND (seq <= (SELECT max(seq) FROM events) - $1 OR at < now() - $2::interval)`, [EVENTS_KEPT, EVENTS_KEPT_FOR])
+        .catch(() => undefined);
+    }, 60_000);
+    this.trim.unref();
+  }
+
+  /**
+   * Connects, applies the migrations the database lacks and starts the change feed.
+   * @param uri `postgresql://user@host:port/db` (libpq's URI; the password is best in PGPASSWORD or ~/.pgpass)
+   */
+  static async open(uri: string): Promise<PgTrackingStore> {
+    const pool = new pg.Pool({ connectionString: uri, max: POOL_SIZE, types: PG_TYPES });
+    // an idle client that loses its connection must not crash the agent; the next query reconnects
+    pool.on('error', () => undefined);
+    try {
+      const c = await pool.connect();
+      try {
+        await migrate(c);
+      } finally {
+        c.release();
+      }
+      const { rows } = await pool.query<{ value: string }>("SELECT value FROM lablog_meta WHERE key = 'database_id'");
+      const feed = await PgChangeFeed.open(pool, () => new pg.Client({ connectionString: uri, types: PG_TYPES }), `pg-${rows[0]!.value}`);
+      return new PgTrackingStore(pool, feed);
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction. The changes it lists are numbered into the events table last
+   * (under the numbering lock, held only until the commit), then the feed reads them.
+   */
+  // ---- experiments
+
+  async createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
+    return this.transactions.run(async (c, changed) => {
+      // ids a lablog import took are skipped
+      let id: string;
+      do id = String((await c.query<{ id: number }>("SELECT nextval('experiment_ids') AS id")).rows[0]!.id);
+      while ((await c.query('SELECT 1 FROM experiments WHERE experiment_id = $1', [id])).rowCount);
+      const now = Date.now();
+      const { rows } = await c.query<ExperimentRow>(
+        `INSERT INTO experiments VALUES ($1, $2, $3, 'active', $4, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING *`,
+        [id, name, artifactLocation || `mlflow-artifacts:/${id}`, now, tags],
+      );
+      if (rows.length === 0) throw alreadyExists(`Experiment(name=${name}) already exists.`);
+      const e = experimentRecord(rows[0]!);
+      changed.push({ type: 'experiment', experiment: e });
+      return e;
+    });
+  }
+
+  async getExperiment(id: string): Promise<ExperimentRecord> {
+    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [id]);
+    if (rows.length === 0) throw notFound(`No Experiment with id=${id} exists`);
+    return experimentRecord(rows[0]!);
+  }
+
+  async getExperimentByName(name: string): Promise<ExperimentRecord | null> {
+    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments WHERE name = $1', [name]);
+    return rows.length === 0 ? null : experimentRecord(rows[0]!);
+  }
+
+  async searchExperiments(req: SearchRequest): Promise<Page<ExperimentRecord>> {
+    // experiments are few (hundreds): filtered by the shared in-memory rules over one read
+    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments ORDER BY creation_time, experiment_id');
+    const r = searchExperiments(rows.map(experimentRecord), definedOnly(req));
+    return r.nextPageToken === undefined ? { items: r.experiments } : { items: r.experiments, nextPageToken: r.nextPageToken };
+  }
+
+  /** Changes one experiment under its row lock; `change` checks and returns the columns to set. */
+  private changeExperiment(id: string, change: (e: ExperimentRecord) => Partial<ExperimentRecord>): Promise<void> {
+    return this.transactions.run(async (c, changed) => {
+      const { rows } = await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1 FOR UPDATE', [id]);
+      if (rows.length === 0) throw notFound(`No Experiment with id=${id} exists`);
+      const next = { ...experimentRecord(rows[0]!), ...change(experimentRecord(rows[0]!)), last_update_time: Date.now() };
+      await c.query('UPDATE experiments SET name = $2, lifecycle_stage = $3, tags = $4, last_update_time = $5 WHERE experiment_id = $1', [
+        id,
+        next.name,
+        next.lifecycle_stage,
+        next.tags,
+        next.last_update_time,
+      ]);
+      changed.push({ type: 'experiment', experiment: next });
+    });
+  }
+
+  async renameExperiment(id: string, newName: string): Promise<void> {
+    if (!newName) throw invalidParameter('The experiment name must not be empty.');
+    await this.changeExperiment(id, (e) => {
+      if (e.lifecycle_stage !== 'active') throw invalidParameter(`Cannot rename a non-active experiment ${id}.`);
+      return { name: newName };
+    });
+  }
+
+  async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    if (stage === 'deleted' && id === '0') throw invalidParameter("Cannot delete the default experiment '0'.");
+    await this.changeExperiment(id, () => ({ lifecycle_stage: stage }));
+  }
+
+  async setExperimentTag(id: string, key: string, value: string): Promise<void> {
+    await this.changeExperiment(id, (e) => {
+      if (e.lifecycle_stage !== 'active') throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${e.lifecycle_stage}.`);
+      return { tags: withKey(e.tags, key, value) };
+    });
+  }
+
+  async deleteExperimentTag(id: string, key: string): Promise<void> {
+    await this.changeExperiment(id, (e) => {
+      if (!Object.hasOwn(e.tags, key)) throw notFound(`No tag with name: ${key} in experiment with id ${id}`);
+      const tags = { ...e.tags };
+      delete tags[key];
+      return { tags };
+    });
+  }
+
+  // ---- runs
+
+  async createRun(spec: NewRun): Promise<RunDoc> {
+    return this.transactions.run(async (c, changed) => {
+      const { rows: exps } = await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1 FOR SHARE', [spec.experimentId]);
+      if (exps.length === 0) throw notFound(`No Experiment with id=${spec.experimentId} exists`);
+      const exp = experimentRecord(exps[0]!);
+      if (exp.lifecycle_stage !== 'active') throw invalidParameter(`Could not create run under non-active experiment with ID ${exp.experiment_id}.`);
+      const runId = spec.runId ?? randomUUID().replaceAll('-', '');
+      const runName = spec.runName || spec.tags[RUN_NAME_TAG] || randomRunName();
+      const tags = withKey(spec.tags, RUN_NAME_TAG, runName);
+      const artifactUri = `${exp.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`;
+      const { rows } = await c.query<RunRow>(
+        `INSERT INTO runs (run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage, params, tags, inputs)
+         VALUES ($1, $2, $3, $4, 'RUNNING', $5, NULL, $6, 'active', '{}', $7, '[]') ON CONFLICT (run_id) DO NOTHING RETURNING *`,
+        [runId, exp.experiment_id, runName, spec.userId, spec.startTime, artifactUri, tags],
+      );
+      if (rows.length === 0) {
+        // the client's own id again: the run it created before
+        const existing = await lockRun(c, runId);
+        if (existing.experiment_id !== exp.experiment_id) throw invalidParameter(`Run ${runId} already exists in experiment ${existing.experiment_id}.`);
+        return (await runRecords(c, [existing]))[0]!;
+      }
+      const doc = runRecord(rows[0]!, []);
+      changed.push({ type: 'run', run: doc });
+      return doc;
+    });
+  }
+
+  async getRun(runId: string): Promise<RunDoc> {
+    const { rows } = await this.pool.query<RunRow>('SELECT * FROM runs WHERE run_id = $1', [runId]);
+    if (rows.length === 0) throw notFound(`Run with id=${runId} not found`);
+    return (await runRecords(this.pool, rows))[0]!;
+  }
+
+  private async ridOf(runId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ rid: number }>('SELECT rid FROM runs WHERE run_id = $1', [runId]);
+    if (rows.length === 0) throw notFound(`Run with id=${runId} not found`);
+    return rows[0]!.rid;
+  }
+
+  async updateRun(runId: string, update: RunUpdate): Promise<RunDoc> {
+    return this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
+      const next: RunRow = { ...row };
+      if (update.status !== undefined) next.status = update.status;
+      if (update.endTime !== undefined) next.end_time = update.endTime;
+      if (update.runName) {
+        next.run_name = update.runName;
+        next.tags = withKey(row.tags, RUN_NAME_TAG, update.runName);
+      }
+      await c.query('UPDATE runs SET status = $2, end_time = $3, run_name = $4, tags = $5 WHERE rid = $1', [row.rid, next.status, next.end_time, next.run_name, next.tags]);
+      const doc = (await runRecords(c, [next]))[0]!;
+      changed.push({ type: 'run', run: doc });
+      return doc;
+    });
+  }
+
+  async setRunLifecycle(runId: string, stage: 'active' | 'deleted'): Promise<void> {
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId);
+      await c.query('UPDATE runs SET lifecycle_stage = $2 WHERE rid = $1', [row.rid, stage]);
+      changed.push({ type: 'run', run: runRecord({ ...row, lifecycle_stage: stage }, []) });
+    });
+  }
+
+  async searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
+    // every part is checked before the database is asked, in the file engine's order
+    const size = checkMaxResults(req.maxResults);
+    const offset = decodePageToken(req.pageToken);
+    const clauses = parseFilter(req.filter, 'run');
+    const order = (req.orderBy ?? []).map((o) => parseOrderBy(o, 'run'));
+    const q = runSearchSql({ experimentIds, clauses, order, viewType: req.viewType ?? 'ACTIVE_ONLY', offset, limit: size + 1 });
+    const { rows: picked } = await this.pool.query<{ rid: number }>(q.text, q.values);
+    const rids = picked.slice(0, size).map((r) => r.rid);
+    const { rows } = await this.pool.query<RunRow>('SELECT * FROM runs WHERE rid = ANY($1::int8[])', [rids]);
+    const byRid = new Map(rows.map((r) => [r.rid, r]));
+    const items = await runRecords(this.pool, rids.map((rid) => byRid.get(rid)!).filter(Boolean));
+    return picked.length > size ? { items, nextPageToken: encodePageToken(offset + size) } : { items };
+  }
+
+  // ---- logging
+
+  logBatch(runId: string, batch: Batch, origin?: BatchOrigin): Promise<void> {
+    return this.batches.submit(runId, batch, origin);
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
+      if (!Object.hasOwn(row.tags, key)) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+      await c.query('UPDATE runs SET tags = tags - $2::text WHERE rid = $1', [row.rid, key]);
+      changed.push({ type: 'tags', run_id: runId, experiment_id: row.experiment_id, tags: {}, deleted: [key] });
+    });
+  }
+
+  async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
+      const known = new Set(row.inputs.map(inputKey));
+      const added = inputs.filter((i) => {
+        const k = inputKey(i);
+        if (known.has(k)) return false;
+        known.add(k);
+        return true;
+      });
+      if (added.length === 0) return;
+      await c.query('UPDATE runs SET inputs = inputs || $2::jsonb WHERE rid = $1', [row.rid, JSON.stringify(added)]);
+      changed.push({ type: 'inputs', run_id: runId, experiment_id: row.experiment_id, inputs: added });
+    });
+  }
+
+  async logModel(runId: string, model: object): Promise<void> {
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
+      const history = appendLoggedModel(Object.hasOwn(row.tags, LOG_MODEL_HISTORY_TAG) ? row.tags[LOG_MODEL_HISTORY_TAG] : undefined, model);
+      const tags = withKey({}, LOG_MODEL_HISTORY_TAG, history);
+      await c.query('UPDATE runs SET tags = tags || $2 WHERE rid = $1', [row.rid, tags]);
+      changed.push({ type: 'tags', run_id: runId, experiment_id: row.experiment_id, tags });
+    });
+  }
+
+  async logOutputs(runId: string, outputs: readonly ModelOutputRecord[]): Promise<void> {
+    await this.transactions.run(async (c, changed) => {
+      const row = await lockRun(c, runId, true);
+      const recorded = [...(row.model_outputs ?? [])];
+      let added = 0;
+      for (const o of outputs) {
+        if (recorded.some((r) => r.model_id === o.model_id && r.step === o.step)) continue;
+        recorded.push(o);
+        added++;
+      }
+      if (added === 0) return;
+      await c.query('UPDATE runs SET model_outputs = $2::jsonb WHERE rid = $1', [row.rid, JSON.stringify(recorded)]);
+      changed.push({ type: 'run', run: (await runRecords(c, [{ ...row, model_outputs: recorded }]))[0]! });
+    });
+  }
+
+  // ---- metric reads
+
+  async metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
+    const rid = await this.ridOf(runId);
+    // a page right after one served here continues from where that one stopped (an index range),
+    // instead of counting past `offset` rows again: a 1M-point history's 40 pages read it once
+    const at = range && range.offset > 0 ? this.historyCursors.get(cursorKey(rid, key, range.offset)) : undefined;
+    let rows: Array<{ value: number; ts: number; step: number; pos: string }>;
+    if (at) {
+      ({ rows } = await this.pool.query(
+        `SELECT value, ts, step, ctid::text AS pos FROM metrics WHERE rid = $1 AND key = $2 AND step >= $3 AND (step, ts, ctid) > ($3, $4, $5::tid)
+         ORDER BY step, ts, ctid LIMIT $6`,
+        [rid, key, at.step, at.ts, at.pos, range!.limit],
+      ));
+    } else {
+      const page = range ? ' LIMIT $3 OFFSET $4' : '';
+      ({ rows } = await this.pool.query(`SELECT value, ts, step, ctid::text AS pos FROM metrics WHERE rid = $1 AND key = $2 ORDER BY step, ts, ctid${page}`, range ? [rid, key, range.limit, range.offset] : [rid, key]));
+    }
+    if (range) {
+      // where the next page may start: after the last row, or the one before (callers ask one extra)
+      for (const back of [1, 2]) {
+        const r = rows[rows.length - back];
+        if (r) this.rememberCursor(cursorKey(rid, key, range.offset + rows.length - back + 1), { step: r.step, ts: r.ts, pos: r.pos });
+      }
+    }
+    return rows.map((r) => ({ key, value: r.value, timestamp: r.ts, step: r.step }));
+  }
+
+  private rememberCursor(k: string, c: HistoryCursor): void {
+    this.historyCursors.delete(k);
+    this.historyCursors.set(k, c);
+    if (this.historyCursors.size > 1000) this.historyCursors.delete(this.historyCursors.keys().next().value!);
+  }
+
+  async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
+    return pgDownsample(this.pool, await this.ridOf(runId), key, req);
+  }
+
+  // ---- what the folder store still keeps
+
+  /**
+   * Records a change made outside this store (an artifact written, a registry change) in the
+   * feed, so that viewers on every agent see it in order with the rest.
+   */
+  async announce(event: StoreEvent): Promise<void> {
+    await this.transactions.run(async (_c, changed) => {
+      changed.push(event);
+    });
+  }
+
+  /**
+   * A lookup of every run's info, for the folder store's readers (artifacts, model sources,
+   * notebook snapshots), which read runs synchronously: loaded once, then kept by the feed.
+   */
+  async runLookup(): Promise<(runId: string) => RunDoc | undefined> {
+    const infos = new Map<string, RunDoc>();
+    const keep = (doc: RunDoc) => infos.set(doc.info.run_id, { info: doc.info, params: {}, tags: {}, inputs: [], latest_metrics: {}, metrics_bytes: 0 });
+    this.feed.subscribe(({ event }) => {
+      if (event.type === 'run') keep(event.run);
+    });
+    const { rows } = await this.pool.query<RunRow>(
+      `SELECT rid, run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage, '{}'::jsonb AS params, '{}'::jsonb AS tags, '[]'::jsonb AS inputs, NULL AS model_outputs FROM runs`,
+    );
+    for (const r of rows) if (!infos.has(r.run_id)) keep(runRecord(r, []));
+    return (runId) => infos.get(runId);
+  }
+
+  // ---- live
+
+  async scopeState(scope: Scope): Promise<ScopeState> {
+    const c = await this.pool.connect();
+    try {
+      // one snapshot of the database: the state and the last event seq agree
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const seq = (await c.query<{ s: number }>('SELECT coalesce(max(seq), 0)::int8 AS s FROM events')).rows[0]!.s;
+      let exps: ExperimentRow[];
+      let runs: RunRow[];
+      if (scope.kind === 'all') {
+        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments ORDER BY creation_time, experiment_id')).rows;
+        runs = (await c.query<RunRow>('SELECT * FROM runs ORDER BY rid')).rows;
+      } else if (scope.kind === 'experiment') {
+        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [scope.experiment_id])).rows;
+        if (exps.length === 0) throw notFound(`No Experiment with id=${scope.experiment_id} exists`);
+        runs = (await c.query<RunRow>('SELECT * FROM runs WHERE experiment_id = $1 ORDER BY rid', [scope.experiment_id])).rows;
+      } else {
+        runs = (await c.query<RunRow>('SELECT * FROM runs WHERE run_id = $1', [scope.run_id])).rows;
+        if (runs.length === 0) throw notFound(`Run with id=${scope.run_id} not found`);
+        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [runs[0]!.experiment_id])).rows;
+      }
+      const docs = await runRecords(c, runs);
+      await c.query('COMMIT');
+      return { seq, experiments: exps.map(experimentRecord), runs: docs };
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.trim);
+    await this.feed.close();
+    await this.pool.end();
+  }
+}
+
+/** A copy of `rec` with `key` set as an own property, whatever the key. */
+function withKey(rec: Readonly<Record<string, string>>, key: string, value: string): Record<string, string> {
+  const out = { ...rec };
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+function inputKey(i: DatasetInput): string {
+  const ctx = (i.tags ?? []).map((t) => `${t.key}=${t.value}`).sort().join('&');
+  return `${i.dataset.name}\u0000${i.dataset.digest}\u0000${ctx}`;
+}
+
+function definedOnly(req: SearchRequest) {
+  return Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) as Parameters<typeof searchExperiments>[1];
+}

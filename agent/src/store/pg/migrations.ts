@@ -1,0 +1,127 @@
+/**
+ * The PostgreSQL store's schema as numbered migrations, applied in order when an agent starts,
+ * each in its own transaction and recorded in `lablog_migrations`. Agents starting at once on
+ * one database take an advisory lock first, so each migration runs once.
+ *
+ * Lessons from MLflow's SQL store (mlflow#12813, #20927, #1865): metric rows carry a compact
+ * integer run reference and no wide primary key (MLflow's is (key, timestamp, step, run_uuid,
+ * value, is_nan), an index as large as the table); the latest value per metric is kept at write
+ * time in its own table, so a search never scans the points; histories and downsampling read
+ * the (run, key, step) index.
+ */
+import type { PoolClient } from 'pg';
+
+/** One migration: its version and the statements that make it. */
+interface Migration {
+  version: number;
+  what: string;
+  sql: string;
+}
+
+/** Every migration, oldest first. Never edit a released one: add the next. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    what: 'experiments, runs, metric points, latest metrics, client batches, change events',
+    sql: `
+      CREATE TABLE lablog_meta (key text PRIMARY KEY, value text NOT NULL);
+      INSERT INTO lablog_meta VALUES ('database_id', md5(random()::text || clock_timestamp()::text));
+
+      CREATE SEQUENCE experiment_ids START 1;
+      CREATE TABLE experiments (
+        experiment_id text PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        artifact_location text NOT NULL,
+        lifecycle_stage text NOT NULL,
+        creation_time bigint NOT NULL,
+        last_update_time bigint NOT NULL,
+        tags jsonb NOT NULL DEFAULT '{}'
+      );
+      INSERT INTO experiments VALUES ('0', 'Default', 'mlflow-artifacts:/0', 'active',
+        (extract(epoch FROM now()) * 1000)::bigint, (extract(epoch FROM now()) * 1000)::bigint, '{}');
+
+      CREATE TABLE runs (
+        rid bigserial UNIQUE NOT NULL,
+        run_id text PRIMARY KEY,
+        experiment_id text NOT NULL REFERENCES experiments,
+        run_name text NOT NULL,
+        user_id text NOT NULL,
+        status text NOT NULL,
+        start_time bigint NOT NULL,
+        end_time bigint,
+        artifact_uri text NOT NULL,
+        lifecycle_stage text NOT NULL,
+        params jsonb NOT NULL DEFAULT '{}',
+        tags jsonb NOT NULL DEFAULT '{}',
+        inputs jsonb NOT NULL DEFAULT '[]',
+        model_outputs jsonb
+      );
+      CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time DESC, run_id);
+
+      -- every point; no primary key (see above); float8 holds NaN and ±Infinity as they are
+      CREATE TABLE metrics (
+        rid bigint NOT NULL,
+        key text NOT NULL,
+        step bigint NOT NULL,
+        ts bigint NOT NULL,
+        value float8 NOT NULL
+      );
+      CREATE INDEX metrics_run_key_step ON metrics (rid, key, step);
+
+      -- the latest value per run and key (highest step, then newest timestamp), kept at write time
+      CREATE TABLE latest_metrics (
+        rid bigint NOT NULL,
+        key text NOT NULL,
+        value float8 NOT NULL,
+        ts bigint NOT NULL,
+        step bigint NOT NULL,
+        PRIMARY KEY (rid, key)
+      );
+      CREATE INDEX latest_metrics_by_key ON latest_metrics (key, value);
+
+      -- the last batch seq stored per run and live-channel client (a resent batch is stored once)
+      CREATE TABLE client_batches (
+        rid bigint NOT NULL,
+        client text NOT NULL,
+        seq bigint NOT NULL,
+        PRIMARY KEY (rid, client)
+      );
+
+      -- the change feed: gapless, in commit order (writers number events under one advisory lock)
+      CREATE TABLE events (
+        seq bigint PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        body text NOT NULL
+      );
+    `,
+  },
+];
+
+/** The advisory lock key migrations run under (any constant; "lablog" in ASCII). */
+const MIGRATION_LOCK = 0x6c61626c6f67;
+
+/** Applies the migrations `client`'s database lacks; returns the versions applied. */
+export async function migrate(client: PoolClient): Promise<number[]> {
+  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS lablog_migrations (version int PRIMARY KEY, what text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM lablog_migrations')).rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO lablog_migrations (version, what) VALUES ($1, $2)', [m.version, m.what]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+      applied.push(m.version);
+    }
+    return applied;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+  }
+}
