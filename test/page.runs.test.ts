@@ -369,6 +369,15 @@ test('pages of 100 runs with Prev / Next', async () => {
     await p.page.getByRole('button', { name: 'Previous page' }).click();
     await waitRows(p.page, 100);
     assert.equal((await names(p.page))[0], 'run-149');
+    // another page size: back to the first page, in the URL
+    await p.page.selectOption('.ll-page-size', '25');
+    await waitRows(p.page, 25);
+    assert.equal(await p.page.locator('.ll-pager-range').textContent(), '1–25');
+    assert.equal(new URLSearchParams((await p.page.evaluate(() => location.hash)).split('?')[1]).get('size'), '25');
+    await p.page.getByRole('button', { name: 'Next page' }).click();
+    await waitRows(p.page, 25);
+    assert.equal(await p.page.locator('.ll-pager-range').textContent(), '26–50');
+    assert.equal((await names(p.page))[0], 'run-124');
     assert.deepEqual(p.errors, []);
   } finally {
     await p.close();

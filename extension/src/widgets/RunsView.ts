@@ -61,7 +61,10 @@ export class RunsView extends Widget implements RoutedView {
   );
   private readonly chooser = new ColumnChooser((columns) => this.go({ ...this.route, columns }));
   private readonly compare = el('button', 'll-button ll-primary ll-compare');
-  private readonly pager = new Pager(() => this.pageMoved());
+  private readonly pager = new Pager(
+    () => this.pageMoved(),
+    (size) => this.go({ ...this.route, size: size === PAGE_SIZE ? undefined : size, page: undefined }),
+  );
   private readonly selectionActions: SelectionActions;
   private readonly parallelToggle = el('button', 'll-button ll-parallel-toggle');
   private parallel: RunsParallel | null = null;
@@ -135,7 +138,7 @@ export class RunsView extends Widget implements RoutedView {
     this.filterBox.value = route.filter ?? '';
     this.shown.value = route.show ?? '';
     this.showParallel(route.parallel === true && route.experimentId !== undefined, route.parallel !== prev.parallel);
-    if (this.mode !== 'experiment' || route.experimentId !== prev.experimentId || route.show !== prev.show) this.openExperiment(route.experimentId);
+    if (this.mode !== 'experiment' || route.experimentId !== prev.experimentId || route.show !== prev.show || route.size !== prev.size) this.openExperiment(route.experimentId);
     else if (route.filter !== prev.filter || route.orderBy !== prev.orderBy) {
       this.openPage();
       void this.load();
@@ -168,6 +171,7 @@ export class RunsView extends Widget implements RoutedView {
 
   /** The page of the route (a link to page 3), or the first. */
   private openPage(): void {
+    this.pager.setSize(this.route.size ?? PAGE_SIZE);
     if (this.route.page) this.pager.openAt(this.route.page.index, this.route.page.token);
     else this.pager.reset();
   }
@@ -242,7 +246,7 @@ export class RunsView extends Widget implements RoutedView {
     delete this.node.dataset.mode;
     this.header.hidden = this.toolbar.hidden = false;
     this.message.replaceChildren();
-    this.page = new RunsPage(id, this.route.show !== undefined);
+    this.page = new RunsPage(id, this.route.show !== undefined, this.pager.size);
     this.collapsed.clear();
     this.table.selected.clear();
     this.openPage();
@@ -332,7 +336,7 @@ export class RunsView extends Widget implements RoutedView {
         experimentIds: [id],
         filter,
         orderBy: [this.route.orderBy ?? DEFAULT_ORDER],
-        maxResults: PAGE_SIZE,
+        maxResults: this.pager.size,
         pageToken: this.pager.token,
         viewType: this.viewType,
       });

@@ -3,10 +3,11 @@
  * view can be bookmarked and shared; the JupyterLab panel keeps it in memory. Widgets never
  * touch `location` themselves: they ask their `Navigator`.
  */
+import { PAGE_SIZE, PAGE_SIZES } from './runsTable/Pager.js';
 
 /** One view and its state. */
 export type Route =
-  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown; page?: PagePosition; parallel?: true }
+  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown; page?: PagePosition; parallel?: true; size?: number }
   | { view: 'run'; runId: string; tab?: RunTab; artifact?: string; chart?: ChartView }
   | { view: 'compare'; runIds: string[]; chart?: ChartView; diffOnly?: boolean; back?: RunsRoute }
   | { view: 'models' }
@@ -51,6 +52,7 @@ export function formatRoute(r: Route): string {
       if (r.columns?.length) q.set('cols', r.columns.join(','));
       if (r.show) q.set('show', r.show);
       if (r.parallel) q.set('pc', '1');
+      if (r.size) q.set('size', String(r.size));
       if (r.page) {
         q.set('page', String(r.page.index + 1));
         q.set('at', r.page.token);
@@ -97,7 +99,7 @@ export function parseRoute(hash: string): Route {
     const pageNo = Number(opt('page'));
     const at = opt('at');
     const page = Number.isInteger(pageNo) && pageNo > 1 && at ? { index: pageNo - 1, token: at } : undefined;
-    return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns, show: show === 'deleted' || show === 'all' ? show : undefined, page, parallel: opt('pc') === '1' ? (true as const) : undefined }) };
+    return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns, show: show === 'deleted' || show === 'all' ? show : undefined, page, parallel: opt('pc') === '1' ? (true as const) : undefined, size: pageSizeOf(opt('size')) }) };
   }
   if (parts[0] === 'runs' && parts[1] !== undefined) {
     const tab = opt('tab') as RunTab | undefined;
@@ -115,6 +117,12 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'models' && parts[1] !== undefined) return { view: 'model', name: parts[1], ...optional({ version: opt('version') }) };
   if (parts[0] === 'models') return { view: 'models' };
   return { view: 'runs' };
+}
+
+/** A page size from the URL: one of those offered (anything else is the default). */
+function pageSizeOf(text: string | undefined): number | undefined {
+  const n = Number(text);
+  return (PAGE_SIZES as readonly number[]).includes(n) && n !== PAGE_SIZE ? n : undefined;
 }
 
 /** Puts a chart view into the query (only what differs from the defaults). */

@@ -3,8 +3,11 @@
  * shown ("101–200"). Tokens of the pages already seen are kept so Prev needs no new token.
  */
 
-/** Page size of the runs table. */
+/** Page size of the runs table, unless the user picks another. */
 export const PAGE_SIZE = 100;
+
+/** The page sizes offered (MLflow's UI offers the same kind of choice). */
+export const PAGE_SIZES = [25, 50, 100, 250, 500, 1000] as const;
 
 /** Prev/Next buttons and the range; `node` holds them. */
 export class Pager {
@@ -15,9 +18,15 @@ export class Pager {
   private tokens: Array<string | undefined> = [undefined];
   private index = 0;
   private nextToken: string | undefined;
+  private readonly sizeSelect = document.createElement('select');
+  /** Runs per page. */
+  size = PAGE_SIZE;
 
-  /** @param go called after the page changed, to read it */
-  constructor(go: () => void) {
+  /**
+   * @param go called after the page changed, to read it
+   * @param resized called when the user picks another page size
+   */
+  constructor(go: () => void, resized: (size: number) => void = () => undefined) {
     this.node.className = 'll-pager';
     this.range.className = 'll-pager-range';
     this.range.setAttribute('aria-live', 'polite');
@@ -43,7 +52,12 @@ export class Pager {
       this.nextToken = undefined;
       go();
     });
-    this.node.append(this.range, this.prev, this.next);
+    this.sizeSelect.className = 'll-input ll-page-size';
+    this.sizeSelect.setAttribute('aria-label', 'Runs per page');
+    for (const n of PAGE_SIZES) this.sizeSelect.append(Object.assign(document.createElement('option'), { value: String(n), textContent: `${n} / page` }));
+    this.sizeSelect.value = String(this.size);
+    this.sizeSelect.addEventListener('change', () => resized(Number(this.sizeSelect.value)));
+    this.node.append(this.range, this.prev, this.next, this.sizeSelect);
     this.show(0);
   }
 
@@ -63,6 +77,14 @@ export class Pager {
     if (index <= 0) return;
     this.index = index;
     this.tokens[index] = token;
+  }
+
+  /** Sets the page size (from the URL); a change goes back to the first page. */
+  setSize(size: number): void {
+    this.sizeSelect.value = String(size);
+    if (size === this.size) return;
+    this.size = size;
+    this.reset();
   }
 
   /** Whether the first page is shown. */
@@ -85,7 +107,7 @@ export class Pager {
   /** After a page was read: how many runs it has and the token of the next one. */
   show(count: number, nextToken?: string): void {
     this.nextToken = nextToken;
-    const start = this.index * PAGE_SIZE;
+    const start = this.index * this.size;
     this.range.textContent = count === 0 ? (this.index === 0 ? 'no runs' : `none after ${start}`) : `${start + 1}–${start + count}${nextToken ? '' : ` of ${start + count}`}`;
     this.prev.disabled = this.index === 0;
     this.next.disabled = nextToken === undefined;

@@ -7,7 +7,6 @@ import type { WatchEvent } from '@lablog/client';
 import type { WireExperiment, WireRun } from '@lablog/schema';
 import { tagOf } from '../format.js';
 import { extendDefaultColumns } from './columns.js';
-import { PAGE_SIZE } from './Pager.js';
 import { PARENT_TAG } from './runTree.js';
 import { applyToRun, runFromEvent } from './runUpdates.js';
 
@@ -42,10 +41,14 @@ export class RunsPage {
   private readonly byId = new Map<string, WireRun>();
   private autoColumns: string[] = [];
 
-  /** @param showsDeleted whether the table lists deleted runs (then a run deleted elsewhere comes onto it) */
+  /**
+   * @param showsDeleted whether the table lists deleted runs (then a run deleted elsewhere comes onto it)
+   * @param pageSize runs per page
+   */
   constructor(
     private readonly experimentId: string,
     private readonly showsDeleted = false,
+    private readonly pageSize = 100,
   ) {}
 
   /** The columns shown until the user chooses: a few params, then a few metrics. */
@@ -114,7 +117,7 @@ export class RunsPage {
           this.byId.set(ev.run_id, added);
           out.rebuild = true;
           // the page overflowed: read it again so the pager learns of the next page
-          if (this.runs.length > PAGE_SIZE) out.requery = 'soon';
+          if (this.runs.length > this.pageSize) out.requery = 'soon';
         } else if (place === 'read') out.requery = 'soon';
       } else if (!insertsLive && out.requery === 'no' && (ev.kind === 'metrics' || ev.kind === 'params' || ev.kind === 'tags')) {
         out.requery = 'later';
@@ -132,7 +135,7 @@ export class RunsPage {
     const first = this.runs[0];
     const last = this.runs[this.runs.length - 1];
     if (!first || start >= first.info.start_time) return 'top';
-    if (this.runs.length < PAGE_SIZE || (last && start >= last.info.start_time)) return 'read';
+    if (this.runs.length < this.pageSize || (last && start >= last.info.start_time)) return 'read';
     return 'later';
   }
 }
