@@ -15,6 +15,7 @@ import type {
   WireRegisteredModel,
   WireRun,
 } from '@lablog/schema';
+import { DownsampleBatcher } from './DownsampleBatcher.js';
 import type { RestClient } from './RestClient.js';
 
 /** One page of a search. `nextPageToken` is absent on the last page. */
@@ -140,15 +141,15 @@ export class Queries {
     return all;
   }
 
-  /** A metric's history reduced to min/max/last per x bucket (the agent's downsampling endpoint). */
+  /**
+   * A metric's history reduced to min/max/last per x bucket (the agent's downsampling endpoint).
+   * Reads of one metric asked for in the same turn go as one bulk request (see DownsampleBatcher).
+   */
   downsample(runId: string, key: string, o: DownsampleOptions = {}): Promise<DownsampleReply> {
-    const q: Record<string, string> = { run_id: runId, metric_key: key };
-    if (o.xAxis) q.x_axis = o.xAxis;
-    if (o.buckets !== undefined) q.buckets = String(o.buckets);
-    if (o.xMin !== undefined) q.x_min = String(o.xMin);
-    if (o.xMax !== undefined) q.x_max = String(o.xMax);
-    return this.rest.request<DownsampleReply>('/api/2.0/lablog/metrics/downsample', null, 'GET', q);
+    return (this.batcher ??= new DownsampleBatcher(this.rest)).read(runId, key, o);
   }
+
+  private batcher: DownsampleBatcher | undefined;
 
   /** The files and folders directly under `path` (the root when absent) of a run's artifacts. */
   async listArtifacts(runId: string, path?: string): Promise<ArtifactList> {

@@ -47,3 +47,38 @@ export const DownsampleReply = Type.Object(
   { $id: 'lablog.DownsampleReply' },
 );
 export type DownsampleReply = Static<typeof DownsampleReply>;
+
+/** Runs one bulk request may ask for. */
+export const DOWNSAMPLE_BULK_MAX_RUNS = 100;
+
+/**
+ * Body of `POST /api/2.0/lablog/metrics/downsample-bulk`: one metric of several runs at once
+ * (a comparison's chart), each with its own optional x range — one request instead of one per run.
+ */
+export const DownsampleBulkRequest = Type.Object(
+  {
+    metric_key: Type.String({ minLength: 1 }),
+    x_axis: Type.Optional(Type.Union([Type.Literal('step'), Type.Literal('time')])),
+    buckets: Type.Optional(Type.Integer({ minimum: 1, maximum: 20000 })),
+    runs: Type.Array(
+      Type.Object({ run_id: Type.String({ minLength: 1 }), x_min: Type.Optional(Type.Number()), x_max: Type.Optional(Type.Number()) }),
+      { minItems: 1, maxItems: DOWNSAMPLE_BULK_MAX_RUNS },
+    ),
+  },
+  { $id: 'lablog.DownsampleBulkRequest' },
+);
+export type DownsampleBulkRequest = Static<typeof DownsampleBulkRequest>;
+
+/** Reply: per run asked (same order), its downsampled history or why it could not be read. */
+export const DownsampleBulkReply = Type.Object(
+  {
+    results: Type.Array(
+      Type.Union([
+        Type.Object({ run_id: Type.String(), reply: DownsampleReply }),
+        Type.Object({ run_id: Type.String(), error_code: Type.String(), message: Type.String() }),
+      ]),
+    ),
+  },
+  { $id: 'lablog.DownsampleBulkReply' },
+);
+export type DownsampleBulkReply = Static<typeof DownsampleBulkReply>;
