@@ -1,24 +1,26 @@
 /**
- * The runs table in Chromium over 10 000 runs: the time from a user's action (sort by a metric,
- * apply a filter, next page) to the new rows in the DOM and laid out, measured inside the page,
- * beside the server's search alone.
+ * The runs table in Chromium over 10 000 runs (or 100 000: part `browser-table-100k`): the time
+ * from opening the page to its first rows, and from a user's action (sort by a metric, apply a
+ * filter, next page) to the new rows in the DOM and laid out, measured inside the page, beside
+ * the server's search alone.
  */
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser.js';
 import { post } from '../test/support/mlflowHttp.js';
 import { fmt, since, type Row } from './table.js';
 
-const RUNS = 10_000;
 /** Runs per family: one parent, the rest nested under it. */
 const FAMILY = 10;
 const WORKERS = 16;
 const REPEATS = 25;
+/** Targets of the issue for 100 000 runs: first paint < 1 s, sort/filter < 200 ms. */
+const BIG = 100_000;
 const T0 = 1_700_000_000_000;
 
-/** Creates `RUNS` runs (params, 5 metrics, every 10th a parent of the 9 after it) over REST, `WORKERS` at a time. */
-async function fill(url: string, experimentId: string): Promise<void> {
+/** Creates `runs` runs (params, 5 metrics, every 10th a parent of the 9 after it) over REST, `WORKERS` at a time. */
+async function fill(url: string, experimentId: string, runs: number): Promise<void> {
   let nextFamily = 0;
-  const families = RUNS / FAMILY;
+  const families = runs / FAMILY;
   const one = async (i: number, parent: string | undefined): Promise<string> => {
     const tags = parent ? [{ key: 'mlflow.parentRunId', value: parent }] : [];
     const c = await post<{ run: { info: { run_id: string } } }>(url, 'runs/create', { experiment_id: experimentId, run_name: `run-${i}`, start_time: T0 + i * 1000, tags });
@@ -105,12 +107,16 @@ async function serverMs(url: string, body: Record<string, unknown>): Promise<num
   return stats(times).median;
 }
 
-/** Measures the runs table against the agent at `url` (filled here). */
-export async function browserTableBench(url: string): Promise<Row[]> {
-  const exp = await post<{ experiment_id: string }>(url, 'experiments/create', { name: 'table-bench' });
+/**
+ * Measures the runs table against the agent at `url` (filled here with `RUNS` runs).
+ * @param RUNS runs in the experiment (10 000 by default; 100 000 for the issue's scale targets)
+ */
+export async function browserTableBench(url: string, RUNS = 10_000): Promise<Row[]> {
+  const exp = await post<{ experiment_id: string }>(url, 'experiments/create', { name: `table-bench-${RUNS}` });
   const experimentId = exp.body.experiment_id;
+  const repeats = RUNS >= BIG ? 9 : REPEATS;
   const f0 = performance.now();
-  await fill(url, experimentId);
+  await fill(url, experimentId, RUNS);
   const fillS = since(f0) / 1000;
 
   const browser = await launchBrowser();
@@ -127,13 +133,13 @@ export async function browserTableBench(url: string): Promise<Row[]> {
     await page.evaluate(MEASURE);
 
     const sortTimes: Timing[] = [];
-    for (let i = 0; i < REPEATS; i++) sortTimes.push(await act(page, { kind: 'click', selector: 'th[data-col="metrics.m0"] button' }));
+    for (let i = 0; i < repeats; i++) sortTimes.push(await act(page, { kind: 'click', selector: 'th[data-col="metrics.m0"] button' }));
     const filters = ['metrics.m1 > 0.5', "metrics.m1 < 0.5 and params.opt = 'adam'"];
     const filterTimes: Timing[] = [];
-    for (let i = 0; i < REPEATS; i++) filterTimes.push(await act(page, { kind: 'filter', filter: filters[i % 2]! }));
+    for (let i = 0; i < repeats; i++) filterTimes.push(await act(page, { kind: 'filter', filter: filters[i % 2]! }));
     await act(page, { kind: 'filter', filter: '' });
     const pageTimes: Timing[] = [];
-    for (let i = 0; i < REPEATS; i++) pageTimes.push(await act(page, { kind: 'click', selector: 'button[aria-label="Next page"]' }));
+    for (let i = 0; i < repeats; i++) pageTimes.push(await act(page, { kind: 'click', selector: 'button[aria-label="Next page"]' }));
     const rows = await page.locator('table.ll-runs-table tbody tr').count();
     if (rows === 0) throw new Error('the table is empty after paging');
 
@@ -149,13 +155,13 @@ export async function browserTableBench(url: string): Promise<Row[]> {
       return {
         figure: `runs table, ${fmt(RUNS)} runs: ${what} (n=${times.length}, event to rows laid out)`,
         value: `median ${fmt(s.median, 1)} ms, p95 ${fmt(s.p95, 1)} ms (request ${fmt(request, 1)} + page ${fmt(page, 1)})`,
-        target: '< 100 ms',
+        target: RUNS >= BIG ? '< 200 ms' : '< 100 ms',
         reference: Number.isNaN(server) ? '' : `runs/search from Node ${fmt(server, 1)} ms`,
       };
     };
     return [
       { figure: `fill: ${fmt(RUNS)} runs (params, 5 metrics, nested) over REST (${WORKERS} workers)`, value: `${fmt(fillS, 1)} s`, target: '-' },
-      { figure: `runs table: open page to first 100 rows (${fmt(RUNS)} runs)`, value: `${fmt(openMs)} ms`, target: '-' },
+      { figure: `runs table: open page to first 100 rows (${fmt(RUNS)} runs)`, value: `${fmt(openMs)} ms`, target: RUNS >= BIG ? '< 1 000 ms' : '-' },
       line('sort by a metric', sortTimes, serverSort),
       line('apply a filter', filterTimes, serverFilter),
       line('next page', pageTimes, serverPage),

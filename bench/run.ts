@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   if (!only || only === 'artifacts' || only === 'artifacts-s3') rows.push(...(await s3ArtifactBench()));
   if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
+  // 100 000 runs take minutes to log: only when asked by name
+  if (only === 'browser-table-100k') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url, 100_000))));
   if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
   if (!only || only === 'browser-compare') rows.push(...(await withAgentProcess((agent) => browserCompareBench(agent.url))));
   if (!only || only === 'jupyterlab') rows.push(...(await jupyterlabBench()));
