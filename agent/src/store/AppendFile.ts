@@ -5,10 +5,13 @@
  */
 import { open, truncate, type FileHandle } from 'node:fs/promises';
 import type { AppendTarget, GroupCommitter } from './GroupCommitter.js';
+import { OPEN_FILES, type Closable, type OpenFileLimit } from './OpenFileLimit.js';
 
 /** An append-only file. */
-export class AppendFile implements AppendTarget {
+export class AppendFile implements AppendTarget, Closable {
   private fh: Promise<FileHandle> | null = null;
+  /** Commits using the handle now: an idle file may be closed by the open-file limit. */
+  private busy = 0;
   /** A failed commit left bytes past `committedBytes` that could not be cut off yet. */
   private uncut = false;
 
@@ -20,6 +23,7 @@ export class AppendFile implements AppendTarget {
     readonly path: string,
     private committedBytes: number,
     private readonly committer: GroupCommitter,
+    private readonly limit: OpenFileLimit = OPEN_FILES,
   ) {}
 
   /** Bytes of whole, durable appends. */
@@ -41,15 +45,38 @@ export class AppendFile implements AppendTarget {
    * cut back before anything else is written to it.
    */
   async handle(): Promise<FileHandle> {
+    // in use from here until `release`: the open-file limit leaves it open
+    this.busy++;
     if (this.uncut) await this.cutBack();
     if (!this.fh) {
       const opening = open(this.path, 'a', 0o600);
       this.fh = opening;
       opening.catch(() => {
-        if (this.fh === opening) this.fh = null;
+        if (this.fh === opening) {
+          this.fh = null;
+          this.limit.forget(this);
+        }
       });
     }
+    this.limit.touch(this);
     return this.fh;
+  }
+
+  /** @internal AppendTarget: the commit that asked for the handle is over. */
+  release(): void {
+    this.busy = Math.max(0, this.busy - 1);
+  }
+
+  /** @internal Closable: open, and no commit is using it. */
+  get idle(): boolean {
+    return this.busy === 0 && this.fh !== null;
+  }
+
+  /** @internal Closable: closes the descriptor; the next append opens the file again. */
+  closeIdle(): void {
+    const fh = this.fh;
+    this.fh = null;
+    void fh?.then((h) => h.close()).catch(() => undefined);
   }
 
   /** @internal AppendTarget: cut a partly written commit off again (now, or before the next write). */
@@ -72,6 +99,7 @@ export class AppendFile implements AppendTarget {
   async close(): Promise<void> {
     const fh = this.fh;
     this.fh = null;
+    this.limit.forget(this);
     if (fh) await (await fh).close();
   }
 }

@@ -11,6 +11,8 @@ export interface AppendTarget {
   handle(): Promise<FileHandle>;
   /** Called after a failed write so the target can cut its file back to what was committed. */
   rollback(): Promise<void>;
+  /** Called once the commit that asked for `handle()` is over (written and synced, or rolled back). */
+  release?(): void;
 }
 
 interface Pending {
@@ -66,8 +68,10 @@ async function commitOne(target: AppendTarget, items: Pending[]): Promise<void> 
     await fh.datasync();
   } catch (err) {
     await target.rollback().catch(() => undefined);
+    target.release?.();
     for (const p of items) p.reject(err);
     return;
   }
+  target.release?.();
   for (const p of items) p.resolve();
 }
