@@ -352,7 +352,7 @@ export async function storeEnginesBench(): Promise<Row[]> {
     });
     return [
       row(`REST log-batch ingest (${WORKERS} connections, 1000-point batches, one run)`, 'ingest', pts, 'PostgreSQL >= 10x MLflow', true),
-      row('get-history of a 1M-point metric (25,000-point pages, as MLflow's client)', 'historyMs', ms, '< 1 s', false),
+      row("get-history of a 1M-point metric (25,000-point pages, as MLflow's client)", 'historyMs', ms, '< 1 s', false),
       row('2,000-bucket downsample of 1M points (MLflow: get-history-bulk-interval, 2,000)', 'downsampleMs', ms, '< 100 ms', false),
       row('search 10k runs: metric filter + order_by metric, 100 results', 'search10k', ms, '-', false),
       {
