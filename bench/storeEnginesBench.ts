@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { startAgentProcess, type AgentProcess } from '../test/support/agentProcess.js';
-import { fullHistory, get, post } from '../test/support/mlflowHttp.js';
+import { get, post } from '../test/support/mlflowHttp.js';
 import { dropDatabase, freshDatabase, postgresMissing } from '../test/support/postgres.js';
 import { fmt, since, type Row } from './table.js';
 
@@ -164,6 +164,19 @@ async function fillMlflowHistory(db: string, runId: string): Promise<void> {
   }
 }
 
+/** Every point of a metric, 25,000 a page, as MLflow's Python client reads it; the count. */
+async function pagedHistory(url: string, runId: string, key: string): Promise<number> {
+  let n = 0;
+  let token: string | undefined;
+  do {
+    const r = await get<{ metrics?: unknown[]; next_page_token?: string }>(url, 'metrics/get-history', { run_id: runId, metric_key: key, max_results: 25_000, ...(token ? { page_token: token } : {}) });
+    if (r.status !== 200) throw new Error(`get-history: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+    n += r.body.metrics?.length ?? 0;
+    token = r.body.next_page_token;
+  } while (token);
+  return n;
+}
+
 /** The search request's median time. */
 async function searchMs(url: string, experimentId: string): Promise<number> {
   const r = await post<{ runs?: unknown[] }>(url, 'runs/search', { experiment_ids: [experimentId], ...SEARCH });
@@ -185,8 +198,8 @@ async function lablogFigures(database: string | undefined): Promise<Figures> {
     const big = await newExperimentRun(agent.url, 'history');
     f.ingest = (await ingest(agent.url, big.runId, POINTS)).rate;
     f.historyMs = await median(3, async () => {
-      const all = await fullHistory(agent.url, big.runId, 'loss');
-      if (all.length !== POINTS) throw new Error(`history has ${all.length} points`);
+      const n = await pagedHistory(agent.url, big.runId, 'loss');
+      if (n !== POINTS) throw new Error(`history has ${n} points`);
     });
     const ds = () => fetch(`${agent.url}/api/2.0/lablog/metrics/downsample?run_id=${big.runId}&metric_key=loss&buckets=2000`).then((r) => r.json());
     await ds();
@@ -252,8 +265,8 @@ async function mlflowFigures(database: string): Promise<Figures> {
     f.ingest = (await ingest(url, rate.runId, POINTS, 15_000)).rate;
     await fillMlflowHistory(database, big.runId);
     f.historyMs = await median(3, async () => {
-      const all = await fullHistory(url, big.runId, 'loss');
-      if (all.length !== POINTS) throw new Error(`MLflow history has ${all.length} points`);
+      const n = await pagedHistory(url, big.runId, 'loss');
+      if (n !== POINTS) throw new Error(`MLflow history has ${n} points`);
     });
     // MLflow's sampled read for charts (its UI's): get-history-bulk-interval, at most 2,500 points
     const sampled = () => get(url, 'metrics/get-history-bulk-interval', { run_ids: big.runId, metric_key: 'loss', max_results: 2000 });
@@ -339,7 +352,7 @@ export async function storeEnginesBench(): Promise<Row[]> {
     });
     return [
       row(`REST log-batch ingest (${WORKERS} connections, 1000-point batches, one run)`, 'ingest', pts, 'PostgreSQL >= 10x MLflow', true),
-      row('get-history of a 1M-point metric (all pages)', 'historyMs', ms, '< 1 s', false),
+      row("get-history of a 1M-point metric (25,000-point pages, as MLflow's client)", 'historyMs', ms, '< 1 s', false),
       row('2,000-bucket downsample of 1M points (MLflow: get-history-bulk-interval, 2,000)', 'downsampleMs', ms, '< 100 ms', false),
       row('search 10k runs: metric filter + order_by metric, 100 results', 'search10k', ms, '-', false),
       {

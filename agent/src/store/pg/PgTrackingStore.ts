@@ -82,7 +82,8 @@ export class PgTrackingStore implements TrackingStore {
    * @param uri `postgresql://user@host:port/db` (libpq's URI; the password is best in PGPASSWORD or ~/.pgpass)
    */
   static async open(uri: string): Promise<PgTrackingStore> {
-    const pool = new pg.Pool({ connectionString: uri, max: POOL_SIZE, types: PG_TYPES });
+    // JIT compiles expressions for ~150 ms before a big aggregate (a downsample) runs: more than it saves here
+    const pool = new pg.Pool({ connectionString: uri, max: POOL_SIZE, types: PG_TYPES, options: '-c jit=off' });
     // an idle client that loses its connection must not crash the agent; the next query reconnects
     pool.on('error', () => undefined);
     try {
