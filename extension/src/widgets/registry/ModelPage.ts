@@ -11,7 +11,8 @@ import { el } from '../previews/dom.js';
 import { button } from '../edit/dialogs.js';
 import { renderMarkdown } from '../previews/markdown.js';
 import { RegistryActions } from './RegistryActions.js';
-import { actionRow, aliasChip, aliasesByVersion, editableTags, newestFirst, quoted, runLink, stageBadge } from './registryBits.js';
+import { actionRow } from '../edit/actionRow.js';
+import { aliasChip, aliasesByVersion, editableTags, newestFirst, quoted, runLink, stageBadge } from './registryBits.js';
 import { focusable, navigableRows } from './tableRows.js';
 import { versionDetails } from './versionDetails.js';
 
@@ -136,7 +137,7 @@ export class ModelPage extends Widget {
     const head = el('header', 'll-model-head');
     const title = el('h1', '', model.name);
     const meta = el('div', 'll-muted', `Created ${formatTime(model.creation_timestamp)} · last updated ${formatTime(model.last_updated_timestamp)}${model.user_id ? ` · ${model.user_id}` : ''}`);
-    const headActions = actionRow('ll-model-actions', this.changed, [
+    const headActions = actionRow('ll-model-actions', [
       ['Description', 'describe-model', () => this.actions.describeModel(model)],
       [
         'Delete model',
@@ -146,7 +147,7 @@ export class ModelPage extends Widget {
           return false;
         },
       ],
-    ]);
+    ], this.changed);
     head.append(this.breadcrumb(), title, meta, headActions);
     const description = model.description ? Object.assign(renderMarkdown(model.description), { className: 'll-markdown ll-model-description-full' }) : el('p', 'll-muted', 'No description.');
     const aliasRow = el('div', 'll-model-alias-row');

@@ -103,21 +103,3 @@ export function editableTags(tags: ReadonlyArray<{ key: string; value: string }>
   box.append(add);
   return box;
 }
-
-/** A row of action buttons: each runs its action and calls `changed` when it did something. */
-export function actionRow(className: string, changed: () => void, actions: ReadonlyArray<[label: string, name: string, run: () => Promise<boolean>]>): HTMLElement {
-  const bar = el('div', `ll-action-row ${className}`);
-  for (const [label, name, fn] of actions) {
-    const b = button(label);
-    b.dataset.action = name;
-    b.addEventListener('click', () => {
-      bar.querySelector('.ll-error')?.remove();
-      fn().then(
-        (done) => done && changed(),
-        (err: Error) => bar.append(el('span', 'll-error', err.message)),
-      );
-    });
-    bar.append(b);
-  }
-  return bar;
-}

@@ -5,7 +5,8 @@ import { formatTime } from '../format.js';
 import { el } from '../previews/dom.js';
 import { renderMarkdown } from '../previews/markdown.js';
 import type { RegistryActions } from './RegistryActions.js';
-import { actionRow, editableTags, runLink, stageBadge, tagTable } from './registryBits.js';
+import { actionRow } from '../edit/actionRow.js';
+import { editableTags, runLink, stageBadge, tagTable } from './registryBits.js';
 
 /** The actions offered on a version, and what to do after one. */
 export interface VersionEditing {
@@ -27,7 +28,7 @@ export function versionDetails(ctx: ViewerContext, v: WireModelVersion, aliases:
   if (editing) {
     const { actions, changed } = editing;
     section.append(
-      actionRow('ll-version-actions', changed, [
+      actionRow('ll-version-actions', [
         ['Stage…', 'transition', () => actions.transition(v)],
         ['Add alias', 'add-alias', () => actions.addAlias(v)],
         ['Description', 'describe-version', () => actions.describeVersion(v)],
@@ -39,7 +40,7 @@ export function versionDetails(ctx: ViewerContext, v: WireModelVersion, aliases:
             return false;
           },
         ],
-      ]),
+      ], changed),
     );
   }
   const dl = el('dl', 'll-version-fields');

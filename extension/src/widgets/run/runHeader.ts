@@ -7,7 +7,7 @@ import type { WireRun } from '@lablog/schema';
 import type { Navigator } from '../context.js';
 import { formatDuration, formatTime, runDuration, runLabel, runUser } from '../format.js';
 import { copyButton } from '../edit/clipboard.js';
-import { button } from '../edit/dialogs.js';
+import { actionRow } from '../edit/actionRow.js';
 import type { RunActions } from './runActions.js';
 import type { RunDetails } from './RunDetails.js';
 import { parentRunId, sourceOf } from './runFacts.js';
@@ -58,22 +58,11 @@ export function renderRunHeader(el: HTMLElement, run: WireRun, details: RunDetai
 
 /** Rename, Description, Delete or Restore. */
 function actionBar(run: WireRun, actions: RunActions): HTMLElement {
-  const bar = document.createElement('div');
-  bar.className = 'll-run-actions';
-  const act = (label: string, name: string, fn: () => Promise<void>): void => {
-    const b = button(label);
-    b.dataset.action = name;
-    b.addEventListener('click', () => {
-      bar.querySelector('.ll-error')?.remove();
-      fn().catch((err: Error) => bar.append(Object.assign(document.createElement('span'), { className: 'll-error', textContent: err.message })));
-    });
-    bar.append(b);
-  };
-  act('Rename', 'rename', () => actions.rename(run));
-  act('Description', 'describe', () => actions.describe(run));
-  if (run.info.lifecycle_stage === 'deleted') act('Restore', 'restore', () => actions.restore(run));
-  else act('Delete', 'delete', () => actions.delete(run));
-  return bar;
+  return actionRow('ll-run-actions', [
+    ['Rename', 'rename', () => actions.rename(run)],
+    ['Description', 'describe', () => actions.describe(run)],
+    run.info.lifecycle_stage === 'deleted' ? ['Restore', 'restore', () => actions.restore(run)] : ['Delete', 'delete', () => actions.delete(run)],
+  ]);
 }
 
 /** Updates the duration shown in a header made by `renderRunHeader` (a running run's clock). */
