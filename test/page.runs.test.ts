@@ -465,3 +465,24 @@ test('the filter box completes keys of the experiment with the keyboard, and a k
     await p.close();
   }
 });
+
+test('the read after the live watch is in place leaves the rows alone when it finds the same runs', async () => {
+  const p = await openPage(browser, expUrl(sweep));
+  try {
+    const searches: number[] = [];
+    p.page.on('request', (r) => r.url().endsWith('/runs/search') && searches.push(Date.now()));
+    await waitRows(p.page, 6);
+    const row = await p.page.$(`${rows}[data-run-id="${ids.alpha}"]`);
+    await p.page.locator(`${rows}[data-run-id="${ids.alpha}"]`).focus();
+    // the second read is the one the watch's start asks for
+    const deadline = Date.now() + 10_000;
+    while (searches.length < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await p.page.waitForFunction(() => !document.querySelector('.ll-runs-view[data-loading]'));
+    assert.ok(searches.length >= 1, 'the page read again once its watch was in place');
+    assert.equal(await row!.evaluate((tr) => tr.isConnected), true, 'the same row element is still shown');
+    assert.equal(await p.page.evaluate(() => (document.activeElement as any)?.dataset?.runId), ids.alpha, 'and keeps the focus');
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});

@@ -76,6 +76,8 @@ export class RunsView extends Widget implements RoutedView {
   private loading = false;
   private pendingLive: WatchEvent[] = [];
   private loadSeq = 0;
+  /** What the last read found (route and rows), to leave the table alone when a read finds the same. */
+  private pageSignature = '';
   private requeryTimer: ReturnType<typeof setTimeout> | null = null;
   private homeTimer: ReturnType<typeof setTimeout> | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
@@ -247,6 +249,7 @@ export class RunsView extends Widget implements RoutedView {
     this.header.hidden = this.toolbar.hidden = false;
     this.message.replaceChildren();
     this.page = new RunsPage(id, this.route.show !== undefined, this.pager.size);
+    this.pageSignature = '';
     this.collapsed.clear();
     this.table.selected.clear();
     this.openPage();
@@ -317,6 +320,7 @@ export class RunsView extends Widget implements RoutedView {
     if (this.requeryTimer) clearTimeout(this.requeryTimer);
     this.requeryTimer = null;
     const seq = ++this.loadSeq;
+    let unchanged = false;
     this.loading = true;
     this.node.dataset.loading = 'true';
     try {
@@ -346,10 +350,18 @@ export class RunsView extends Widget implements RoutedView {
       // nothing matched: say so if it is because no run has a key the filter names (a typo)
       if (page.items.length === 0 && keys.length) void this.noteMissingKeys(id, keys, seq);
       this.showError(null);
-      this.page?.set(page.items);
-      this.pager.show(page.items.length, page.nextPageToken);
-      void this.parallel?.read({ experimentId: id, filter, viewType: this.viewType });
+      // a read that finds what the last one found (the read after the live watch is in place)
+      // leaves the rows as they are: no flicker, no lost focus, no detached rows under a reader
+      const signature = JSON.stringify([this.route, page.items, page.nextPageToken ?? null]);
+      unchanged = signature === this.pageSignature;
+      this.pageSignature = signature;
+      if (!unchanged) {
+        this.page?.set(page.items);
+        this.pager.show(page.items.length, page.nextPageToken);
+        void this.parallel?.read({ experimentId: id, filter, viewType: this.viewType });
+      }
     } catch (err) {
+      this.pageSignature = '';
       if (seq !== this.loadSeq || this.isDisposed) return;
       // a refused filter or order is the user's to fix: say why under the box, and keep the
       // last good result on screen meanwhile
@@ -363,7 +375,7 @@ export class RunsView extends Widget implements RoutedView {
     }
     this.loading = false;
     delete this.node.dataset.loading;
-    this.renderTable();
+    if (!unchanged) this.renderTable();
     const pending = this.pendingLive;
     this.pendingLive = [];
     if (pending.length) this.onLive(pending);
