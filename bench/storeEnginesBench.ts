@@ -12,14 +12,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { startAgentProcess, type AgentProcess } from '../test/support/agentProcess.js';
 import { get, post } from '../test/support/mlflowHttp.js';
-import { dropDatabase, freshDatabase, postgresMissing } from '../test/support/postgres.js';
+import { dropDatabase, freePort, freshDatabase, postgresMissing } from '../test/support/postgres.js';
 import { fmt, since, type Row } from './table.js';
 
 const POINTS = 1_000_000;
@@ -220,17 +219,6 @@ async function lablogFigures(database: string | undefined): Promise<Figures> {
     await stop(agent);
     await rm(files, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** MLflow's own server on `database`; its figures. */

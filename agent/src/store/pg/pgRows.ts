@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { DatasetInput, LifecycleStage, RunStatus } from '@lablog/schema';
-import type { ExperimentRecord, LatestMetric, ModelOutputRecord, RunDoc } from '../records.js';
+import type { ExperimentRecord, LatestMetric, ModelOutputRecord, RunDoc, RunInfoRecord } from '../records.js';
 
 /** Type parsers of the store's pool. */
 export const PG_TYPES = {
@@ -26,18 +26,9 @@ export interface ExperimentRow {
   tags: Record<string, string>;
 }
 
-/** A row of `runs`. */
-export interface RunRow {
+/** A row of `runs`: a run's info block and its number, params, tags, inputs and outputs. */
+export interface RunRow extends RunInfoRecord {
   rid: number;
-  run_id: string;
-  experiment_id: string;
-  run_name: string;
-  user_id: string;
-  status: RunStatus;
-  start_time: number;
-  end_time: number | null;
-  artifact_uri: string;
-  lifecycle_stage: LifecycleStage;
   params: Record<string, string>;
   tags: Record<string, string>;
   inputs: DatasetInput[];
