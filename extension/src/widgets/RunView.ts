@@ -5,12 +5,11 @@
  * tab and the open artifact are in the route. The run is watched while the page is open, so
  * status, params, tags and inputs change in place.
  */
-import type { LiveEvent, WireRun } from '@lablog/schema';
-import type { Watcher } from '@lablog/client';
+import type { WireRun } from '@lablog/schema';
+import { applyLiveEvent, type Watcher } from '@lablog/client';
 import { Panel, Widget } from '@lumino/widgets';
 import { ArtifactBrowser } from './ArtifactBrowser.js';
 import { ChartGrid } from './ChartGrid.js';
-import { applyLiveEvent } from './compare/liveRun.js';
 import type { RoutedView, ViewerContext } from './context.js';
 import type { Route, RunTab } from './routes.js';
 import type { RunDetails } from './run/RunDetails.js';
@@ -151,7 +150,7 @@ export class RunView extends Panel implements RoutedView {
               this.details = { ...this.details, modelVersions: v };
               this.scheduleRender();
             });
-          } else if (ev.kind !== 'gap') this.run = applyChange(this.run, ev);
+          } else if (ev.kind !== 'gap') this.run = applyLiveEvent(this.run, ev);
           this.scheduleRender();
         }
       } catch {
@@ -252,10 +251,4 @@ export class RunView extends Panel implements RoutedView {
     this.clock = null;
     super.dispose();
   }
-}
-
-/** A run with one live change applied (inputs too, which the compare view does not need). */
-function applyChange(run: WireRun, ev: LiveEvent): WireRun {
-  if (ev.kind === 'inputs') return { ...run, inputs: { dataset_inputs: [...(run.inputs.dataset_inputs ?? []), ...ev.inputs] } };
-  return applyLiveEvent(run, ev);
 }

@@ -487,7 +487,10 @@ export class RunsView extends Widget implements RoutedView {
     else if (out.rebuild) this.renderRows();
     else {
       const now = Date.now();
-      for (const id of out.touched) this.table.updateRun(id, now);
+      for (const id of out.touched) {
+        const run = this.page.byRunId(id);
+        if (run) this.table.updateRun(run, now);
+      }
       this.setTicker(this.table.anyRunning);
     }
     if (out.rebuild) this.pager.recount(this.page.runs.length);

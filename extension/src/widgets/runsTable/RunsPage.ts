@@ -3,12 +3,11 @@
  * metric keys met so far (for the column chooser and the default columns), and how a batch of
  * live changes alters them — or why the page has to be read again.
  */
-import type { WatchEvent } from '@lablog/client';
+import { applyLiveEvent, runFromEvent, type WatchEvent } from '@lablog/client';
 import type { WireExperiment, WireRun } from '@lablog/schema';
 import { tagOf } from '../format.js';
 import { extendDefaultColumns } from './columns.js';
 import { PARENT_TAG } from './runTree.js';
-import { applyToRun, runFromEvent } from './runUpdates.js';
 
 /** What a batch of live changes did to the page. */
 export interface LiveOutcome {
@@ -102,10 +101,11 @@ export class RunsPage {
           out.requery = 'soon';
           continue;
         }
-        const parent = tagOf(run, PARENT_TAG);
-        if (!applyToRun(run, ev)) continue;
-        if (tagOf(run, PARENT_TAG) !== parent) out.rebuild = true;
-        if (ev.kind === 'params' || ev.kind === 'metrics') learned.add(run);
+        const next = applyLiveEvent(run, ev);
+        if (next === run) continue;
+        this.replace(run, next);
+        if (tagOf(next, PARENT_TAG) !== tagOf(run, PARENT_TAG)) out.rebuild = true;
+        if (ev.kind === 'params' || ev.kind === 'metrics') learned.add(next);
         out.touched.add(ev.run_id);
       } else if (ev.kind === 'run' && ev.info.lifecycle_stage !== 'active' && this.showsDeleted) {
         out.requery = 'soon';
@@ -128,6 +128,13 @@ export class RunsPage {
     out.newKeys = keys.newKeys;
     out.columnsGrew = keys.columnsGrew;
     return out;
+  }
+
+  /** Puts `next` where `run` was (the page holds runs as `runs/get` returns them: never edited in place). */
+  private replace(run: WireRun, next: WireRun): void {
+    const i = this.runs.indexOf(run);
+    if (i >= 0) this.runs[i] = next;
+    this.byId.set(next.info.run_id, next);
   }
 
   /** Where a run not on this first newest-first page belongs: the top, somewhere on it (read again), or a later page. */
