@@ -33,7 +33,6 @@ function decodeLine(line: string): MetricPoint {
 /** The append-only metric log of one run. */
 export class MetricLog {
   private readonly file: AppendFile;
-  private cache: { bytes: number; key: string; points: MetricPoint[] } | null = null;
 
   /**
    * Told of every commit, in file order, with the bytes it took (`from`..`to`) and its points:
@@ -73,18 +72,9 @@ export class MetricLog {
     return lines;
   }
 
-  /** Every committed point of `key`, in the order logged. */
-  async history(key: string): Promise<MetricPoint[]> {
-    const bytes = this.size;
-    if (this.cache && this.cache.key === key && this.cache.bytes === bytes) return this.cache.points;
-    const points = bytes === 0 ? [] : await readPoints(this.path, 0, bytes, key);
-    this.cache = { bytes, key, points };
-    return points;
-  }
-
   /** Every committed point of every key, in the order logged. */
   async all(): Promise<MetricPoint[]> {
-    return this.size === 0 ? [] : readPoints(this.path, 0, this.size, null);
+    return this.size === 0 ? [] : readPoints(this.path, 0, this.size);
   }
 
   /** Closes the file handle; the log can be appended to again afterwards. */
@@ -93,25 +83,22 @@ export class MetricLog {
   }
 }
 
-/**
- * Reads the lines of `path` between `from` and `to` and returns the points, filtered to `key`
- * when given. An unterminated last line is ignored.
- */
-async function readPoints(path: string, from: number, to: number, key: string | null): Promise<MetricPoint[]> {
+/** Reads the points of `path` between `from` and `to`. An unterminated last line is ignored. */
+async function readPoints(path: string, from: number, to: number): Promise<MetricPoint[]> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(to - from);
     const { bytesRead } = await fh.read(buf, 0, to - from, from);
-    return parseLines(buf.toString('utf8', 0, bytesRead), key).points;
+    return parseLines(buf.toString('utf8', 0, bytesRead)).points;
   } finally {
     await fh.close();
   }
 }
 
-function parseLines(text: string, key: string | null): { points: MetricPoint[]; wholeBytes: number } {
+function parseLines(text: string): { points: MetricPoint[]; wholeBytes: number } {
   const points: MetricPoint[] = [];
-  // batch markers ({"client":…}) are not points: only lines starting with the key are read
-  const prefix = key === null ? '{"key":' : `{"key":${JSON.stringify(key)},`;
+  // batch markers ({"client":…}) are not points: only lines starting with a key are read
+  const prefix = '{"key":';
   let start = 0;
   for (;;) {
     const nl = text.indexOf('\n', start);
@@ -147,7 +134,7 @@ export async function recoverMetricLog(path: string, fromBytes: number): Promise
   const from = rebuilt ? 0 : fromBytes;
   if (size === from) return { points: [], batches: [], size, rebuilt };
   const text = await readFile(path).then((b) => b.toString('utf8', from));
-  const { points, wholeBytes } = parseLines(text, null);
+  const { points, wholeBytes } = parseLines(text);
   const whole = from + wholeBytes;
   if (whole < size) await truncate(path, whole);
   return { points, batches: parseMarkers(text.slice(0, wholeBytes)), size: whole, rebuilt };
