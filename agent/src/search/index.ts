@@ -32,6 +32,7 @@ export { compileLike } from './like.js';
 export { compileRunFilter, matchesRun, type RunPredicate } from './runFilter.js';
 export { compileExperimentFilter, type ExperimentPredicate } from './experimentFilter.js';
 export { experimentComparator, parseOrderBy, runComparator, runSorter, type Comparator, type OrderTerm } from './orderBy.js';
+export { firstSorted } from './firstSorted.js';
 export {
   SEARCH_MAX_RESULTS_DEFAULT,
   SEARCH_MAX_RESULTS_THRESHOLD,

@@ -87,3 +87,14 @@ export function pageOf<T>(all: readonly T[], offset: number, size: number): Page
   const items = all.slice(offset, end);
   return end < all.length ? { items, nextPageToken: encodePageToken(end) } : { items };
 }
+
+/**
+ * One page out of a result list sorted only as far as the page's end (see `firstSorted`).
+ * @param first the first `offset + size` results, sorted (fewer when there are fewer)
+ * @param total how many results there are in all: whether a next page exists
+ */
+export function pageOfFirst<T>(first: readonly T[], total: number, offset: number, size: number): Page<T> {
+  const end = offset + size;
+  const items = first.slice(offset, end);
+  return end < total ? { items, nextPageToken: encodePageToken(end) } : { items };
+}
