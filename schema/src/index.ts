@@ -19,6 +19,8 @@ export * from './lablog/downsample.js';
 export * from './lablog/runMime.js';
 export * from './lablog/sessions.js';
 export * from './lablog/filterCheck.js';
+export * from './lablog/runCount.js';
 export * from './lablog/agentInfo.js';
 export * from './rules/metricNumber.js';
 export * from './rules/latestMetric.js';
+export * from './rules/pageToken.js';

@@ -59,3 +59,15 @@ export function searchRuns(runs: readonly RunDoc[], req: SearchRunsRequest = {})
   const page = pageOfFirst(sort(selected, offset + size), selected.length, offset, size);
   return page.nextPageToken === undefined ? { runs: page.items } : { runs: page.items, nextPageToken: page.nextPageToken };
 }
+
+/**
+ * How many runs `searchRuns` with the same filter and view type finds over all its pages.
+ * @throws 400 INVALID_PARAMETER_VALUE for an invalid filter.
+ */
+export function countRuns(runs: readonly RunDoc[], req: Pick<SearchRunsRequest, 'filter' | 'viewType'> = {}): number {
+  const matches = compileRunFilter(parseFilter(req.filter, 'run'));
+  const viewType = req.viewType ?? 'ACTIVE_ONLY';
+  let n = 0;
+  for (const doc of runs) if (inView(doc.info.lifecycle_stage, viewType) && matches(doc)) n++;
+  return n;
+}

@@ -30,6 +30,9 @@ export interface LiveOutcome {
   experiment: WireExperiment | null;
 }
 
+/** The run attributes MLflow's filter grammar takes, offered by the filter box. */
+const RUN_ATTRIBUTES = ['run_name', 'status', 'start_time', 'end_time', 'user_id', 'run_id', 'artifact_uri'];
+
 /** One page of an experiment's runs. */
 export class RunsPage {
   /** The runs, in the server's order (new live runs at the top). */
@@ -75,6 +78,23 @@ export class RunsPage {
     const before = this.autoColumns.length;
     extendDefaultColumns(this.autoColumns, newParams.sort(), newMetrics.sort());
     return { newKeys: true, columnsGrew: this.autoColumns.length !== before };
+  }
+
+  /** Tag keys of the runs on the page, sorted; MLflow's own (`mlflow.*`) only with `system`. */
+  tagKeys(system: boolean): string[] {
+    const tags = new Set<string>();
+    for (const r of this.runs) for (const t of r.data.tags ?? []) if (system || !t.key.startsWith('mlflow.')) tags.add(t.key);
+    return [...tags].sort();
+  }
+
+  /** The names a filter box completes: the keys of the runs read so far, then MLflow's run attributes. */
+  filterKeys(): string[] {
+    return [
+      ...[...this.metrics].sort().map((k) => `metrics.${k}`),
+      ...[...this.params].sort().map((k) => `params.${k}`),
+      ...this.tagKeys(true).map((k) => `tags.${k}`),
+      ...RUN_ATTRIBUTES.map((a) => `attributes.${a}`),
+    ];
   }
 
   /** A run on the page, by id. */
