@@ -15,6 +15,7 @@ export * from './mlflow/loggedModelEntities.js';
 export * as loggedModelRequests from './mlflow/loggedModelRequests.js';
 export * from './live/messages.js';
 export * from './mlflow/names.js';
+export * from './mlflow/serverInfo.js';
 export * from './lablog/downsample.js';
 export * from './lablog/runMime.js';
 export * from './lablog/sessions.js';

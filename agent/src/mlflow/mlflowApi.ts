@@ -18,6 +18,7 @@ import { metricRoutes } from './metricRoutes.js';
 import { modelVersionRoutes } from './modelVersionRoutes.js';
 import { registeredModelRoutes } from './registeredModelRoutes.js';
 import { runRoutes, type RunCreationHooks } from './runRoutes.js';
+import { serverInfoRoutes } from './serverInfoRoutes.js';
 import { TRACE_V3_PREFIXES, traceRoutes } from './traceRoutes.js';
 import { uiRoutes } from './uiRoutes.js';
 
@@ -65,7 +66,10 @@ export async function registerMlflowApi(app: FastifyInstance, stores: AgentStore
       { prefix: base + prefix },
     );
   }
-  for (const prefix of TRACE_V3_PREFIXES) await app.register(traceRoutes, { version: 3, prefix: base + prefix });
+  for (const prefix of TRACE_V3_PREFIXES) {
+    await app.register(traceRoutes, { version: 3, prefix: base + prefix });
+    await app.register(serverInfoRoutes, { prefix: base + prefix });
+  }
   await registerArtifactApi(app, store, artifacts, base);
   await registerLablogApi(app, tracking, base);
   app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));
