@@ -5,31 +5,18 @@
  * Semantics follow MLflow's SQL store: a new model is PENDING until finalized, deleting a model
  * hides it (its files stay), and params cannot change value once logged.
  */
-import { replacesLatest, type LoggedModelStatus } from '@lablog/schema';
-import { randomUUID } from 'node:crypto';
+import type { LoggedModelStatus } from '@lablog/schema';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { invalidParameter, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { stringifyDoc } from '../store/jsonCodec.js';
 import type { ExperimentRecord } from '../store/records.js';
-import { randomRunName } from '../store/runNames.js';
 import type { LoggedModelDoc, ModelMetricRecord } from './loggedModelRecords.js';
-import { assignKeys } from '../store/keyedRecord.js';
+import { assignKeys, getKey, setKey } from '../store/keyedRecord.js';
+import { checkModelParams, newLoggedModelDoc, withModelMetrics, type NewLoggedModel } from './loggedModelRules.js';
 import { writeFileDurably } from '../store/durableWrite.js';
 import { SerialQueue } from '../store/SerialQueue.js';
-
-/** Fields of a new logged model. Params and tags are already checked. */
-export interface NewLoggedModel {
-  /** The model's experiment, as the tracking store has it. */
-  experiment: ExperimentRecord;
-  /** A random name (like a run's) when empty. */
-  name?: string | undefined;
-  modelType?: string | undefined;
-  sourceRunId?: string | undefined;
-  params: Record<string, string>;
-  tags: Record<string, string>;
-}
 
 interface Stored {
   /** The model's document as last written; replaced, never edited. */
@@ -104,36 +91,15 @@ export class LoggedModelBook {
 
   /**
    * Creates a model, PENDING until finalized.
-   * @throws RESOURCE_DOES_NOT_EXIST for an unknown experiment, INVALID_PARAMETER_VALUE for a deleted one
+   * @param exp the model's experiment, as the tracking store has it
+   * @throws INVALID_PARAMETER_VALUE for a deleted experiment
    */
-  async create(spec: NewLoggedModel): Promise<LoggedModelDoc> {
-    const exp = spec.experiment;
-    if (exp.lifecycle_stage !== 'active') {
-      throw invalidParameter(`The experiment ${exp.experiment_id} must be in the 'active' state. Current state is ${exp.lifecycle_stage}.`);
-    }
-    const modelId = `m-${randomUUID().replaceAll('-', '')}`;
-    const now = Date.now();
-    const doc: LoggedModelDoc = {
-      info: {
-        model_id: modelId,
-        experiment_id: exp.experiment_id,
-        name: spec.name || randomRunName(),
-        creation_timestamp_ms: now,
-        last_updated_timestamp_ms: now,
-        artifact_uri: `${exp.artifact_location.replace(/\/+$/, '')}/models/${modelId}/artifacts`,
-        status: 'LOGGED_MODEL_PENDING',
-        model_type: spec.modelType ?? '',
-        source_run_id: spec.sourceRunId ?? '',
-        status_message: '',
-        lifecycle_stage: 'active',
-      },
-      params: { ...spec.params },
-      tags: { ...spec.tags },
-    };
-    const dir = join(this.dir, modelId);
+  async create(exp: ExperimentRecord, spec: NewLoggedModel): Promise<LoggedModelDoc> {
+    const doc = newLoggedModelDoc(exp, spec);
+    const dir = join(this.dir, doc.info.model_id);
     await mkdir(join(dir, 'artifacts'), { recursive: true, mode: 0o700 });
     await writeModel(dir, doc);
-    this.models.set(modelId, { doc, changes: new SerialQueue() });
+    this.models.set(doc.info.model_id, { doc, changes: new SerialQueue() });
     return doc;
   }
 
@@ -141,6 +107,7 @@ export class LoggedModelBook {
   private change(modelId: string, apply: (doc: LoggedModelDoc) => void): Promise<LoggedModelDoc> {
     const m = this.stored(modelId);
     return m.changes.run(async () => {
+      this.stored(modelId); // deleted while this change waited its turn
       const next = structuredClone(m.doc);
       apply(next);
       next.info.last_updated_timestamp_ms = Date.now();
@@ -171,10 +138,18 @@ export class LoggedModelBook {
 
   /** Deletes a tag. @throws RESOURCE_DOES_NOT_EXIST when the model has no such tag */
   async deleteTag(modelId: string, key: string): Promise<void> {
-    if (!Object.hasOwn(this.get(modelId).tags, key)) throw notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
     await this.change(modelId, (doc) => {
+      if (!Object.hasOwn(doc.tags, key)) throw notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
       delete doc.tags[key];
     });
+  }
+
+  /**
+   * Sets a tag to what `value` makes of its current value (undefined when absent), read and
+   * written under the model's queue, so two such changes at once both count.
+   */
+  updateTag(modelId: string, key: string, value: (old: string | undefined) => string): Promise<LoggedModelDoc> {
+    return this.change(modelId, (doc) => setKey(doc.tags, key, value(getKey(doc.tags, key))));
   }
 
   /**
@@ -183,28 +158,19 @@ export class LoggedModelBook {
    */
   logMetrics(modelId: string, metrics: readonly ModelMetricRecord[]): Promise<LoggedModelDoc> {
     return this.change(modelId, (doc) => {
-      const kept = (doc.metrics ??= []);
-      for (const m of metrics) {
-        const at = kept.findIndex((k) => k.key === m.key && k.dataset_name === m.dataset_name && k.dataset_digest === m.dataset_digest);
-        const old = at >= 0 ? kept[at]! : undefined;
-        if (!old) kept.push(m);
-        else if (replacesLatest(m, old)) kept[at] = m;
-      }
+      doc.metrics = withModelMetrics(doc.metrics ?? [], metrics);
     });
   }
 
   /**
-   * Logs params; logging a param again with the same value is fine.
+   * Logs params; logging a param again with the same value is fine. Checked against the
+   * document inside the model's queue, so two requests at once cannot both change a value.
    * @throws INVALID_PARAMETER_VALUE when a param would change value (nothing is written)
    */
   logParams(modelId: string, params: Record<string, string>): Promise<LoggedModelDoc> {
-    const current = this.get(modelId).params;
-    for (const [key, value] of Object.entries(params)) {
-      const old = Object.hasOwn(current, key) ? current[key] : undefined;
-      if (old !== undefined && old !== value) {
-        throw invalidParameter(`Changing param values is not allowed. Param with key='${key}' was already logged with value='${old}' for logged model ID='${modelId}'. Attempted logging new value '${value}'.`);
-      }
-    }
-    return this.change(modelId, (doc) => assignKeys(doc.params, params));
+    return this.change(modelId, (doc) => {
+      checkModelParams(modelId, doc.params, params);
+      assignKeys(doc.params, params);
+    });
   }
 }
