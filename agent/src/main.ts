@@ -156,7 +156,9 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let listening = '';
   registerAgentInfo(app, () => listening, AGENT_VERSION);
   // notebook-linked runs: session endpoints, and the API again under /nb/<session>
-  const notebooks = new NotebookRuns(store, artifacts.repository, await SessionBook.open(store.dir), app.log);
+  const notebooks = new NotebookRuns(store, artifacts.repository, await SessionBook.open(store.dir), tracking.feed, app.log);
+  // session runs that ended while no agent wrote their end snapshot (one stopped in between)
+  void notebooks.catchUp(tracking);
   await registerNotebookApi(app, stores, notebooks);
   await registerPage(app, opts.pageDir);
   const live = attachLiveChannel(app.server, tracking, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
