@@ -81,7 +81,8 @@ export class PgModelRegistry implements ModelRegistryStore {
   }
 
   async getRegisteredModel(name: string): Promise<RegisteredModelRecord> {
-    const m = await readSnapshot(this.pool, (c) => modelByName(c, checkModelName(name)));
+    checkModelName(name);
+    const m = await readSnapshot(this.pool, (c) => modelByName(c, name));
     if (!m) throw modelNotFound(name);
     return m;
   }
@@ -273,7 +274,8 @@ export class PgModelRegistry implements ModelRegistryStore {
 
   async getModelVersionByAlias(name: string, alias: string): Promise<VersionOf> {
     checkAlias(alias);
-    const model = await readSnapshot(this.pool, (c) => modelByName(c, checkModelName(name)));
+    checkModelName(name);
+    const model = await readSnapshot(this.pool, (c) => modelByName(c, name));
     const version = model && Object.hasOwn(model.aliases, alias) ? model.aliases[alias] : undefined;
     if (!model || version === undefined) throw aliasNotFound(alias);
     return versionIn(model, version);

@@ -41,7 +41,7 @@ export class PgModelStores {
     return new PgModelStores(pool, new PgModelRegistry(pool, transactions), new PgLoggedModels(pool, transactions));
   }
 
-  /** Waits for nothing more and releases the pool. Idempotent. */
+  /** Releases the pool once the transactions under way are done. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
