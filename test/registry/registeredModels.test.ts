@@ -201,4 +201,22 @@ describe('the registry on disk', () => {
       await started.close();
     }
   });
+
+  test('a record handed out is never edited: a change swaps in a new one', async () => {
+    const started = await startAgent();
+    try {
+      const registry = started.agent.store.registry;
+      const created = await registry.createModel({ name: 'kept', description: 'first' });
+      const v1 = await registry.createVersion('kept', { source: 'mlflow-artifacts:/0/r/artifacts/model' });
+      await registry.updateModel('kept', 'second');
+      await registry.transitionStage('kept', 1, 'Production', false);
+      await registry.renameModel('kept', 'renamed');
+      assert.deepEqual([created.name, created.description, created.versions.length], ['kept', 'first', 0]);
+      assert.deepEqual([v1.model.name, v1.version.current_stage], ['kept', 'None']);
+      const now = registry.get('renamed');
+      assert.deepEqual([now.description, now.versions[0]?.current_stage], ['second', 'Production']);
+    } finally {
+      await started.close();
+    }
+  });
 });
