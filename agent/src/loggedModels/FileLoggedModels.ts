@@ -9,6 +9,7 @@ import type { Page } from '../search/pageToken.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import type { LoggedModelBook } from './LoggedModelBook.js';
 import type { LoggedModelDoc, ModelMetricRecord } from './loggedModelRecords.js';
+import { loggedModelEdits } from './loggedModelRules.js';
 import type { LoggedModelStore, NewLoggedModel } from './LoggedModelStore.js';
 import { searchLoggedModels, type SearchLoggedModelsRequest } from './searchLoggedModels.js';
 
@@ -36,11 +37,11 @@ export class FileLoggedModels implements LoggedModelStore {
   }
 
   finalizeLoggedModel(modelId: string, status: LoggedModelStatus): Promise<LoggedModelDoc> {
-    return this.book.finalize(modelId, status);
+    return this.book.edit(modelId, loggedModelEdits.finalize(status));
   }
 
-  deleteLoggedModel(modelId: string): Promise<void> {
-    return this.book.delete(modelId);
+  async deleteLoggedModel(modelId: string): Promise<void> {
+    await this.book.edit(modelId, loggedModelEdits.delete());
   }
 
   async searchLoggedModels(experimentIds: readonly string[], req: SearchLoggedModelsRequest): Promise<Page<LoggedModelDoc>> {
@@ -48,18 +49,18 @@ export class FileLoggedModels implements LoggedModelStore {
   }
 
   setLoggedModelTags(modelId: string, tags: Record<string, string>): Promise<LoggedModelDoc> {
-    return this.book.setTags(modelId, tags);
+    return this.book.edit(modelId, loggedModelEdits.setTags(tags));
   }
 
-  deleteLoggedModelTag(modelId: string, key: string): Promise<void> {
-    return this.book.deleteTag(modelId, key);
+  async deleteLoggedModelTag(modelId: string, key: string): Promise<void> {
+    await this.book.edit(modelId, loggedModelEdits.deleteTag(key));
   }
 
   logLoggedModelParams(modelId: string, params: Record<string, string>): Promise<LoggedModelDoc> {
-    return this.book.logParams(modelId, params);
+    return this.book.edit(modelId, loggedModelEdits.logParams(params));
   }
 
   async logLoggedModelMetrics(modelId: string, metrics: readonly ModelMetricRecord[]): Promise<void> {
-    await this.book.logMetrics(modelId, metrics);
+    await this.book.edit(modelId, loggedModelEdits.logMetrics(metrics));
   }
 }

@@ -2,19 +2,16 @@
  * MLflow 3 logged models, one lowdb document each: `models/<model_id>/model.json`, with the
  * model's artifact files in `models/<model_id>/artifacts/`. Every document is read when the
  * store opens (they are small); a change rewrites only that model's document, atomically.
- * Semantics follow MLflow's SQL store: a new model is PENDING until finalized, deleting a model
- * hides it (its files stay), and params cannot change value once logged.
+ * The rules of each change are loggedModelRules' (shared with the PostgreSQL engine); here a
+ * change is applied to a copy under the model's queue, written, then swapped in.
  */
-import type { LoggedModelStatus } from '@lablog/schema';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { notFound } from '../errors.js';
 import { stringifyDoc } from '../store/jsonCodec.js';
 import type { ExperimentRecord } from '../store/records.js';
-import type { LoggedModelDoc, ModelMetricRecord } from './loggedModelRecords.js';
-import { assignKeys, getKey, setKey } from '../store/keyedRecord.js';
-import { checkModelParams, newLoggedModelDoc, withModelMetrics, type NewLoggedModel } from './loggedModelRules.js';
+import type { LoggedModelDoc } from './loggedModelRecords.js';
+import { loggedModelNotFound, newLoggedModelDoc, type LoggedModelEdit, type NewLoggedModel } from './loggedModelRules.js';
 import { writeFileDurably } from '../store/durableWrite.js';
 import { SerialQueue } from '../store/SerialQueue.js';
 
@@ -59,7 +56,7 @@ export class LoggedModelBook {
 
   private stored(modelId: string): Stored {
     const m = this.models.get(modelId);
-    if (!m || m.doc.info.lifecycle_stage !== 'active') throw notFound(`Logged model with ID '${modelId}' not found.`);
+    if (!m || m.doc.info.lifecycle_stage !== 'active') throw loggedModelNotFound(modelId);
     return m;
   }
 
@@ -83,12 +80,6 @@ export class LoggedModelBook {
     return out;
   }
 
-  /** The folder holding a model's artifact files. @throws RESOURCE_DOES_NOT_EXIST */
-  artifactDir(modelId: string): string {
-    this.stored(modelId);
-    return join(this.dir, modelId, 'artifacts');
-  }
-
   /**
    * Creates a model, PENDING until finalized.
    * @param exp the model's experiment, as the tracking store has it
@@ -103,74 +94,21 @@ export class LoggedModelBook {
     return doc;
   }
 
-  /** Applies `apply` to a copy of the model's document, writes it, and only then makes it the model's. */
-  private change(modelId: string, apply: (doc: LoggedModelDoc) => void): Promise<LoggedModelDoc> {
+  /**
+   * Applies `edit` to a copy of the model's document (read in the model's queue, so each edit sees
+   * the one before), writes the copy, and only then makes it the model's.
+   * @throws RESOURCE_DOES_NOT_EXIST when absent or deleted; what `edit` throws (nothing is written)
+   */
+  edit(modelId: string, edit: LoggedModelEdit): Promise<LoggedModelDoc> {
     const m = this.stored(modelId);
     return m.changes.run(async () => {
       this.stored(modelId); // deleted while this change waited its turn
       const next = structuredClone(m.doc);
-      apply(next);
+      edit(next);
       next.info.last_updated_timestamp_ms = Date.now();
       await writeModel(join(this.dir, modelId), next);
       m.doc = next;
       return next;
-    });
-  }
-
-  /** Sets a model's status (READY once its files are uploaded, UPLOAD_FAILED when that failed). */
-  finalize(modelId: string, status: LoggedModelStatus): Promise<LoggedModelDoc> {
-    return this.change(modelId, (doc) => {
-      doc.info.status = status;
-    });
-  }
-
-  /** Deletes a model: it is no longer found; its document and files stay on disk. */
-  async delete(modelId: string): Promise<void> {
-    await this.change(modelId, (doc) => {
-      doc.info.lifecycle_stage = 'deleted';
-    });
-  }
-
-  /** Sets (or overwrites) tags. */
-  setTags(modelId: string, tags: Record<string, string>): Promise<LoggedModelDoc> {
-    return this.change(modelId, (doc) => assignKeys(doc.tags, tags));
-  }
-
-  /** Deletes a tag. @throws RESOURCE_DOES_NOT_EXIST when the model has no such tag */
-  async deleteTag(modelId: string, key: string): Promise<void> {
-    await this.change(modelId, (doc) => {
-      if (!Object.hasOwn(doc.tags, key)) throw notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
-      delete doc.tags[key];
-    });
-  }
-
-  /**
-   * Sets a tag to what `value` makes of its current value (undefined when absent), read and
-   * written under the model's queue, so two such changes at once both count.
-   */
-  updateTag(modelId: string, key: string, value: (old: string | undefined) => string): Promise<LoggedModelDoc> {
-    return this.change(modelId, (doc) => setKey(doc.tags, key, value(getKey(doc.tags, key))));
-  }
-
-  /**
-   * Records metrics about a model (logged to a run with `model_id`): one value per key and
-   * dataset is kept, the latest by step, then timestamp.
-   */
-  logMetrics(modelId: string, metrics: readonly ModelMetricRecord[]): Promise<LoggedModelDoc> {
-    return this.change(modelId, (doc) => {
-      doc.metrics = withModelMetrics(doc.metrics ?? [], metrics);
-    });
-  }
-
-  /**
-   * Logs params; logging a param again with the same value is fine. Checked against the
-   * document inside the model's queue, so two requests at once cannot both change a value.
-   * @throws INVALID_PARAMETER_VALUE when a param would change value (nothing is written)
-   */
-  logParams(modelId: string, params: Record<string, string>): Promise<LoggedModelDoc> {
-    return this.change(modelId, (doc) => {
-      checkModelParams(modelId, doc.params, params);
-      assignKeys(doc.params, params);
     });
   }
 }

@@ -1,12 +1,15 @@
 /**
  * MLflow 3's rules for logged models, applied by every engine inside its operations: what a new
  * model is (PENDING, in an active experiment, its files under the experiment's artifact
- * location), a param never changes value, and a model keeps the latest value of each metric per
- * dataset (by step, then timestamp).
+ * location), a param never changes value, a model keeps the latest value of each metric per
+ * dataset (by step, then timestamp), a deleted model is kept but no longer found. Each change is
+ * an edit of the model's document that an engine applies to a copy read under its lock (the
+ * model's queue in files, its row lock in SQL) and stores whole.
  */
-import { replacesLatest } from '@lablog/schema';
+import { replacesLatest, type LoggedModelStatus } from '@lablog/schema';
 import { randomUUID } from 'node:crypto';
-import { invalidParameter } from '../errors.js';
+import { invalidParameter, notFound, type MlflowError } from '../errors.js';
+import { assignKeys, getKey, setKey } from '../store/keyedRecord.js';
 import type { ExperimentRecord } from '../store/records.js';
 import { randomRunName } from '../store/runNames.js';
 import type { LoggedModelDoc, ModelMetricRecord } from './loggedModelRecords.js';
@@ -76,3 +79,41 @@ export function withModelMetrics(kept: readonly ModelMetricRecord[], metrics: re
   }
   return out;
 }
+
+/** MLflow's answer for a logged model that does not exist or was deleted (404). */
+export function loggedModelNotFound(modelId: string): MlflowError {
+  return notFound(`Logged model with ID '${modelId}' not found.`);
+}
+
+/** A change of a model's document, applied to a copy (it may throw: then nothing is stored). */
+export type LoggedModelEdit = (doc: LoggedModelDoc) => void;
+
+/** The changes of a logged model, each one MLflow verb. */
+export const loggedModelEdits = {
+  /** Sets the status (READY once its files are uploaded, UPLOAD_FAILED when that failed). */
+  finalize: (status: LoggedModelStatus): LoggedModelEdit => (doc) => {
+    doc.info.status = status;
+  },
+  /** Deletes the model: it is no longer found; its record and files stay. */
+  delete: (): LoggedModelEdit => (doc) => {
+    doc.info.lifecycle_stage = 'deleted';
+  },
+  /** Sets (or overwrites) tags. */
+  setTags: (tags: Readonly<Record<string, string>>): LoggedModelEdit => (doc) => assignKeys(doc.tags, tags),
+  /** Sets a tag to what `value` makes of its current value (undefined when absent). */
+  updateTag: (key: string, value: (old: string | undefined) => string): LoggedModelEdit => (doc) => setKey(doc.tags, key, value(getKey(doc.tags, key))),
+  /** Deletes a tag. @throws RESOURCE_DOES_NOT_EXIST when the model has no such tag */
+  deleteTag: (key: string): LoggedModelEdit => (doc) => {
+    if (!Object.hasOwn(doc.tags, key)) throw notFound(`No tag with key '${key}' found for model with ID '${doc.info.model_id}'.`);
+    delete doc.tags[key];
+  },
+  /** Logs params; the same value again is fine. @throws INVALID_PARAMETER_VALUE when one would change value */
+  logParams: (params: Readonly<Record<string, string>>): LoggedModelEdit => (doc) => {
+    checkModelParams(doc.info.model_id, doc.params, params);
+    assignKeys(doc.params, params);
+  },
+  /** Records metrics about the model: the latest per key and dataset. */
+  logMetrics: (metrics: readonly ModelMetricRecord[]): LoggedModelEdit => (doc) => {
+    doc.metrics = withModelMetrics(doc.metrics ?? [], metrics);
+  },
+};

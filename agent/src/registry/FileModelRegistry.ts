@@ -5,6 +5,7 @@
  * Searches run over the document in memory, with the shared registry search rules.
  */
 import type { LoggedModelBook } from '../loggedModels/LoggedModelBook.js';
+import { loggedModelEdits } from '../loggedModels/loggedModelRules.js';
 import { searchModelVersions, searchRegisteredModels, type SearchRegistryRequest } from '../search/searchRegistry.js';
 import type { Page } from '../search/pageToken.js';
 import { MODEL_VERSIONS_TAG, sourceModelId, versionRunId, withModelVersion } from './loggedModelLineage.js';
@@ -65,7 +66,7 @@ export class FileModelRegistry implements ModelRegistryStore {
     const logged = modelId !== undefined && this.loggedModels.has(modelId) ? this.loggedModels.get(modelId) : undefined;
     const created = await this.registry.createVersion(name, { ...spec, runId: versionRunId(spec.runId, logged?.info.source_run_id) });
     if (logged !== undefined) {
-      await this.loggedModels.updateTag(logged.info.model_id, MODEL_VERSIONS_TAG, (old) => withModelVersion(old, name, created.version.version));
+      await this.loggedModels.edit(logged.info.model_id, loggedModelEdits.updateTag(MODEL_VERSIONS_TAG, (old) => withModelVersion(old, name, created.version.version)));
     }
     return created;
   }

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import type { RegistryChange } from '../store/records.js';
 import { stringifyDoc } from '../store/jsonCodec.js';
 import type { ModelVersionRecord, NewModelVersion, NewRegisteredModel, RegisteredModelRecord, RegistryDoc, VersionOf } from './registryRecords.js';
-import { aliasNotFound, checkAlias, checkModelName, checkRegistryTag, checkTransition, modelExists, modelNotFound, versionExists, versionNotFound } from './registryRules.js';
+import { versionOf } from './versionViews.js';
+import { aliasNotFound, checkAlias, checkModelName, checkRegistryTag, checkTransition, modelExists, modelNotFound, versionExists } from './registryRules.js';
 import { writeFileDurably } from '../store/durableWrite.js';
 import { setKey } from '../store/keyedRecord.js';
 import { SerialQueue } from '../store/SerialQueue.js';
@@ -191,7 +192,7 @@ export class ModelRegistry {
 
   /** @throws RESOURCE_DOES_NOT_EXIST when the model or the version does not exist */
   getVersion(name: string, version: number): VersionOf {
-    return versionIn(this.get(name), version);
+    return versionOf(this.get(name), version);
   }
 
   /** Creates the model's next version, READY at once. @throws RESOURCE_DOES_NOT_EXIST */
@@ -225,15 +226,15 @@ export class ModelRegistry {
         },
         number,
       );
-      return versionIn(model, number);
+      return versionOf(model, number);
     });
   }
 
   /** Applies `apply` to a copy of one version (and its model), commits, returns the new records. */
   private async editVersion(name: string, version: number, change: RegistryChange, apply: (v: ModelVersionRecord, m: RegisteredModelRecord) => void): Promise<VersionOf> {
     this.getVersion(name, version);
-    const model = await this.edit(name, change, (d) => apply(versionIn(d, version).version, d), version);
-    return versionIn(model, version);
+    const model = await this.edit(name, change, (d) => apply(versionOf(d, version).version, d), version);
+    return versionOf(model, version);
   }
 
   /** Sets a version's description. */
@@ -337,9 +338,3 @@ export class ModelRegistry {
   }
 }
 
-/** A version of `model`. @throws RESOURCE_DOES_NOT_EXIST */
-function versionIn(model: RegisteredModelRecord, version: number): VersionOf {
-  const v = model.versions.find((x) => x.version === version);
-  if (!v) throw versionNotFound(model.name, version);
-  return { model, version: v };
-}

@@ -11,11 +11,10 @@ import type pg from 'pg';
 import { toWireDouble, type LifecycleStage, type LoggedModelStatus } from '@lablog/schema';
 import { notFound } from '../../errors.js';
 import type { LoggedModelDoc, ModelMetricRecord } from '../../loggedModels/loggedModelRecords.js';
-import { checkModelParams, newLoggedModelDoc, withModelMetrics } from '../../loggedModels/loggedModelRules.js';
+import { loggedModelEdits, loggedModelNotFound, newLoggedModelDoc, type LoggedModelEdit } from '../../loggedModels/loggedModelRules.js';
 import type { LoggedModelStore, NewLoggedModel } from '../../loggedModels/LoggedModelStore.js';
 import { searchLoggedModels, type SearchLoggedModelsRequest } from '../../loggedModels/searchLoggedModels.js';
 import type { Page } from '../../search/pageToken.js';
-import { assignKeys, setKey } from '../keyedRecord.js';
 import { jsonToNumber } from '../jsonCodec.js';
 import type { PgTransactions } from './PgTransactions.js';
 import { experimentRecord, type ExperimentRow } from './pgRows.js';
@@ -71,10 +70,6 @@ function values(doc: LoggedModelDoc): unknown[] {
 const COLUMNS = 'model_id, experiment_id, name, creation_timestamp_ms, last_updated_timestamp_ms, artifact_uri, status, model_type, source_run_id, status_message, lifecycle_stage, params, tags, metrics';
 const PLACEHOLDERS = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');
 
-function missing(modelId: string): Error {
-  return notFound(`Logged model with ID '${modelId}' not found.`);
-}
-
 /** The PostgreSQL logged models. */
 export class PgLoggedModels implements LoggedModelStore {
   constructor(
@@ -94,7 +89,7 @@ export class PgLoggedModels implements LoggedModelStore {
 
   async getLoggedModel(modelId: string): Promise<LoggedModelDoc> {
     const doc = await this.findLoggedModel(modelId);
-    if (!doc) throw missing(modelId);
+    if (!doc) throw loggedModelNotFound(modelId);
     return doc;
   }
 
@@ -103,13 +98,13 @@ export class PgLoggedModels implements LoggedModelStore {
     return rows.length === 0 ? null : docOf(rows[0]!);
   }
 
-  /** Applies `apply` to a copy of the model read under its row lock, and writes the copy back. */
-  private change(modelId: string, apply: (doc: LoggedModelDoc) => void): Promise<LoggedModelDoc> {
+  /** Applies `edit` to a copy of the model read under its row lock, and writes the copy back. */
+  private edit(modelId: string, edit: LoggedModelEdit): Promise<LoggedModelDoc> {
     return this.transactions.run(async (c) => {
       const { rows } = await c.query<LoggedModelRow>("SELECT * FROM logged_models WHERE model_id = $1 AND lifecycle_stage = 'active' FOR UPDATE", [modelId]);
-      if (rows.length === 0) throw missing(modelId);
+      if (rows.length === 0) throw loggedModelNotFound(modelId);
       const next = docOf(rows[0]!);
-      apply(next);
+      edit(next);
       next.info.last_updated_timestamp_ms = Date.now();
       await c.query(`UPDATE logged_models SET (${COLUMNS}) = (${PLACEHOLDERS}) WHERE model_id = $1`, values(next));
       return next;
@@ -117,15 +112,11 @@ export class PgLoggedModels implements LoggedModelStore {
   }
 
   finalizeLoggedModel(modelId: string, status: LoggedModelStatus): Promise<LoggedModelDoc> {
-    return this.change(modelId, (doc) => {
-      doc.info.status = status;
-    });
+    return this.edit(modelId, loggedModelEdits.finalize(status));
   }
 
   async deleteLoggedModel(modelId: string): Promise<void> {
-    await this.change(modelId, (doc) => {
-      doc.info.lifecycle_stage = 'deleted';
-    });
+    await this.edit(modelId, loggedModelEdits.delete());
   }
 
   async searchLoggedModels(experimentIds: readonly string[], req: SearchLoggedModelsRequest): Promise<Page<LoggedModelDoc>> {
@@ -134,26 +125,18 @@ export class PgLoggedModels implements LoggedModelStore {
   }
 
   setLoggedModelTags(modelId: string, tags: Record<string, string>): Promise<LoggedModelDoc> {
-    return this.change(modelId, (doc) => assignKeys(doc.tags, tags));
+    return this.edit(modelId, loggedModelEdits.setTags(tags));
   }
 
   async deleteLoggedModelTag(modelId: string, key: string): Promise<void> {
-    await this.change(modelId, (doc) => {
-      if (!Object.hasOwn(doc.tags, key)) throw notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
-      delete doc.tags[key];
-    });
+    await this.edit(modelId, loggedModelEdits.deleteTag(key));
   }
 
   logLoggedModelParams(modelId: string, params: Record<string, string>): Promise<LoggedModelDoc> {
-    return this.change(modelId, (doc) => {
-      checkModelParams(modelId, doc.params, params);
-      for (const [k, v] of Object.entries(params)) setKey(doc.params, k, v);
-    });
+    return this.edit(modelId, loggedModelEdits.logParams(params));
   }
 
   async logLoggedModelMetrics(modelId: string, metrics: readonly ModelMetricRecord[]): Promise<void> {
-    await this.change(modelId, (doc) => {
-      doc.metrics = withModelMetrics(doc.metrics ?? [], metrics);
-    });
+    await this.edit(modelId, loggedModelEdits.logMetrics(metrics));
   }
 }

@@ -25,6 +25,7 @@ import {
   versionExists,
   versionNotFound,
 } from '../../registry/registryRules.js';
+import { versionOf } from '../../registry/versionViews.js';
 import type { Page } from '../../search/pageToken.js';
 import { searchModelVersions, searchRegisteredModels, type SearchRegistryRequest } from '../../search/searchRegistry.js';
 import type { RegistryChange, StoreEvent } from '../records.js';
@@ -44,12 +45,7 @@ async function mustHaveVersion(c: pg.PoolClient, model: ModelRow, version: numbe
   if (!rowCount) throw versionNotFound(model.name, version);
 }
 
-function versionIn(model: RegisteredModelRecord, version: number): VersionOf {
-  const v = model.versions.find((x) => x.version === version);
-  if (!v) throw versionNotFound(model.name, version);
-  return { model, version: v };
-}
-
+/** The feed event of a registry change (`version` for a version's own changes). */
 function registryEvent(name: string, change: RegistryChange, version?: number): StoreEvent {
   return version === undefined ? { type: 'registry', name, change } : { type: 'registry', name, version: String(version), change };
 }
@@ -183,12 +179,12 @@ export class PgModelRegistry implements ModelRegistryStore {
         await c.query('UPDATE logged_models SET tags = tags || jsonb_build_object($2::text, $3::text), last_updated_timestamp_ms = $4 WHERE model_id = $1', [modelId, MODEL_VERSIONS_TAG, value, now]);
       }
       changed.push(registryEvent(name, 'version_created', number));
-      return versionIn(await modelByMid(c, m.mid), number);
+      return versionOf(await modelByMid(c, m.mid), number);
     });
   }
 
   async getModelVersion(name: string, version: number): Promise<VersionOf> {
-    return versionIn(await this.getRegisteredModel(name), version);
+    return versionOf(await this.getRegisteredModel(name), version);
   }
 
   /** Changes one version under its model's row lock: `work` runs the statements, then the records are read back. */
@@ -198,7 +194,7 @@ export class PgModelRegistry implements ModelRegistryStore {
       await mustHaveVersion(c, m, version);
       await work(c, m, Date.now());
       changed.push(registryEvent(name, change, version));
-      return versionIn(await modelByMid(c, m.mid), version);
+      return versionOf(await modelByMid(c, m.mid), version);
     });
   }
 
@@ -278,6 +274,6 @@ export class PgModelRegistry implements ModelRegistryStore {
     const model = await readSnapshot(this.pool, (c) => modelByName(c, name));
     const version = model && Object.hasOwn(model.aliases, alias) ? model.aliases[alias] : undefined;
     if (!model || version === undefined) throw aliasNotFound(alias);
-    return versionIn(model, version);
+    return versionOf(model, version);
   }
 }
