@@ -26,6 +26,7 @@ import {
   versionNotFound,
 } from '../../registry/registryRules.js';
 import { versionOf } from '../../registry/versionViews.js';
+import { parseFilter, type ModelVersionClause, type RegisteredModelClause } from '../../search/filterParser.js';
 import type { Page } from '../../search/pageToken.js';
 import { searchModelVersions, searchRegisteredModels, type SearchRegistryRequest } from '../../search/searchRegistry.js';
 import type { RegistryChange, StoreEvent } from '../records.js';
@@ -43,6 +44,21 @@ async function lockModel(c: pg.PoolClient, name: string): Promise<ModelRow> {
 async function mustHaveVersion(c: pg.PoolClient, model: ModelRow, version: number): Promise<void> {
   const { rowCount } = await c.query('SELECT 1 FROM model_versions WHERE mid = $1 AND version = $2', [model.mid, version]);
   if (!rowCount) throw versionNotFound(model.name, version);
+}
+
+/**
+ * The model name a filter's `name = '…'` clause fixes, if it has one. A filter that does not parse
+ * narrows nothing: the search then refuses it with the file engine's words and order of checks.
+ */
+function exactName(filter: string | undefined, kind: 'registered_model' | 'model_version'): string | undefined {
+  let clauses: Array<RegisteredModelClause | ModelVersionClause>;
+  try {
+    clauses = kind === 'registered_model' ? parseFilter(filter, kind) : parseFilter(filter, kind);
+  } catch {
+    return undefined;
+  }
+  for (const c of clauses) if (c.entity === 'attribute' && c.key === 'name' && c.test.type === 'string' && c.test.op === '=') return c.test.value;
+  return undefined;
 }
 
 /** The feed event of a registry change (`version` for a version's own changes). */
@@ -84,12 +100,20 @@ export class PgModelRegistry implements ModelRegistryStore {
   }
 
   async searchRegisteredModels(req: SearchRegistryRequest): Promise<Page<RegisteredModelRecord>> {
-    return searchRegisteredModels(await this.all(), req);
+    return searchRegisteredModels(await this.candidates(req.filter, 'registered_model'), req);
   }
 
-  /** Every model, in creation order, read in one snapshot. */
-  private async all(): Promise<RegisteredModelRecord[]> {
-    return readSnapshot(this.pool, async (c) => modelRecords(c, (await c.query<ModelRow>('SELECT * FROM registered_models ORDER BY mid')).rows));
+  /**
+   * The models a search looks at, in creation order, read in one snapshot: every model, or only
+   * the one a `name = '…'` clause names (the usual search of one model's versions). The shared
+   * search rules then filter, order and page them, so the answer is the file engine's.
+   */
+  private async candidates(filter: string | undefined, kind: 'registered_model' | 'model_version'): Promise<RegisteredModelRecord[]> {
+    const name = exactName(filter, kind);
+    return readSnapshot(this.pool, async (c) => {
+      const { rows } = name === undefined ? await c.query<ModelRow>('SELECT * FROM registered_models ORDER BY mid') : await c.query<ModelRow>('SELECT * FROM registered_models WHERE name = $1', [name]);
+      return modelRecords(c, rows);
+    });
   }
 
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModelRecord> {
@@ -227,7 +251,7 @@ export class PgModelRegistry implements ModelRegistryStore {
   }
 
   async searchModelVersions(req: SearchRegistryRequest): Promise<Page<VersionOf>> {
-    const versions = (await this.all()).flatMap((model) => model.versions.map((version) => ({ model, version })));
+    const versions = (await this.candidates(req.filter, 'model_version')).flatMap((model) => model.versions.map((version) => ({ model, version })));
     return searchModelVersions(versions, req);
   }
 
