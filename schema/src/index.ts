@@ -18,6 +18,8 @@ export * from './mlflow/names.js';
 export * from './lablog/downsample.js';
 export * from './lablog/runMime.js';
 export * from './lablog/sessions.js';
+export * from './lablog/cellOutputs.js';
+export * from './lablog/systemMetrics.js';
 export * from './lablog/filterCheck.js';
 export * from './lablog/agentInfo.js';
 export * from './rules/metricNumber.js';

@@ -1,0 +1,178 @@
+/**
+ * System metrics of notebook-linked runs, with no user code: while such a run is active the agent
+ * samples, every interval (MLflow's 10 s by default), the host, the GPUs and the process tree of
+ * the run's kernel (its pid comes from the session's registration), and logs the values to the
+ * run under MLflow's `system/` names through the store's ordinary batch path — so they stream
+ * live to viewers like any metric, and MLflow's UI shows them too.
+ *
+ * Runs are learnt from the change feed: a run created under a session this agent knows starts
+ * being sampled; an ending (FINISHED, FAILED, KILLED), a deletion, or its kernel's process
+ * vanishing stops it. One timer serves every run: the process table, the host and the GPUs are
+ * read once per tick whatever the number of runs.
+ */
+import { hostname } from 'node:os';
+import { DEFAULT_SYSTEM_METRICS_INTERVAL_MS, type RunStatus } from '@lablog/schema';
+import type { FastifyBaseLogger } from 'fastify';
+import type { SessionBook } from '../notebook/SessionBook.js';
+import { SESSION_TAG } from '../notebook/sessionTags.js';
+import type { RunDoc } from '../store/records.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
+import { GpuQuery } from './gpuQuery.js';
+import { readDiskNames, readHostCounters, readProcessTable, readRss, type ProcEntry } from './procFiles.js';
+import { kernelTree, sampleValues, treeTicks, type Baseline, type KernelTree } from './systemSample.js';
+
+const ENDED: ReadonlySet<RunStatus> = new Set(['FINISHED', 'FAILED', 'KILLED']);
+
+/** Options of the sampler. */
+export interface SystemSamplerOptions {
+  /** Milliseconds between samples (default DEFAULT_SYSTEM_METRICS_INTERVAL_MS, 10 s); 0 turns sampling off. */
+  intervalMs?: number;
+  /** The GPU tool to ask (default `nvidia-smi` on PATH). */
+  gpuCommand?: string;
+}
+
+/** A run being sampled. */
+interface SampledRun {
+  runId: string;
+  /** The kernel's pid, when known and on this host. */
+  pid: number | null;
+  step: number;
+  prev: Baseline;
+}
+
+/** Samples the system for every active notebook-linked run. */
+export class SystemSampler {
+  private readonly runs = new Map<string, SampledRun>();
+  /** Runs whose session is being looked up. */
+  private readonly pending = new Set<string>();
+  private readonly unsubscribe: () => void;
+  private readonly gpus: GpuQuery;
+  private readonly intervalMs: number;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private ticking: Promise<void> | null = null;
+  private disks: Promise<Set<string>> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly tracking: TrackingStore,
+    private readonly sessions: SessionBook,
+    private readonly log: FastifyBaseLogger,
+    opts: SystemSamplerOptions = {},
+  ) {
+    this.intervalMs = opts.intervalMs ?? DEFAULT_SYSTEM_METRICS_INTERVAL_MS;
+    this.gpus = new GpuQuery(opts.gpuCommand);
+    this.unsubscribe = this.intervalMs > 0 ? tracking.feed.subscribe(({ event: e }) => e.type === 'run' && this.runChanged(e.run)) : () => {};
+  }
+
+  /** The ids of the runs being sampled now. */
+  get sampledRuns(): string[] {
+    return [...this.runs.keys()];
+  }
+
+  private runChanged(run: RunDoc): void {
+    const runId = run.info.run_id;
+    if (ENDED.has(run.info.status) || run.info.lifecycle_stage !== 'active') {
+      this.stop(runId);
+      return;
+    }
+    const sessionId = run.tags[SESSION_TAG];
+    if (sessionId === undefined || run.info.status !== 'RUNNING' || this.runs.has(runId) || this.pending.has(runId)) return;
+    this.pending.add(runId);
+    void this.start(runId, sessionId)
+      .catch((err: unknown) => this.log.warn({ err, runId }, 'system metrics: a run could not be followed'))
+      .finally(() => this.pending.delete(runId));
+  }
+
+  /** Starts sampling a run of session `sessionId`, when this agent knows the session. */
+  private async start(runId: string, sessionId: string): Promise<void> {
+    const session = await this.sessions.find(sessionId);
+    // a session of another agent (a shared database): that agent samples its runs
+    if (!session || this.closed) return;
+    const python = session.doc.python;
+    // a pid is meaningful only on the kernel's own host
+    let pid = python?.pid !== undefined && python.hostname === hostname() ? python.pid : null;
+    const [host, table] = await Promise.all([readHostCounters(await this.diskNames()), pid === null ? null : readProcessTable()]);
+    const tree = pid === null || table === null ? null : kernelTree(table, pid);
+    if (tree === null) pid = null; // registered, but its process is not there: the host only
+    // ended or deleted while the session was read: the feed said so already
+    if (!this.pending.has(runId) || this.closed) return;
+    this.runs.set(runId, { runId, pid, step: 0, prev: { time: Date.now(), host, kernelTicks: tree ? treeTicks(tree) : new Map(), netStart: host.net } });
+    this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+    this.timer.unref?.();
+  }
+
+  private stop(runId: string): void {
+    this.pending.delete(runId);
+    this.runs.delete(runId);
+    if (this.runs.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  private diskNames(): Promise<Set<string>> {
+    this.disks ??= readDiskNames();
+    return this.disks;
+  }
+
+  /** One sample of every run; a tick still under way is not overlapped (a slow GPU query skips a beat). */
+  private tick(): void {
+    if (this.ticking || this.runs.size === 0) return;
+    this.ticking = this.sampleAll()
+      .catch((err: unknown) => this.log.warn({ err }, 'system metrics: sampling failed'))
+      .finally(() => (this.ticking = null));
+  }
+
+  /** Samples every run now; resolves once their values are stored. */
+  async sampleAll(): Promise<void> {
+    const runs = [...this.runs.values()];
+    if (runs.length === 0) return;
+    const withKernel = runs.some((r) => r.pid !== null);
+    const [host, gpus, table] = await Promise.all([readHostCounters(await this.diskNames()), this.gpus.read(), withKernel ? readProcessTable() : null]);
+    const now = Date.now();
+    const rss = new Map<number, Promise<number | null>>();
+    await Promise.all(
+      runs.map(async (run) => {
+        let kernel: KernelTree | null = null;
+        if (run.pid !== null && table) {
+          const processes = kernelTree(table, run.pid);
+          if (processes === null) {
+            // the kernel died (or was restarted: a new kernel is a new process): its run is not sampled any more
+            this.stop(run.runId);
+            return;
+          }
+          kernel = { processes, rss: await Promise.all(processes.map((p) => memo(rss, p))) };
+        }
+        const values = sampleValues(run.prev, now, host, kernel, gpus);
+        run.prev = { ...run.prev, time: now, host, kernelTicks: kernel ? treeTicks(kernel.processes) : run.prev.kernelTicks };
+        const step = run.step++;
+        const metrics = Object.entries(values).map(([key, value]) => ({ key, value, timestamp: now, step }));
+        if (metrics.length === 0 || !this.runs.has(run.runId)) return;
+        try {
+          await this.tracking.logBatch(run.runId, { metrics, params: {}, tags: {} });
+        } catch (err) {
+          // the run was deleted or ended meanwhile (the feed will say so), or the store refused
+          this.log.debug({ err, runId: run.runId }, 'system metrics: a sample was not stored');
+        }
+      }),
+    );
+  }
+
+  /** Stops sampling and waits for a sample under way. Idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.unsubscribe();
+    for (const id of [...this.runs.keys()]) this.stop(id);
+    await this.ticking;
+  }
+}
+
+/** The RSS of a process, read once per tick even when several runs share the process. */
+function memo(cache: Map<number, Promise<number | null>>, p: ProcEntry): Promise<number | null> {
+  let r = cache.get(p.pid);
+  if (!r) {
+    r = readRss(p.pid);
+    cache.set(p.pid, r);
+  }
+  return r;
+}
