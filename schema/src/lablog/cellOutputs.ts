@@ -57,6 +57,17 @@ export const CAPTURE_ARTIFACTS = {
 } as const;
 
 /**
+ * The line that opens a cell's block in `logs/console.log`: `── In [12] · 2026-12-03T15:43:56.120Z ──`
+ * (the cell's execution count and start time); the cell's text follows as it was printed.
+ */
+export function consoleHeader(executionCount: number | null, started: number): string {
+  return `── In [${executionCount ?? ' '}] · ${new Date(started).toISOString()} ──`;
+}
+
+/** Matches a block's opening line in `logs/console.log` (group 1: the execution count, group 2: the start time). */
+export const CONSOLE_HEADER = /^── In \[([0-9 ]*)\] · (\S+) ──$/;
+
+/**
  * The artifact path of the `order`-th image (1-based) of a cell, e.g. `figures/cell-12-1.png`.
  * @param executionCount the cell's execution count (`In [12]`); null names it by its start time
  */
