@@ -9,13 +9,16 @@
  *    lablog were not there.
  * 2. While the kernel runs cells, it sends the notebook as it is in the editor (unsaved edits
  *    included) when a cell is sent to the kernel, when it starts and when it ends (each only
- *    when it changed), and a record of each executed cell; the
- *    agent keeps them as the snapshots and execution log of the runs active at the time.
+ *    when it changed), a record of each executed cell, and what each cell displayed (images,
+ *    console text: CellOutputCapture, gathered as the messages arrive, sent once the cell is done,
+ *    so the cell never waits for it); the agent keeps them as the snapshots, execution log,
+ *    `figures/` and `logs/` of the runs active at the time.
  */
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { Lablog } from '@lablog/client';
 import { NOTEBOOK_PREFIX, type CellExecution, type RegisterSession } from '@lablog/schema';
+import { CellOutputCapture } from './CellOutputCapture.js';
 import { parseReport, pythonLinkCode, pythonReportCode, PYTHON_REPORT_EXPRESSION, type KernelReport } from './kernelCode.js';
 import type { LablogSettings } from './settings.js';
 
@@ -30,6 +33,21 @@ interface Execution {
   executionCount: number | null;
   status: 'ok' | 'error' | 'aborted';
   errorName?: string;
+  /** What the cell displays, when the settings capture figures or logs. */
+  outputs: CellOutputCapture | null;
+}
+
+/** Time spent capturing outputs on the page: per cell, the gathering and the sending (not the network). */
+export class CaptureCost {
+  cells = 0;
+  totalMs = 0;
+  maxMs = 0;
+
+  record(ms: number): void {
+    this.cells++;
+    this.totalMs += ms;
+    this.maxMs = Math.max(this.maxMs, ms);
+  }
 }
 
 /** The link of one notebook panel. */
@@ -44,6 +62,8 @@ export class NotebookLink {
   private lastSnapshot = '';
   /** The state the tests and the panel can read: `linked` once the kernel logs to the agent. */
   state: 'idle' | 'linking' | 'waiting-for-agent' | 'linked' | 'off' = 'idle';
+  /** What capturing cells' outputs cost this page, per cell that displayed something (the bench reads it). */
+  readonly captureCost = new CaptureCost();
 
   constructor(
     private readonly nb: NotebookPanel,
@@ -170,7 +190,9 @@ export class NotebookLink {
       const content = msg.content as KernelMessage.IExecuteRequestMsg['content'];
       if (content.silent) return;
       const cellId = (msg.metadata as { cellId?: string } | undefined)?.cellId;
-      this.executions.set(msg.header.msg_id, { cellId, source: content.code, started: 0, executionCount: null, status: 'ok' });
+      const { figures, logs } = this.env().settings.capture;
+      const outputs = this.state === 'linked' && (figures || logs) ? new CellOutputCapture({ figures, logs }) : null;
+      this.executions.set(msg.header.msg_id, { cellId, source: content.code, started: 0, executionCount: null, status: 'ok', outputs });
       // the snapshot leaves before the request reaches the kernel: a run the cell starts finds it there
       this.sendSnapshot();
       return;
@@ -188,12 +210,18 @@ export class NotebookLink {
       if (c.status === 'error') ex.errorName = (c as KernelMessage.IReplyErrorContent).ename;
       if (c.status === 'aborted' && !ex.started) ex.started = Date.now();
       if ('execution_count' in c && typeof c.execution_count === 'number') ex.executionCount = c.execution_count;
-    } else if (type === 'status' && (msg.content as KernelMessage.IStatusMsg['content']).execution_state === 'idle') {
+    } else if (type === 'status') {
+      if ((msg.content as KernelMessage.IStatusMsg['content']).execution_state !== 'idle') return;
       // idle after the request: every output of the cell has arrived
       this.executions.delete(parent);
       if (!ex.started) return;
+      const ended = Date.now();
       this.sendSnapshot();
-      this.sendExecution(ex, Date.now());
+      this.sendExecution(ex, ended);
+      this.sendOutputs(ex, ended);
+    } else {
+      // an output of the cell (the capture takes images and console text, nothing else)
+      ex.outputs?.add(msg);
     }
   }
 
@@ -221,6 +249,16 @@ export class NotebookLink {
       ...(ex.errorName ? { error_name: ex.errorName } : {}),
     };
     lablog.sessions.logExecutions(sessionId, [record]).catch((err: unknown) => this.sendFailed(err));
+  }
+
+  private sendOutputs(ex: Execution, ended: number): void {
+    const { lablog } = this.env();
+    const sessionId = this.sessionId;
+    if (this.state !== 'linked' || !ex.outputs || ex.outputs.isEmpty || !sessionId) return;
+    const t0 = performance.now();
+    const report = ex.outputs.report({ cellId: ex.cellId, executionCount: ex.executionCount, started: ex.started, ended });
+    lablog.sessions.logOutputs(sessionId, report).catch((err: unknown) => this.sendFailed(err));
+    this.captureCost.record(ex.outputs.spentMs + performance.now() - t0);
   }
 
   /** The agent lost the session (a new store) or went away: register again. */
