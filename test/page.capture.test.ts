@@ -73,6 +73,7 @@ test("System charts the run's system/ metrics; Charts keeps only its own", async
   try {
     await p.page.waitForFunction(() => document.querySelectorAll('[data-metric-key]').length === 2);
     assert.deepEqual(await chartKeys(p), ['system/cpu_utilization_percentage', 'system/system_memory_usage_megabytes']);
+    await p.screenshot('run-system');
     await p.page.click('.ll-tab[data-tab="charts"]');
     await p.page.waitForFunction(() => [...document.querySelectorAll('[data-metric-key]')].map((e) => (e as any).dataset.metricKey).join() === 'loss');
     assert.match(p.page.url(), /tab=charts/);
@@ -92,6 +93,7 @@ test('Figures shows the images in cell order, a new one live, and opens one in A
       ['figures/cell-3-2.svg', 'In [3] · figure 2'],
     ]);
     assert.equal(await p.page.$eval('.ll-figure img', (i: any) => i.naturalWidth), 2);
+    await p.screenshot('run-figures');
     await postOutputs(agent.url, 'page-nb', { execution_count: 12, started: Date.now(), ended: Date.now() + 1, images: [{ mime: 'image/png', data: PNG }], text: [] });
     await p.page.waitForSelector('.ll-figure[data-path="figures/cell-12-1.png"]');
     assert.equal((await shown()).length, 3, 'cell 12 after cell 3 (numeric order)');
@@ -119,6 +121,7 @@ test('Logs shows the console output by cell and keeps only the lines found, the 
     assert.deepEqual(await p.page.$$eval('.ll-log-block mark', (m) => m.map((e) => e.textContent)), ['loss', 'loss']);
     assert.equal(await p.page.textContent('.ll-log-summary'), '2 lines match');
     assert.match(p.page.url(), /find=LOSS/);
+    await p.screenshot('run-logs-search');
     // a reload finds the same
     await p.page.reload();
     await p.page.waitForSelector('.ll-log-block mark');

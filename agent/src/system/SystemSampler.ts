@@ -7,8 +7,8 @@
  *
  * Runs are learnt from the change feed: a run created under a session this agent knows starts
  * being sampled; an ending (FINISHED, FAILED, KILLED), a deletion, or its kernel's process
- * vanishing stops it. One timer serves every run: the process table, the host and the GPUs are
- * read once per tick whatever the number of runs.
+ * vanishing stops it. One timer serves every run: the host and the GPUs are read once per tick
+ * whatever the number of runs, and each kernel's own process tree (a few /proc files).
  */
 import { hostname } from 'node:os';
 import { DEFAULT_SYSTEM_METRICS_INTERVAL_MS, type RunStatus } from '@lablog/schema';
@@ -18,8 +18,8 @@ import { SESSION_TAG } from '../notebook/sessionTags.js';
 import type { RunDoc } from '../store/records.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import { GpuQuery } from './gpuQuery.js';
-import { readDiskNames, readHostCounters, readProcessTable, readRss, type ProcEntry } from './procFiles.js';
-import { kernelTree, sampleValues, treeTicks, type Baseline, type KernelTree } from './systemSample.js';
+import { readDiskNames, readHostCounters, readProcessTree, readRss, type ProcEntry } from './procFiles.js';
+import { sampleValues, treeTicks, type Baseline, type KernelTree } from './systemSample.js';
 
 const ENDED: ReadonlySet<RunStatus> = new Set(['FINISHED', 'FAILED', 'KILLED']);
 
@@ -91,8 +91,7 @@ export class SystemSampler {
     const python = session.doc.python;
     // a pid is meaningful only on the kernel's own host
     let pid = python?.pid !== undefined && python.hostname === hostname() ? python.pid : null;
-    const [host, table] = await Promise.all([readHostCounters(await this.diskNames()), pid === null ? null : readProcessTable()]);
-    const tree = pid === null || table === null ? null : kernelTree(table, pid);
+    const [host, tree] = await Promise.all([readHostCounters(await this.diskNames()), pid === null ? null : readProcessTree(pid)]);
     if (tree === null) pid = null; // registered, but its process is not there: the host only
     // ended or deleted while the session was read: the feed said so already
     if (!this.pending.has(runId) || this.closed) return;
@@ -127,15 +126,14 @@ export class SystemSampler {
   async sampleAll(): Promise<void> {
     const runs = [...this.runs.values()];
     if (runs.length === 0) return;
-    const withKernel = runs.some((r) => r.pid !== null);
-    const [host, gpus, table] = await Promise.all([readHostCounters(await this.diskNames()), this.gpus.read(), withKernel ? readProcessTable() : null]);
+    const [host, gpus] = await Promise.all([readHostCounters(await this.diskNames()), this.gpus.read()]);
     const now = Date.now();
     const rss = new Map<number, Promise<number | null>>();
     await Promise.all(
       runs.map(async (run) => {
         let kernel: KernelTree | null = null;
-        if (run.pid !== null && table) {
-          const processes = kernelTree(table, run.pid);
+        if (run.pid !== null) {
+          const processes = await readProcessTree(run.pid);
           if (processes === null) {
             // the kernel died (or was restarted: a new kernel is a new process): its run is not sampled any more
             this.stop(run.runId);

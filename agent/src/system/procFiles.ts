@@ -4,6 +4,7 @@
  * network counters. Each reader answers null (or an empty table) where the file is missing —
  * another OS, or a process that just ended — so a sample is made of what can be read.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile, statfs } from 'node:fs/promises';
 
 /** Clock ticks per second of `/proc` CPU times (USER_HZ: 100 on every Linux architecture's ABI). */
@@ -79,9 +80,50 @@ export function processTree(table: ReadonlyMap<number, ProcEntry>, root: number)
   return tree;
 }
 
+/** A small `/proc` file read at once (procfs answers from memory: no disk, microseconds), null when gone. */
+function procText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The process tree under `root` (root first), following each thread's `children` file — a few
+ * reads for a kernel and its workers instead of a scan of every process; a kernel built without
+ * those files (CONFIG_PROC_CHILDREN) gets the scan. Null when `root` is gone.
+ */
+export async function readProcessTree(root: number): Promise<ProcEntry[] | null> {
+  const first = procText(`/proc/${root}/stat`);
+  const rootEntry = first === null ? null : parseProcStat(first);
+  if (!rootEntry) return null;
+  if (procText(`/proc/${root}/task/${root}/children`) === null) return processTree(await readProcessTable(), root);
+  const tree: ProcEntry[] = [];
+  const todo: ProcEntry[] = [rootEntry];
+  while (todo.length > 0) {
+    const e = todo.pop()!;
+    tree.push(e);
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${e.pid}/task`);
+    } catch {
+      continue; // ended meanwhile
+    }
+    for (const tid of tids) {
+      for (const child of (procText(`/proc/${e.pid}/task/${tid}/children`) ?? '').split(' ')) {
+        const text = child ? procText(`/proc/${child}/stat`) : null;
+        const c = text === null ? null : parseProcStat(text);
+        if (c) todo.push(c);
+      }
+    }
+  }
+  return tree;
+}
+
 /** Resident memory of process `pid` in bytes (`VmRSS` of `/proc/<pid>/status`), null when it is gone. */
 export async function readRss(pid: number): Promise<number | null> {
-  const s = await text(`/proc/${pid}/status`);
+  const s = procText(`/proc/${pid}/status`);
   const m = s?.match(/^VmRSS:\s+(\d+)\s+kB/m);
   // a kernel thread or a zombie has no VmRSS line: it holds no memory of its own
   return s === null ? null : m ? Number(m[1]) * 1024 : 0;
@@ -167,13 +209,11 @@ export interface HostCounters {
 
 /** Reads the host's counters once. */
 export async function readHostCounters(disks: ReadonlySet<string>): Promise<HostCounters> {
-  const [stat, mem, net, diskstats, fs] = await Promise.all([
-    text('/proc/stat'),
-    text('/proc/meminfo'),
-    text('/proc/net/dev'),
-    text('/proc/diskstats'),
-    statfs('/').catch(() => null),
-  ]);
+  const stat = procText('/proc/stat');
+  const mem = procText('/proc/meminfo');
+  const net = procText('/proc/net/dev');
+  const diskstats = procText('/proc/diskstats');
+  const fs = await statfs('/').catch(() => null);
   return {
     cpu: stat === null ? null : parseCpuTimes(stat),
     memory: mem === null ? null : parseMemInfo(mem),

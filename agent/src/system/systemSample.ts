@@ -6,7 +6,7 @@
  */
 import { gpuMetricNames, SYSTEM_METRIC_PREFIX, SYSTEM_METRICS as M } from '@lablog/schema';
 import type { GpuReading } from './gpuQuery.js';
-import { CLOCK_TICKS, processTree, type HostCounters, type ProcEntry } from './procFiles.js';
+import { CLOCK_TICKS, type HostCounters, type ProcEntry } from './procFiles.js';
 
 /** What the next sample of a run is measured against. */
 export interface Baseline {
@@ -31,12 +31,6 @@ const round1 = (n: number) => Math.round(n * 10) / 10;
 /** The CPU ticks of each process of a tree, by pid. */
 export function treeTicks(processes: readonly ProcEntry[]): Map<number, number> {
   return new Map(processes.map((p) => [p.pid, p.cpuTicks]));
-}
-
-/** The kernel's tree in the process table, or null when the kernel's process is gone. */
-export function kernelTree(table: ReadonlyMap<number, ProcEntry>, pid: number): ProcEntry[] | null {
-  const tree = processTree(table, pid);
-  return tree.length === 0 ? null : tree;
 }
 
 /**
