@@ -126,7 +126,11 @@ plt.show()`,
       const next = await run(p.page, path, 3, "with mlflow.start_run(run_name='second') as r:\n    print('second', r.info.run_id)");
       const secondId = /second ([0-9a-f]{32})/.exec(next.out)?.[1];
       assert.ok(secondId, next.out);
-      const secondLog = await until('the second log', () => artifactText(agentUrl, secondId, 'logs/console.log'));
+      const secondLog = await until('the second log', () => artifactText(agentUrl, secondId, 'logs/console.log')).catch(async (err: unknown) => {
+        const info = (await get(agentUrl, 'runs/get', { run_id: secondId })).body;
+        const exec = await artifactText(agentUrl, secondId, 'notebook/execution_log.jsonl');
+        throw new Error(`${String(err)}; run: ${JSON.stringify(info)}; its execution log: ${exec}; files: ${await files(secondId, '')}`);
+      });
       assert.ok(secondLog.includes(`second ${secondId}`));
       assert.ok(!secondLog.includes('training'), 'the first run’s output is not in the second');
       assert.deepEqual(await files(secondId, 'figures'), []);

@@ -37,6 +37,17 @@ interface Execution {
   outputs: CellOutputCapture | null;
 }
 
+/**
+ * When the kernel sent `msg` (its header's date), in epoch ms: the kernel's clock, the one the runs
+ * it starts are timed by — the page may read a message well after it was sent (a busy page, a
+ * remote server), and a run started and ended within one cell must still fall inside the cell.
+ * The page's clock when the header has no usable date.
+ */
+function kernelTime(msg: KernelMessage.IMessage): number {
+  const t = Date.parse(msg.header.date);
+  return Number.isFinite(t) ? t : Date.now();
+}
+
 /** Time spent capturing outputs on the page: per cell, the gathering and the sending (not the network). */
 export class CaptureCost {
   cells = 0;
@@ -201,21 +212,21 @@ export class NotebookLink {
     const ex = parent ? this.executions.get(parent) : undefined;
     if (!ex || !parent) return;
     if (type === 'execute_input') {
-      ex.started = Date.now();
+      ex.started = kernelTime(msg);
       ex.executionCount = (msg.content as KernelMessage.IExecuteInputMsg['content']).execution_count ?? null;
       this.sendSnapshot();
     } else if (type === 'execute_reply') {
       const c = msg.content as KernelMessage.IExecuteReplyMsg['content'];
       ex.status = c.status === 'error' ? 'error' : c.status === 'aborted' ? 'aborted' : 'ok';
       if (c.status === 'error') ex.errorName = (c as KernelMessage.IReplyErrorContent).ename;
-      if (c.status === 'aborted' && !ex.started) ex.started = Date.now();
+      if (c.status === 'aborted' && !ex.started) ex.started = kernelTime(msg);
       if ('execution_count' in c && typeof c.execution_count === 'number') ex.executionCount = c.execution_count;
     } else if (type === 'status') {
       if ((msg.content as KernelMessage.IStatusMsg['content']).execution_state !== 'idle') return;
       // idle after the request: every output of the cell has arrived
       this.executions.delete(parent);
       if (!ex.started) return;
-      const ended = Date.now();
+      const ended = kernelTime(msg);
       this.sendSnapshot();
       this.sendExecution(ex, ended);
       this.sendOutputs(ex, ended);
