@@ -115,6 +115,17 @@ plt.show()`,
       assert.ok(metrics.find((m) => m.key === 'system/kernel_memory_rss_megabytes')!.value > 30, 'a Python kernel with mlflow and matplotlib loaded');
       assert.ok(![...keys].some((k) => k.startsWith('system/gpu_')), 'no GPU here: none sampled');
 
+      // the panel's run view: the System tab charts them, Figures shows the plot
+      await p.page.evaluate(() => window.jupyterapp.commands.execute('lablog:open-panel'));
+      await p.page.waitForSelector(`#lablog-run-panel tr[data-run-id="${runId}"] a`, { timeout: 20_000 });
+      await p.page.click(`#lablog-run-panel tr[data-run-id="${runId}"] a`);
+      await p.page.click('#lablog-run-panel .ll-tab[data-tab="system"]');
+      await p.page.waitForSelector(`#lablog-run-panel [data-metric-key="${CPU}"]`, { timeout: 20_000 });
+      assert.equal(await p.page.$('#lablog-run-panel [data-metric-key="loss"]'), null);
+      await p.page.click('#lablog-run-panel .ll-tab[data-tab="figures"]');
+      await p.page.waitForFunction((path) => (document.querySelector(`#lablog-run-panel .ll-figure[data-path="${path}"] img`) as any)?.naturalWidth > 100, figure, { timeout: 20_000 });
+      await p.screenshot('jupyterlab-panel-figures');
+
       // the run ends in the next cell: sampling stops
       await run(p.page, path, 2, 'mlflow.end_run()');
       await sleep(INTERVAL_MS * 2);
