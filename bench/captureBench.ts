@@ -3,7 +3,8 @@
  * extension gathers the outputs from messages the page receives anyway and sends them once the cell
  * is idle), so the cost a cell can feel is the page's: gathering the outputs and serialising the
  * report, measured here with the extension's own module (extension/lib) on a matplotlib-sized PNG.
- * Beside it, the agent's time to store the report (a request the cell does not wait on).
+ * Beside it, the agent's time to store the report (a request the cell does not wait on), and the
+ * same page cost measured in a real JupyterLab (jupyterlabCaptureBench) when its venv is there.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LogCellOutputs } from '@lablog/schema';
 import { postOutputs, registerSession, sendJson } from '../test/support/notebookHttp.js';
+import { jupyterlabCaptureBench } from './jupyterlabCaptureBench.js';
 import { fmt, type Row } from './table.js';
 
 interface Capture {
@@ -55,6 +57,7 @@ export async function captureBench(url: string): Promise<Row[]> {
     store.push(performance.now() - t0);
   }
   return [
+    ...(await jupyterlabCaptureBench()),
     { figure: `capture: page time per cell, a ${fmt(PNG_BYTES / 1000)} KB figure + 2 prints (p50 / p99 / max of ${CELLS})`, value: `${fmt(percentile(page, 50), 2)} / ${fmt(percentile(page, 99), 2)} / ${fmt(Math.max(...page), 2)} ms`, target: '< 20 ms added to the cell', reference: `load average ${fmt(loadavg()[0]!, 1)} (outliers are the machine's)` },
     { figure: 'capture: agent stores a cell report (figure + log append; the cell does not wait) p50 / p99', value: `${fmt(percentile(store, 50), 1)} / ${fmt(percentile(store, 99), 1)} ms`, target: '—' },
   ];

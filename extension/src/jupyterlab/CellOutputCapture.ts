@@ -9,6 +9,9 @@ import type { KernelMessage } from '@jupyterlab/services';
 import { FIGURE_TYPES, type CellImage, type ConsoleText, type FigureType, type LogCellOutputs } from '@lablog/schema';
 import { stripAnsi } from '../widgets/previews/ansi.js';
 
+/** The name of the User Timing measure of each cell's capture (`performance.getEntriesByName`). */
+export const CAPTURE_MEASURE = 'lablog:capture';
+
 /** Images kept per cell. */
 export const MAX_IMAGES = 50;
 /** Console text kept per cell, in characters. */
@@ -29,7 +32,7 @@ export class CellOutputCapture {
   private readonly text: ConsoleText[] = [];
   private textLength = 0;
   private cut = false;
-  /** Milliseconds spent gathering (the capture's own cost on the page, for the bench). */
+  /** Milliseconds spent gathering so far (the capture's own cost on the page). */
   spentMs = 0;
 
   constructor(private readonly choice: CaptureChoice) {}
