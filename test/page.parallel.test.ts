@@ -50,6 +50,14 @@ async function brush(page: Page, id: string, from: number, to: number): Promise<
   await page.mouse.up();
 }
 
+/** Draws the one axis `id` (the chooser's other boxes unticked). */
+async function onlyAxis(page: Page, id: string): Promise<void> {
+  for (const box of await page.locator('.ll-runs-parallel .ll-pc-chooser input').all()) {
+    if ((await box.getAttribute('data-axis-key')) === id) await box.check();
+    else await box.uncheck();
+  }
+}
+
 test('every run the filter matches is a line; brushing loss writes the range into the filter and the table follows', async () => {
   const p = await openPage(browser, `${agent.url}/#/experiments/${experimentId}`, { viewport: { width: 1280, height: 1000 } });
   try {
@@ -57,12 +65,7 @@ test('every run the filter matches is a line; brushing loss writes the range int
     await p.page.click('.ll-parallel-toggle');
     await p.page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('pc') === '1');
     await p.page.waitForFunction((sel) => document.querySelectorAll(sel).length === 120, lines);
-    // choose the loss axis only
-    for (const box of await p.page.locator('.ll-runs-parallel .ll-pc-chooser input').all()) {
-      const key = await box.getAttribute('data-axis-key');
-      if (key === 'metrics.loss') await box.check();
-      else await box.uncheck();
-    }
+    await onlyAxis(p.page, 'metrics.loss');
     await p.page.waitForSelector('.ll-runs-parallel .ll-pc-axis[data-axis-key="metrics.loss"]');
     // the top quarter of loss: runs 0.91 … 1.2
     await brush(p.page, 'metrics.loss', 0.76, 1);
@@ -75,6 +78,39 @@ test('every run the filter matches is a line; brushing loss writes the range int
     await p.page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n, [lines, expected] as const);
     await p.page.waitForFunction((n) => document.querySelectorAll('table.ll-runs-table tbody tr').length === n && !document.querySelector('.ll-runs-view[data-loading]'), expected);
     assert.equal(await p.page.inputValue('.ll-filter-input'), filter);
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await p.close();
+  }
+});
+
+test('brushing from the keyboard: Tab to an axis, arrows move the ends, Enter applies it to the filter', async () => {
+  const p = await openPage(browser, `${agent.url}/#/experiments/${experimentId}?pc=1`, { viewport: { width: 1280, height: 1000 } });
+  try {
+    await p.page.waitForFunction((sel) => document.querySelectorAll(sel).length === 120, lines);
+    await onlyAxis(p.page, 'metrics.loss');
+    const area = p.page.locator('.ll-runs-parallel .ll-pc-brush-area[data-axis-key="metrics.loss"]');
+    await area.waitFor();
+    // the axis is a focus stop reached with Tab from the axis chooser
+    await p.page.locator('.ll-runs-parallel .ll-pc-chooser input[data-axis-key="metrics.loss"]').focus();
+    for (let i = 0; i < 10 && !(await area.evaluate((el) => el === document.activeElement)); i++) await p.page.keyboard.press('Tab');
+    assert.equal(await area.evaluate((el) => el === document.activeElement), true, 'Tab reaches the axis');
+    // the lower end up by 15 steps of 5%: the top quarter of loss stays; nothing is applied yet
+    for (let i = 0; i < 15; i++) await p.page.keyboard.press('ArrowUp');
+    // Shift moves the upper end: down one step
+    await p.page.keyboard.press('Shift+ArrowDown');
+    assert.match((await area.getAttribute('aria-valuetext')) ?? '', /^loss from 0\.\d+ to 1\.1\d$/);
+    assert.equal(await area.evaluate((el) => el === document.activeElement), true, 'the focus stays on the axis');
+    const faded = await p.page.locator(`${lines}.ll-pc-out`).count();
+    assert.ok(faded > 80 && faded < 120, `${faded} lines faded`);
+    assert.equal(new URLSearchParams((await p.page.evaluate(() => location.hash)).split('?')[1]).get('filter'), null);
+    await p.page.keyboard.press('Enter');
+    await p.page.waitForFunction(() => (new URLSearchParams(location.hash.split('?')[1]).get('filter') ?? '').includes('metrics.loss >='));
+    const filter = new URLSearchParams((await p.page.evaluate(() => location.hash)).split('?')[1]).get('filter')!;
+    const [lo, hi] = [...filter.matchAll(/[\d.]+(?=\s|$)/g)].map((m) => Number(m[0]));
+    assert.ok(lo! > 0.85 && lo! < 0.95 && hi! > 1.1 && hi! < 1.2, `range ${lo}..${hi}`);
+    const expected = Array.from({ length: 120 }, (_, i) => (i + 1) / 100).filter((v) => v >= lo! && v <= hi!).length;
+    await p.page.waitForFunction((n) => document.querySelectorAll('table.ll-runs-table tbody tr').length === n && !document.querySelector('.ll-runs-view[data-loading]'), expected);
     assert.deepEqual(p.errors, []);
   } finally {
     await p.close();

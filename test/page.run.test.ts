@@ -138,6 +138,26 @@ test('the overview: info, metrics, params, tags with system tags apart, inputs, 
   }
 });
 
+test('at 800 px nothing on the overview runs off the page sideways (model versions, the no-version hint, long values)', async () => {
+  const lonely = await createRun('no-versions-here');
+  for (const id of [runId, lonely]) {
+    const p = await openPage(browser, `${agent.url}/#/runs/${id}`, { viewport: { width: 800, height: 900 } });
+    try {
+      await p.page.waitForSelector('.ll-run-overview [data-section="model-versions"]:not([data-state="loading"])');
+      const overflow = await p.page.evaluate(() => {
+        const wide = [...document.querySelectorAll('.ll-run-section')].filter((s: any) => s.scrollWidth > s.clientWidth + 1 || s.getBoundingClientRect().right > window.innerWidth);
+        return { page: document.documentElement.scrollWidth, sections: wide.map((s: any) => `${s.dataset.section}: ${s.scrollWidth} > ${s.clientWidth}`) };
+      });
+      assert.ok(overflow.page <= 800, `the page is ${overflow.page} px wide`);
+      assert.deepEqual(overflow.sections, []);
+      if (id === runId) await p.screenshot('run-overview-800px');
+      assert.deepEqual(p.errors, []);
+    } finally {
+      await p.close();
+    }
+  }
+});
+
 test('the page follows the run live: new params, tags and inputs appear, and the status changes when it ends', async () => {
   const live = await createRun('live-one');
   const p = await openRun(live);

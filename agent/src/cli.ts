@@ -36,8 +36,8 @@ Options of serve:
   --store DIR|URI        store folder (default ./.lablog, env LABLOG_STORE), or a PostgreSQL database
                          postgresql://user@host:port/db (a team server: several agents on one database
                          are one server; the password goes in PGPASSWORD or ~/.pgpass, not the URI)
-  --files DIR            with a PostgreSQL store, the folder of the registry, logged models, artifacts
-                         and notebook sessions (default ./.lablog, env LABLOG_FILES)
+  --files DIR            with a PostgreSQL store, the folder of artifacts and notebook sessions
+                         (default ./.lablog, env LABLOG_FILES)
   --artifacts s3://BUCKET/PREFIX
                          keep artifact files in an S3-compatible bucket instead of the store folder
                          (env LABLOG_ARTIFACTS); endpoint and credentials the usual AWS way:

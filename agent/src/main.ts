@@ -38,7 +38,7 @@ import type { TrackingStore } from './store/TrackingStore.js';
 export interface AgentOptions {
   /** Store: a folder (created when absent) or a `postgresql://…` database (see store/openStores). */
   store: string;
-  /** With a PostgreSQL store, the folder of the registry, logged models, artifacts and sessions. Default `./.lablog`. */
+  /** With a PostgreSQL store, the folder of artifacts and notebook sessions. Default `./.lablog`. */
   files?: string;
   /**
    * Where artifact files are kept: undefined for the store folder (the default), or an
@@ -79,7 +79,7 @@ export interface AgentOptions {
 /** A running agent. */
 export interface Agent {
   readonly app: FastifyInstance;
-  /** The folder store (registry, logged models, artifacts; the runs too when it is the tracking store). */
+  /** The folder store (artifacts, sessions; runs, registry and logged models too on the file engine). */
   readonly store: FileStore;
   /** The tracking store routes and the live channel use. */
   readonly tracking: TrackingStore;
@@ -105,11 +105,11 @@ export const AGENT_VERSION = '0.1.0';
  */
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const host = opts.host ?? '127.0.0.1';
-  const { tracking, files: store } = await openStores(opts.store, opts.files ?? './.lablog');
+  const opened = await openStores(opts.store, opts.files ?? './.lablog');
+  const { tracking, files: store } = opened;
   // a bucket that cannot be used stops the agent here, before it serves anything
   const artifacts = await openArtifactRepository(opts.artifacts, store.dir).catch(async (err: unknown) => {
-    await tracking.close();
-    if (tracking.engine !== 'file') await store.close();
+    await opened.close();
     throw err;
   });
   const limits = { ...SERVER_LIMITS, ...opts.limits };
@@ -156,13 +156,15 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     exposedHeaders: ['x-lablog-version'],
   });
 
-  const stores = { tracking, files: store, artifacts: artifacts.repository };
+  const stores = { tracking, registry: opened.registry, loggedModels: opened.loggedModels, files: store, artifacts: artifacts.repository };
   await registerMlflowApi(app, stores);
   let listening = '';
   registerAgentInfo(app, () => listening, AGENT_VERSION);
   // notebook-linked runs: session endpoints, and the API again under /nb/<session>
   const sessions = await SessionBook.open(store.dir);
-  const notebooks = new NotebookRuns(store, artifacts.repository, sessions, app.log);
+  const notebooks = new NotebookRuns(store, artifacts.repository, sessions, tracking.feed, app.log);
+  // session runs that ended while no agent wrote their end snapshot (one stopped in between)
+  void notebooks.catchUp(tracking);
   await registerNotebookApi(app, stores, notebooks);
   // system metrics of those runs while they are active, logged like any metric
   const sampler = new SystemSampler(tracking, sessions, app.log, opts.systemMetrics);
@@ -196,8 +198,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         clearTimeout(cut);
         await notebooks.close();
         await artifacts.close();
-        await tracking.close();
-        if (tracking.engine !== 'file') await store.close();
+        await opened.close();
       })();
       return closing;
     },

@@ -9,6 +9,8 @@ import type {
   DownsampleReply,
   FilterCheckReply,
   FilterKind,
+  RunCountReply,
+  RunCountRequest,
   WireExperiment,
   WireMetric,
   WireModelVersion,
@@ -117,6 +119,13 @@ export class Queries {
       ...(o.pageToken ? { page_token: o.pageToken } : {}),
     });
     return page(res.runs, res.next_page_token);
+  }
+
+  /** How many runs `searchRuns` with these experiments, filter and view finds over all its pages. */
+  async countRuns(o: Pick<SearchRunsOptions, 'experimentIds' | 'filter' | 'viewType'>): Promise<number> {
+    const body: RunCountRequest = { experiment_ids: o.experimentIds, run_view_type: o.viewType ?? 'ACTIVE_ONLY', ...(o.filter ? { filter: o.filter } : {}) };
+    const res = await this.rest.request<RunCountReply>('/api/2.0/lablog/runs/count', body, 'POST');
+    return res.count;
   }
 
   /** A run with its latest metrics, params, tags and inputs. */

@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createAgent, type Agent } from 'lablog';
 import { runCli } from '../support/agentProcess.js';
 import { freePort } from '../support/tcpProxy.js';
-import { launchBrowser, type TestPage } from '../support/browser.js';
+import { launchBrowser, openPage, type TestPage } from '../support/browser.js';
 import { get } from '../support/mlflowHttp.js';
 import { JUPYTER_SKIP, openJupyterLab, openNotebook, runCell, setCell, startCell, waitForCell, isPluginActivated, startJupyterLab, writeNotebook, type StartedJupyterLab } from '../support/jupyterLab.js';
 
@@ -164,6 +164,70 @@ describe('the extension with an agent started by hand', { skip: JUPYTER_SKIP }, 
       await p.screenshot('jupyterlab-inline-chart');
       assert.deepEqual(p.errors, []);
     } finally {
+      await p.close();
+    }
+  });
+
+  test("the panel's run view acts on the run: rename (keyboard), description, tag, delete and restore — REST and the page see each", async () => {
+    const path = await writeNotebook(lab.notebookDir, 'actions.ipynb', ['']);
+    const p = await openJupyterLab(browser, lab.url);
+    let viewer: TestPage | null = null;
+    const panel = '#lablog-run-panel';
+    const restRun = async (id: string) => (await get<{ run: { info: { run_name: string; lifecycle_stage: string }; data: { tags: Array<{ key: string; value: string }> } } }>(agentUrl, 'runs/get', { run_id: id })).body.run;
+    const tagOf = async (id: string, key: string) => (await restRun(id)).data.tags.find((t) => t.key === key)?.value;
+    try {
+      await openNotebook(p.page, path);
+      await openPanel(p.page);
+      await linkedUri(p.page, path, 0);
+      const rid = await runCell(p.page, path, 1, LOG_CELL(2, 0, 'panel-before'));
+      await p.page.waitForSelector(`${panel} tr[data-run-id="${rid}"] a`, { timeout: 20_000 });
+      await p.page.click(`${panel} tr[data-run-id="${rid}"] a`);
+      await p.page.waitForSelector(`${panel} .ll-run-actions button[data-action="rename"]`);
+      // a second viewer: the agent's own page on the same run
+      viewer = await openPage(browser, `${agentUrl}/#/runs/${rid}`);
+      await viewer.page.waitForSelector('.ll-run-actions');
+
+      // rename with the keyboard only
+      await p.page.focus(`${panel} .ll-run-actions button[data-action="rename"]`);
+      await p.page.keyboard.press('Enter');
+      await p.page.waitForSelector('dialog.ll-dialog[open]');
+      await p.page.keyboard.press('ControlOrMeta+a');
+      await p.page.keyboard.type('panel-after');
+      await p.page.keyboard.press('Enter');
+      await p.page.waitForFunction((sel) => document.querySelector(`${sel} .ll-run-title h1`)?.textContent === 'panel-after', panel);
+      assert.equal((await restRun(rid)).info.run_name, 'panel-after');
+      await viewer.page.waitForFunction(() => document.querySelector('.ll-run-title h1')?.textContent === 'panel-after');
+
+      // the description, in Markdown
+      await p.page.click(`${panel} [data-section="description"] button[data-action="describe"]`);
+      await p.page.fill('dialog textarea[name="text"]', 'From the **panel**.');
+      await p.page.keyboard.press('Control+Enter');
+      await p.page.waitForSelector(`${panel} [data-section="description"] .ll-markdown strong`);
+      assert.equal(await tagOf(rid, 'mlflow.note.content'), 'From the **panel**.');
+      await viewer.page.waitForSelector('[data-section="description"] .ll-markdown strong');
+
+      // a tag
+      await p.page.click(`${panel} [data-section="tags"] button[data-action="add-tag"]`);
+      await p.page.fill('dialog input[name="key"]', 'stage');
+      await p.page.fill('dialog input[name="value"]', 'tried');
+      await p.page.keyboard.press('Enter');
+      await viewer.page.waitForSelector('[data-section="tags"] tr[data-key="stage"]');
+      assert.equal(await tagOf(rid, 'stage'), 'tried');
+
+      // delete (asked first), then restore
+      await p.page.click(`${panel} .ll-run-actions button[data-action="delete"]`);
+      await p.page.click('dialog button.ll-danger');
+      await p.page.waitForSelector(`${panel} .ll-run-actions button[data-action="restore"]`);
+      assert.equal((await restRun(rid)).info.lifecycle_stage, 'deleted');
+      await viewer.page.waitForSelector('.ll-status-deleted');
+      await p.page.click(`${panel} .ll-run-actions button[data-action="restore"]`);
+      await p.page.waitForSelector(`${panel} .ll-run-actions button[data-action="delete"]`);
+      assert.equal((await restRun(rid)).info.lifecycle_stage, 'active');
+      await viewer.page.waitForSelector('.ll-status-deleted', { state: 'detached' });
+      await p.screenshot('jupyterlab-panel-actions');
+      assert.deepEqual([...p.errors, ...viewer.errors], []);
+    } finally {
+      await viewer?.close();
       await p.close();
     }
   });

@@ -218,6 +218,19 @@ for (const engine of ENGINES) {
       } while (token);
       assert.deepEqual(seen, ['alpha', 'beta', 'delta', 'gamma']);
 
+      // the count a runs table's pager shows: what every page of the same search finds together
+      const count = async (filter: string, extra: Record<string, unknown> = {}) => {
+        const res = await fetch(`${a.url}/api/2.0/lablog/runs/count`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_ids: [e], filter, ...extra }) });
+        return { status: res.status, body: (await res.json()) as { count?: number; error_code?: string } };
+      };
+      assert.deepEqual((await count('')).body, { count: 4 });
+      assert.deepEqual((await count("tags.team ILIKE 'vision%'")).body, { count: 2 });
+      assert.deepEqual((await count('', { run_view_type: 'ALL' })).body, { count: 5 });
+      assert.deepEqual((await count('', { run_view_type: 'DELETED_ONLY' })).body, { count: 1 });
+      const badCount = await count('metrics.loss >');
+      assert.equal(badCount.status, 400);
+      assert.equal(badCount.body.error_code, 'INVALID_PARAMETER_VALUE');
+
       const bad = await post(a.url, 'runs/search', { experiment_ids: [e], filter: 'metrics.loss > 1 OR params.a = 1' });
       assert.equal(bad.status, 400);
       assert.equal(bad.body.error_code, 'INVALID_PARAMETER_VALUE');

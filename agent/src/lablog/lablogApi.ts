@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import { downsampleRoutes } from './downsampleRoutes.js';
 import { filterCheckRoutes } from './filterCheckRoutes.js';
+import { runCountRoutes } from './runCountRoutes.js';
 
 /** Route prefixes of lablog's own endpoints, parallel to MLflow's. */
 export const LABLOG_PREFIXES = ['/api/2.0/lablog', '/ajax-api/2.0/lablog'] as const;
@@ -18,6 +19,7 @@ export async function registerLablogApi(app: FastifyInstance, store: TrackingSto
       async (scope) => {
         await scope.register(downsampleRoutes, { store });
         await scope.register(filterCheckRoutes);
+        await scope.register(runCountRoutes, { store });
       },
       { prefix: base + prefix },
     );

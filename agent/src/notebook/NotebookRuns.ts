@@ -9,7 +9,13 @@
  * - `environment/packages.txt`: the session's packages, at creation;
  * - `figures/…` and `logs/console.log`: the images and console text of the cells run while the
  *   run was active (captured by the extension, see LogCellOutputs).
- * A run's ending is learnt from the store's announcements, so it counts whoever ended the run.
+ * A run ended through a session's prefix gets its end snapshot from that request itself
+ * (`runUpdated`, called by the route before it answers, so the reply means the file is stored).
+ * Any other ending — the root API, another agent on the same database — is learnt from the
+ * tracking store's change feed, whose listener only queues the work and never holds up the request
+ * that committed the change; and since an agent can stop between a commit and that work, the
+ * endings missed are caught up when the agent starts (`catchUp`). Both paths are one idempotent
+ * step, so whichever comes first writes the file and the other finds nothing to do.
  * Writes to one run happen one after the other (a queue per run); a failed write is logged and
  * never fails the request that caused it: the user's logging must not break for a snapshot.
  */
@@ -27,7 +33,9 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { FileStore } from '../store/FileStore.js';
 import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
+import type { ChangeFeed } from '../store/ChangeFeed.js';
 import type { RunDoc } from '../store/records.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { consoleBlock } from './consoleBlock.js';
 import { appendRunArtifact, writeRunArtifact } from './runArtifactFiles.js';
 import type { RunLink, Session, SessionBook } from './SessionBook.js';
@@ -52,19 +60,32 @@ function logLine(c: CellExecution): string {
 export class NotebookRuns {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly unsubscribe: () => void;
+  private closed = false;
+  private catching: Promise<void> = Promise.resolve();
 
   /**
+   * @param store the folder of the runs' artifact files
    * @param artifacts where the snapshots and logs are written (the agent's artifact repository)
+   * @param feed the tracking store's change feed (run endings committed anywhere)
    * @param log where failed writes are reported (the agent's logger)
    */
   constructor(
     private readonly store: FileStore,
     private readonly artifacts: ArtifactRepository,
     readonly sessions: SessionBook,
+    feed: ChangeFeed,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.unsubscribe = store.feed.subscribe(({ event: e }) => {
-      if (e.type === 'run') this.runChanged(e.run);
+    this.unsubscribe = feed.subscribe(({ event: e }) => {
+      if (e.type !== 'run' || e.run.tags[SESSION_TAG] === undefined) return;
+      const { run } = e;
+      const status = run.info.status; // the document may be live: take the status this change committed
+      // after the request that committed it has had its turn: a prefix request writes its own end
+      // snapshot (runUpdated) and must not queue behind this listener; this then finds it done
+      // (once closed, the next start's catchUp writes it)
+      setImmediate(() => {
+        if (!this.closed) void this.reconcile(run, status);
+      });
     });
   }
 
@@ -78,11 +99,6 @@ export class NotebookRuns {
       if (this.queues.get(runId) === next) this.queues.delete(runId);
     });
     return next;
-  }
-
-  /** Resolves once the writes queued so far for `runId` are done. */
-  settled(runId: string): Promise<void> {
-    return this.queues.get(runId) ?? Promise.resolve();
   }
 
   /** Resolves once every queued write is done. */
@@ -112,13 +128,49 @@ export class NotebookRuns {
     });
   }
 
-  /** A committed run change: an ending writes `end.ipynb`; a run resumed (RUNNING again) will get a new one. */
-  private runChanged(run: RunDoc): void {
+  /**
+   * A run just updated through a session's prefix (the request's own step, before its reply):
+   * an ending writes `end.ipynb`. Resolves when it is stored; never rejects.
+   */
+  runUpdated(run: RunDoc): Promise<void> {
+    return this.reconcile(run, run.info.status);
+  }
+
+  /**
+   * Writes the end snapshots of session runs that ended while no one wrote them (the agent
+   * stopped between the commit and the write). Called once when the agent starts; resolves when
+   * done, never rejects.
+   */
+  catchUp(tracking: Pick<TrackingStore, 'getRun'>): Promise<void> {
+    this.catching = this.catchUpNow(tracking);
+    return this.catching;
+  }
+
+  private async catchUpNow(tracking: Pick<TrackingStore, 'getRun'>): Promise<void> {
+    try {
+      for (const id of await this.sessions.ids()) {
+        const session = await this.sessions.find(id);
+        for (const link of session?.doc.runs ?? []) {
+          if (this.closed) return;
+          if (link.end !== 'open') continue;
+          const run = await tracking.getRun(link.run_id).catch(() => null);
+          if (run && ENDED.has(run.info.status)) await this.reconcile(run, run.info.status);
+        }
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'notebook: catching up end snapshots failed');
+    }
+  }
+
+  /**
+   * Brings a session run's end snapshot in line with its status: an ending writes `end.ipynb`
+   * once; a run resumed (RUNNING again) will get a new one. Idempotent; never rejects.
+   */
+  private reconcile(run: RunDoc, status: RunStatus): Promise<void> {
     const sessionId = run.tags[SESSION_TAG];
-    if (sessionId === undefined) return;
+    if (sessionId === undefined) return Promise.resolve();
     const runId = run.info.run_id;
-    const status = run.info.status; // the document is live: take the status this change committed
-    void this.enqueue(runId, 'writing the end snapshot', async () => {
+    return this.enqueue(runId, 'writing the end snapshot', async () => {
       const session = await this.sessions.find(sessionId);
       const link = session?.doc.runs.find((r) => r.run_id === runId);
       if (!session || !link) return;
@@ -224,7 +276,9 @@ export class NotebookRuns {
 
   /** Stops following the store and waits for the writes under way. */
   async close(): Promise<void> {
+    this.closed = true;
     this.unsubscribe();
+    await this.catching;
     await this.idle();
   }
 }

@@ -6,6 +6,7 @@ import { invalidParameter } from '../errors.js';
 import type { ExperimentRecord, RunDoc } from '../store/records.js';
 import { resolveIdentifier, type SearchKind } from './identifiers.js';
 import { keywordOf, tokenize, type Token } from './lexer.js';
+import { firstSorted } from './firstSorted.js';
 import { own } from './predicates.js';
 
 /** One parsed order_by entry. Attribute keys are canonical (`created` → `start_time`). */
@@ -109,32 +110,35 @@ export function runComparator(orderBy: readonly string[] = []): Comparator<RunDo
   };
 }
 
-interface Row {
-  doc: RunDoc;
-  keys: SortValue[];
-}
-
 /**
  * Builds a sorter that orders runs as `runComparator(orderBy)` does, but reads each run's
- * sort keys once instead of once per comparison: several times faster on thousands of runs.
- * @returns a function that returns a sorted copy of the runs it is given (those are not modified).
+ * sort keys once instead of once per comparison, and sorts only as far as asked.
+ * @returns a function that returns the first `limit` runs (all when not given) in order, a
+ *   new array (the runs given are not modified).
  * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`), at once.
  */
-export function runSorter(orderBy: readonly string[] = []): (runs: readonly RunDoc[]) => RunDoc[] {
+export function runSorter(orderBy: readonly string[] = []): (runs: readonly RunDoc[], limit?: number) => RunDoc[] {
   const terms = orderBy.map((entry) => parseOrderBy(entry, 'run'));
-  if (terms.length === 0) return (runs) => [...runs].sort(byStartTimeDescThenRunId);
+  if (terms.length === 0) return (runs, limit = runs.length) => firstSorted(runs, byStartTimeDescThenRunId, limit);
   const getters = terms.map(runValue);
   const ascending = terms.map((t) => t.ascending);
-  return (runs) => {
-    const rows: Row[] = runs.map((doc) => ({ doc, keys: getters.map((get) => get(doc)) }));
-    rows.sort((a, b) => {
-      for (let i = 0; i < ascending.length; i++) {
-        const c = compareValues(a.keys[i], b.keys[i], ascending[i] as boolean);
+  const m = terms.length;
+  return (runs, limit = runs.length) => {
+    // each run's keys read once, into one flat array: no object per run on 100k-run searches
+    const keys: SortValue[] = new Array(runs.length * m);
+    const order: number[] = new Array(runs.length);
+    for (let i = 0; i < runs.length; i++) {
+      order[i] = i;
+      for (let t = 0; t < m; t++) keys[i * m + t] = getters[t]!(runs[i]!);
+    }
+    const compare = (a: number, b: number): number => {
+      for (let t = 0; t < m; t++) {
+        const c = compareValues(keys[a * m + t], keys[b * m + t], ascending[t]!);
         if (c !== 0) return c;
       }
-      return byStartTimeDescThenRunId(a.doc, b.doc);
-    });
-    return rows.map((row) => row.doc);
+      return byStartTimeDescThenRunId(runs[a]!, runs[b]!);
+    };
+    return firstSorted(order, compare, limit).map((i) => runs[i]!);
   };
 }
 

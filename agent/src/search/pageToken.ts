@@ -2,6 +2,7 @@
  * Offset paging for search endpoints. Tokens are opaque to clients; like MLflow's stores we
  * use base64 of the JSON `{"offset": N}`, so tokens are interchangeable with MLflow's.
  */
+import { pageTokenAt } from '@lablog/schema';
 import { invalidParameter } from '../errors.js';
 
 /** Default page size of runs/search and experiments/search. */
@@ -16,8 +17,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * @param offset index of the first item of the next page (a non-negative integer).
  */
 export function encodePageToken(offset: number): string {
-  // Python's json.dumps spacing, byte for byte what MLflow hands out.
-  return Buffer.from(`{"offset": ${offset}}`, 'utf8').toString('base64');
+  return pageTokenAt(offset);
 }
 
 /**
@@ -86,4 +86,15 @@ export function pageOf<T>(all: readonly T[], offset: number, size: number): Page
   const end = offset + size;
   const items = all.slice(offset, end);
   return end < all.length ? { items, nextPageToken: encodePageToken(end) } : { items };
+}
+
+/**
+ * One page out of a result list sorted only as far as the page's end (see `firstSorted`).
+ * @param first the first `offset + size` results, sorted (fewer when there are fewer)
+ * @param total how many results there are in all: whether a next page exists
+ */
+export function pageOfFirst<T>(first: readonly T[], total: number, offset: number, size: number): Page<T> {
+  const end = offset + size;
+  const items = first.slice(offset, end);
+  return end < total ? { items, nextPageToken: encodePageToken(end) } : { items };
 }

@@ -6,7 +6,8 @@ import type { ExperimentRecord } from '../store/records.js';
 import { compileExperimentFilter } from './experimentFilter.js';
 import { parseFilter } from './filterParser.js';
 import { experimentComparator } from './orderBy.js';
-import { checkMaxResults, decodePageToken, pageOf } from './pageToken.js';
+import { firstSorted } from './firstSorted.js';
+import { checkMaxResults, decodePageToken, pageOfFirst } from './pageToken.js';
 import { inView } from './searchRuns.js';
 
 /** The search part of an experiments/search request, already decoded from the wire. */
@@ -46,8 +47,7 @@ export function searchExperiments(
   const viewType = req.viewType ?? 'ACTIVE_ONLY';
 
   const selected = experiments.filter((e) => inView(e.lifecycle_stage, viewType) && matches(e));
-  selected.sort(compare);
-  const page = pageOf(selected, offset, size);
+  const page = pageOfFirst(firstSorted(selected, compare, offset + size), selected.length, offset, size);
   return page.nextPageToken === undefined
     ? { experiments: page.items }
     : { experiments: page.items, nextPageToken: page.nextPageToken };

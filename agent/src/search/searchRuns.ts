@@ -6,7 +6,7 @@ import type { ViewType } from '@lablog/schema';
 import type { RunDoc } from '../store/records.js';
 import { parseFilter } from './filterParser.js';
 import { runSorter } from './orderBy.js';
-import { checkMaxResults, decodePageToken, pageOf } from './pageToken.js';
+import { checkMaxResults, decodePageToken, pageOfFirst } from './pageToken.js';
 import { compileRunFilter } from './runFilter.js';
 
 /** The search part of a runs/search request, already decoded from the wire. */
@@ -56,6 +56,18 @@ export function searchRuns(runs: readonly RunDoc[], req: SearchRunsRequest = {})
   for (const doc of runs) {
     if (inView(doc.info.lifecycle_stage, viewType) && matches(doc)) selected.push(doc);
   }
-  const page = pageOf(sort(selected), offset, size);
+  const page = pageOfFirst(sort(selected, offset + size), selected.length, offset, size);
   return page.nextPageToken === undefined ? { runs: page.items } : { runs: page.items, nextPageToken: page.nextPageToken };
+}
+
+/**
+ * How many runs `searchRuns` with the same filter and view type finds over all its pages.
+ * @throws 400 INVALID_PARAMETER_VALUE for an invalid filter.
+ */
+export function countRuns(runs: readonly RunDoc[], req: Pick<SearchRunsRequest, 'filter' | 'viewType'> = {}): number {
+  const matches = compileRunFilter(parseFilter(req.filter, 'run'));
+  const viewType = req.viewType ?? 'ACTIVE_ONLY';
+  let n = 0;
+  for (const doc of runs) if (inView(doc.info.lifecycle_stage, viewType) && matches(doc)) n++;
+  return n;
 }

@@ -360,11 +360,6 @@ export class FileStore {
     this.emit({ type: 'artifact', run_id: runId, experiment_id, path, file_size: fileSize, ...(deleted ? { deleted } : {}) });
   }
 
-  /** Every committed point of one metric of a run, in logging order. */
-  metricHistory(runId: string, key: string): Promise<MetricPoint[]> {
-    return this.stored(runId).metrics.history(key);
-  }
-
   /**
    * A run's metric log, for readers that keep their own index of it (the downsampling
    * columns): its path and committed size. @throws RESOURCE_DOES_NOT_EXIST

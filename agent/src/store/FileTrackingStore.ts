@@ -11,7 +11,7 @@ import { invalidParameter, notFound } from '../errors.js';
 import { ColumnCache } from '../lablog/ColumnCache.js';
 import { downsample } from '../lablog/downsample.js';
 import { searchExperiments } from '../search/searchExperiments.js';
-import { searchRuns } from '../search/searchRuns.js';
+import { countRuns, searchRuns } from '../search/searchRuns.js';
 import type { FileStore } from './FileStore.js';
 import { hasKey, setKey } from './keyedRecord.js';
 import type { BatchOrigin } from './MetricLog.js';
@@ -102,6 +102,10 @@ export class FileTrackingStore implements TrackingStore {
   async searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
     const r = searchRuns(this.files.runsOf(experimentIds), strip(req));
     return page(r.runs, r.nextPageToken);
+  }
+
+  async countRuns(experimentIds: readonly string[], req: Pick<SearchRequest, 'filter' | 'viewType'>): Promise<number> {
+    return countRuns(this.files.runsOf(experimentIds), strip(req));
   }
 
   // ---- logging

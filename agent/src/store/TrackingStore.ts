@@ -116,6 +116,8 @@ export interface TrackingStore {
   setRunLifecycle(runId: string, stage: 'active' | 'deleted'): Promise<void>;
   /** Runs of `experimentIds` (all when empty) in the view that match, sorted, one page. */
   searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>>;
+  /** How many runs `searchRuns` with this filter and view would find over all its pages. */
+  countRuns(experimentIds: readonly string[], req: Pick<SearchRequest, 'filter' | 'viewType'>): Promise<number>;
 
   // ---- logging
   /**

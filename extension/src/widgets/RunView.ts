@@ -8,12 +8,11 @@
  * open artifact and the log search are in the route. The run is watched while the page is open, so
  * status, params, tags and inputs change in place.
  */
-import { isSystemMetric, type LiveEvent, type WireRun } from '@lablog/schema';
-import type { Watcher } from '@lablog/client';
+import { isSystemMetric, type WireRun } from '@lablog/schema';
+import { applyLiveEvent, type Watcher } from '@lablog/client';
 import { Panel, Widget } from '@lumino/widgets';
 import { ArtifactBrowser } from './ArtifactBrowser.js';
 import { ChartGrid } from './ChartGrid.js';
-import { applyLiveEvent } from './compare/liveRun.js';
 import type { RoutedView, ViewerContext } from './context.js';
 import type { Route, RunTab } from './routes.js';
 import type { RunDetails } from './run/RunDetails.js';
@@ -159,7 +158,7 @@ export class RunView extends Panel implements RoutedView {
               this.details = { ...this.details, modelVersions: v };
               this.scheduleRender();
             });
-          } else if (ev.kind !== 'gap') this.run = applyChange(this.run, ev);
+          } else if (ev.kind !== 'gap') this.run = applyLiveEvent(this.run, ev);
           this.scheduleRender();
         }
       } catch {
@@ -288,8 +287,3 @@ function systemEmptyState(): HTMLElement {
   return box;
 }
 
-/** A run with one live change applied (inputs too, which the compare view does not need). */
-function applyChange(run: WireRun, ev: LiveEvent): WireRun {
-  if (ev.kind === 'inputs') return { ...run, inputs: { dataset_inputs: [...(run.inputs.dataset_inputs ?? []), ...ev.inputs] } };
-  return applyLiveEvent(run, ev);
-}

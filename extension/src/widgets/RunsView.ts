@@ -19,25 +19,21 @@ import { experimentActions } from './runsTable/experimentActions.js';
 import { RunsParallel } from './runsTable/RunsParallel.js';
 import { SelectionActions } from './runsTable/SelectionActions.js';
 import { gettingStarted } from './runsTable/gettingStarted.js';
-import { latestExperimentWithRuns } from './runsTable/latestExperiment.js';
+import { LatestExperimentWait } from './runsTable/latestExperiment.js';
 import { LiveRuns } from './runsTable/LiveRuns.js';
-import { closestKey, keyName, keysNoRunHas } from './runsTable/missingKeys.js';
+import { missingKeysNote } from './runsTable/missingKeys.js';
 import { PAGE_SIZE, Pager } from './runsTable/Pager.js';
 import { RunsTable } from './runsTable/RunsTable.js';
 import { RunsPage } from './runsTable/RunsPage.js';
+import { readRunsPage } from './runsTable/readRunsPage.js';
 import { arrangeTree } from './runsTable/runTree.js';
 
 type RunsRoute = Extract<Route, { view: 'runs' }>;
-
-/** The run attributes MLflow's filter grammar takes, offered by the filter box. */
-const RUN_ATTRIBUTES = ['run_name', 'status', 'start_time', 'end_time', 'user_id', 'run_id', 'artifact_uri'];
 
 /** How long live changes that need a new read are gathered before it (ms): a run added or changed… */
 const REQUERY_DELAY = 400;
 /** …values of runs not shown (which a filter or sort may bring onto the page). */
 const REQUERY_LATER = 2000;
-/** How often the home page looks again for a first run (ms). */
-const HOME_POLL = 3000;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -57,7 +53,7 @@ export class RunsView extends Widget implements RoutedView {
   // a new filter, order or list of runs starts from the first page
   private readonly filterBox = new FilterBox(
     (filter) => this.go({ ...this.route, filter: filter || undefined, page: undefined }),
-    () => this.filterKeys(),
+    () => this.page?.filterKeys() ?? [],
   );
   private readonly chooser = new ColumnChooser((columns) => this.go({ ...this.route, columns }));
   private readonly compare = el('button', 'll-button ll-primary ll-compare');
@@ -79,7 +75,8 @@ export class RunsView extends Widget implements RoutedView {
   /** What the last read found (route and rows), to leave the table alone when a read finds the same. */
   private pageSignature = '';
   private requeryTimer: ReturnType<typeof setTimeout> | null = null;
-  private homeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The home route's wait for a first run. */
+  private home: LatestExperimentWait | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -144,7 +141,7 @@ export class RunsView extends Widget implements RoutedView {
     else if (route.filter !== prev.filter || route.orderBy !== prev.orderBy) {
       this.openPage();
       void this.load();
-    } else if (route.page?.token !== prev.page?.token && route.page?.index !== this.pager.pageIndex) {
+    } else if (route.page !== prev.page && (route.page ?? 0) !== this.pager.pageIndex) {
       this.openPage();
       void this.load();
     } else this.renderTable();
@@ -174,15 +171,13 @@ export class RunsView extends Widget implements RoutedView {
   /** The page of the route (a link to page 3), or the first. */
   private openPage(): void {
     this.pager.setSize(this.route.size ?? PAGE_SIZE);
-    if (this.route.page) this.pager.openAt(this.route.page.index, this.route.page.token);
+    if (this.route.page) this.pager.openAt(this.route.page);
     else this.pager.reset();
   }
 
   /** Prev / Next: the page goes into the URL (so a reload or a shared link shows it), then is read. */
   private pageMoved(): void {
-    const token = this.pager.token;
-    const page = this.pager.pageIndex > 0 && token !== undefined ? { index: this.pager.pageIndex, token } : undefined;
-    this.route = { ...this.route, page };
+    this.route = { ...this.route, page: this.pager.pageIndex > 0 ? this.pager.pageIndex : undefined };
     this.ctx.nav.go(this.route, { replace: true });
     void this.load();
   }
@@ -214,31 +209,17 @@ export class RunsView extends Widget implements RoutedView {
     this.header.hidden = this.toolbar.hidden = this.scroller.hidden = true;
     this.showError(null);
     this.message.replaceChildren();
-    void this.findHome();
+    this.home = new LatestExperimentWait(
+      this.ctx.query,
+      (experimentId) => this.ctx.nav.go({ view: 'runs', experimentId }, { replace: true }),
+      (failure) => {
+        this.showError(failure);
+        if (failure === null && !this.message.querySelector('.ll-getting-started')) this.message.replaceChildren(gettingStarted(this.ctx.query.url, 'No runs yet'));
+      },
+    );
   }
 
-  private async findHome(): Promise<void> {
-    this.homeTimer = null;
-    const seq = ++this.loadSeq;
-    let target: string | null = null;
-    let failure: string | null = null;
-    try {
-      target = await latestExperimentWithRuns(this.ctx.query);
-    } catch (err) {
-      failure = (err as Error).message;
-    }
-    if (seq !== this.loadSeq || this.isDisposed || this.mode !== 'home') return;
-    if (target !== null) {
-      this.ctx.nav.go({ view: 'runs', experimentId: target }, { replace: true });
-      return;
-    }
-    this.showError(failure);
-    if (failure === null && !this.message.querySelector('.ll-getting-started')) {
-      this.message.replaceChildren(gettingStarted(this.ctx.query.url, 'No runs yet'));
-    }
-    // the first run logged anywhere takes the page to its experiment
-    this.homeTimer = setTimeout(() => void this.findHome(), HOME_POLL);
-  }
+
 
   // ---- one experiment ----------------------------------------------------------------------
 
@@ -274,8 +255,10 @@ export class RunsView extends Widget implements RoutedView {
     this.live?.dispose();
     this.live = null;
     this.pendingLive = [];
-    for (const t of [this.requeryTimer, this.homeTimer]) if (t) clearTimeout(t);
-    this.requeryTimer = this.homeTimer = null;
+    this.home?.dispose();
+    this.home = null;
+    if (this.requeryTimer) clearTimeout(this.requeryTimer);
+    this.requeryTimer = null;
     this.setTicker(false);
   }
 
@@ -324,21 +307,9 @@ export class RunsView extends Widget implements RoutedView {
     this.loading = true;
     this.node.dataset.loading = 'true';
     try {
-      // a typed filter is checked first: a mistake then costs no failed request (a console error)
-      // (plain words come back as a run-name search, and a note says so)
-      let filter = this.route.filter;
-      let note: string | null = null;
-      let keys: FilterKey[] = [];
-      if (filter) {
-        const check = await this.ctx.query.checkFilter('runs', filter);
-        if (!check.valid) throw new FilterRefused(check.message, check.hint);
-        filter = check.filter ?? filter;
-        note = check.note ?? null;
-        keys = check.keys ?? [];
-      }
-      const page = await this.ctx.query.searchRuns({
+      const { page, filter, note, keys } = await readRunsPage(this.ctx.query, {
         experimentIds: [id],
-        filter,
+        filter: this.route.filter,
         orderBy: [this.route.orderBy ?? DEFAULT_ORDER],
         maxResults: this.pager.size,
         pageToken: this.pager.token,
@@ -357,7 +328,8 @@ export class RunsView extends Widget implements RoutedView {
       this.pageSignature = signature;
       if (!unchanged) {
         this.page?.set(page.items);
-        this.pager.show(page.items.length, page.nextPageToken);
+        this.pager.show(page.items.length, page.nextPageToken !== undefined);
+        void this.countRuns(id, filter, seq);
         void this.parallel?.read({ experimentId: id, filter, viewType: this.viewType });
       }
     } catch (err) {
@@ -381,33 +353,20 @@ export class RunsView extends Widget implements RoutedView {
     if (pending.length) this.onLive(pending);
   }
 
+  /** Counts the runs over all pages for the pager's total, after the page is drawn (it never holds the page up). */
+  private async countRuns(experimentId: string, filter: string | undefined, seq: number): Promise<void> {
+    try {
+      const total = await this.ctx.query.countRuns({ experimentIds: [experimentId], filter, viewType: this.viewType });
+      if (seq === this.loadSeq && !this.isDisposed) this.pager.setTotal(total);
+    } catch {
+      // the total is a nicety: the pager pages without it
+    }
+  }
+
   private async noteMissingKeys(experimentId: string, keys: FilterKey[], seq: number): Promise<void> {
-    const missing = await keysNoRunHas(this.ctx.query, experimentId, keys, this.viewType);
-    if (seq !== this.loadSeq || this.isDisposed || missing.length === 0) return;
     const known = [...(this.page?.params ?? [])].map((k) => `params.${k}`).concat([...(this.page?.metrics ?? [])].map((k) => `metrics.${k}`));
-    const lines = missing.map((k) => {
-      const name = keyName(k);
-      const near = closestKey(name, known);
-      return `No run in this experiment has ${name}${near ? ` — did you mean ${near}?` : '.'}`;
-    });
-    this.filterBox.setNote(lines.join(' '));
-  }
-
-  /** The names the filter box completes: the keys of the runs read so far, and MLflow's run attributes. */
-  private filterKeys(): string[] {
-    return [
-      ...[...(this.page?.metrics ?? [])].sort().map((k) => `metrics.${k}`),
-      ...[...(this.page?.params ?? [])].sort().map((k) => `params.${k}`),
-      ...this.tagKeys(true).map((k) => `tags.${k}`),
-      ...RUN_ATTRIBUTES.map((a) => `attributes.${a}`),
-    ];
-  }
-
-  /** Tag keys of the runs on the page, sorted; MLflow's own (`mlflow.*`) only with `system`. */
-  private tagKeys(system: boolean): string[] {
-    const tags = new Set<string>();
-    for (const r of this.page?.runs ?? []) for (const t of r.data.tags ?? []) if (system || !t.key.startsWith('mlflow.')) tags.add(t.key);
-    return [...tags].sort();
+    const note = await missingKeysNote(this.ctx.query, experimentId, keys, this.viewType, known);
+    if (note !== null && seq === this.loadSeq && !this.isDisposed) this.filterBox.setNote(note);
   }
 
   private get viewType(): 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' {
@@ -423,7 +382,7 @@ export class RunsView extends Widget implements RoutedView {
     const chosen = this.chosenColumns;
     const columns = [...FIXED_COLUMNS, ...chosen.map(dataColumn).filter((c): c is Column => c !== null)];
     this.table.renderHead(columns, this.route.orderBy);
-    this.chooser.render(chosen, this.page?.params ?? [], this.page?.metrics ?? [], this.tagKeys(false));
+    this.chooser.render(chosen, this.page?.params ?? [], this.page?.metrics ?? [], (this.page?.tagKeys(false) ?? []));
     this.renderRows();
   }
 
@@ -487,11 +446,14 @@ export class RunsView extends Widget implements RoutedView {
     else if (out.rebuild) this.renderRows();
     else {
       const now = Date.now();
-      for (const id of out.touched) this.table.updateRun(id, now);
+      for (const id of out.touched) {
+        const run = this.page.byRunId(id);
+        if (run) this.table.updateRun(run, now);
+      }
       this.setTicker(this.table.anyRunning);
     }
     if (out.rebuild) this.pager.recount(this.page.runs.length);
-    if (out.newKeys) this.chooser.render(this.chosenColumns, this.page.params, this.page.metrics, this.tagKeys(false));
+    if (out.newKeys) this.chooser.render(this.chosenColumns, this.page.params, this.page.metrics, (this.page?.tagKeys(false) ?? []));
     if (out.requery !== 'no') this.requery(out.requery === 'soon' ? REQUERY_DELAY : REQUERY_LATER);
   }
 

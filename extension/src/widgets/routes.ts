@@ -7,7 +7,7 @@ import { PAGE_SIZE, PAGE_SIZES } from './runsTable/Pager.js';
 
 /** One view and its state. */
 export type Route =
-  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown; page?: PagePosition; parallel?: true; size?: number }
+  | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown; /** Which page of the results (0 = the first; not in the route when it is the first). */ page?: number; parallel?: true; size?: number }
   | { view: 'run'; runId: string; tab?: RunTab; artifact?: string; chart?: ChartView; find?: string }
   | { view: 'compare'; runIds: string[]; chart?: ChartView; diffOnly?: boolean; back?: RunsRoute }
   | { view: 'models' }
@@ -24,12 +24,6 @@ export interface ChartView {
   smooth?: number;
   /** The filter on metric names. */
   metrics?: string;
-}
-
-/** A page of the runs table past the first: its number (1 = the second page) and the server's token for it. */
-export interface PagePosition {
-  index: number;
-  token: string;
 }
 
 /** Which runs an experiment's table lists besides the active ones (MLflow's view types). */
@@ -53,10 +47,7 @@ export function formatRoute(r: Route): string {
       if (r.show) q.set('show', r.show);
       if (r.parallel) q.set('pc', '1');
       if (r.size) q.set('size', String(r.size));
-      if (r.page) {
-        q.set('page', String(r.page.index + 1));
-        q.set('at', r.page.token);
-      }
+      if (r.page) q.set('page', String(r.page + 1));
       break;
     case 'run':
       path = `/runs/${enc(r.runId)}`;
@@ -98,8 +89,7 @@ export function parseRoute(hash: string): Route {
     const columns = opt('cols')?.split(',').filter(Boolean);
     const show = opt('show');
     const pageNo = Number(opt('page'));
-    const at = opt('at');
-    const page = Number.isInteger(pageNo) && pageNo > 1 && at ? { index: pageNo - 1, token: at } : undefined;
+    const page = Number.isInteger(pageNo) && pageNo > 1 ? pageNo - 1 : undefined;
     return { view: 'runs', experimentId: parts[1], ...optional({ filter: opt('filter'), orderBy: opt('order'), columns, show: show === 'deleted' || show === 'all' ? show : undefined, page, parallel: opt('pc') === '1' ? (true as const) : undefined, size: pageSizeOf(opt('size')) }) };
   }
   if (parts[0] === 'runs' && parts[1] !== undefined) {

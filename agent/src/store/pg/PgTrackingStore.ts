@@ -29,7 +29,7 @@ import { PgChangeFeed } from './PgChangeFeed.js';
 import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
 import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
-import { runSearchSql } from './runSearchSql.js';
+import { runCountSql, runSearchSql } from './runSearchSql.js';
 
 /** Connections the agent opens at most (the feed's LISTEN connection aside). */
 const POOL_SIZE = 8;
@@ -269,6 +269,12 @@ export class PgTrackingStore implements TrackingStore {
     const byRid = new Map(rows.map((r) => [r.rid, r]));
     const items = await runRecords(this.pool, rids.map((rid) => byRid.get(rid)!).filter(Boolean));
     return picked.length > size ? { items, nextPageToken: encodePageToken(offset + size) } : { items };
+  }
+
+  async countRuns(experimentIds: readonly string[], req: Pick<SearchRequest, 'filter' | 'viewType'>): Promise<number> {
+    const q = runCountSql({ experimentIds, clauses: parseFilter(req.filter, 'run'), viewType: req.viewType ?? 'ACTIVE_ONLY' });
+    const { rows } = await this.pool.query<{ n: string | number }>(q.text, q.values);
+    return Number(rows[0]!.n);
   }
 
   // ---- logging

@@ -106,14 +106,27 @@ export interface RunSearchSpec {
   limit: number;
 }
 
-/** The query selecting the matching runs' `rid`s, in order, for one page. */
-export function runSearchSql(spec: RunSearchSpec): { text: string; values: unknown[] } {
-  const p = new SqlParams();
+/** The WHERE conditions choosing the runs of a search (experiments, view, filter). */
+function whereOf(spec: Pick<RunSearchSpec, 'experimentIds' | 'viewType' | 'clauses'>, p: SqlParams): string[] {
   const where: string[] = [];
   if (spec.experimentIds.length > 0) where.push(`r.experiment_id = ANY(${p.add([...spec.experimentIds])}::text[])`);
   if (spec.viewType === 'ACTIVE_ONLY') where.push(`r.lifecycle_stage = 'active'`);
   else if (spec.viewType === 'DELETED_ONLY') where.push(`r.lifecycle_stage = 'deleted'`);
   for (const c of spec.clauses) where.push(clauseSql(c, p));
+  return where;
+}
+
+/** The query counting the runs a search finds over all its pages. */
+export function runCountSql(spec: Pick<RunSearchSpec, 'experimentIds' | 'viewType' | 'clauses'>): { text: string; values: unknown[] } {
+  const p = new SqlParams();
+  const where = whereOf(spec, p);
+  return { text: `SELECT count(*)::int8 AS n FROM runs r${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`, values: p.values };
+}
+
+/** The query selecting the matching runs' `rid`s, in order, for one page. */
+export function runSearchSql(spec: RunSearchSpec): { text: string; values: unknown[] } {
+  const p = new SqlParams();
+  const where = whereOf(spec, p);
   const joins: string[] = [];
   const order: string[] = [];
   spec.order.forEach((t, i) => {

@@ -2,11 +2,10 @@
  * The state of a comparison: the runs asked for (in the route's order), each read once with
  * `runs/get` — or the reason it could not be — and then kept current by watching it live.
  */
-import type { Watcher } from '@lablog/client';
+import { applyLiveEvent, type Watcher } from '@lablog/client';
 import type { WireRun } from '@lablog/schema';
 import { Signal, type ISignal } from '@lumino/signaling';
 import type { ViewerContext } from '../context.js';
-import { applyLiveEvent } from './liveRun.js';
 
 /** One run asked for. */
 export interface RunSlot {

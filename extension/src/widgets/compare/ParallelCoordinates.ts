@@ -3,8 +3,8 @@
  * (SVG). Keys are chosen with checkboxes; until the user picks, the keys whose values differ are
  * shown. Hovering (or focusing) a run's line highlights it and lists its values. A numeric
  * axis turns logarithmic when its name is clicked; lines can be coloured by an axis's value;
- * dragging along an axis brushes a range: runs outside every brush fade, and whoever listens
- * (the runs table) hears the ranges.
+ * dragging along an axis (or the arrow keys on it) brushes a range: runs outside every brush
+ * fade, and whoever listens (the runs table) hears the ranges (see axisBrushes).
  */
 import { seriesCss } from '../charts/chartColors.js';
 import { Widget } from '@lumino/widgets';
@@ -15,9 +15,9 @@ import { axisGroup } from './axisGroup.js';
 import { axisKeys, buildAxis, type Axis, type AxisKey } from './parallelAxes.js';
 import { runSwatch } from './runSwatch.js';
 import { svg } from './svg.js';
+import { AxisBrushes } from './axisBrushes.js';
+import { rampColour } from './colourRamp.js';
 
-/** How far from an axis (px) a drag brushes it. */
-const BRUSH_REACH = 12;
 /** Axes shown before the user chooses: at most this many. */
 const DEFAULT_AXES = 8;
 const HEIGHT = 300;
@@ -43,19 +43,6 @@ export interface ParallelOptions {
   brushed?: (brushes: AxisBrush[]) => void;
 }
 
-/** Colours of "colour by": a viridis-like ramp from low to high. */
-const RAMP = ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'];
-
-/** The ramp's colour at `t` in [0, 1]. */
-function rampColour(t: number): string {
-  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(x));
-  const mix = (a: string, b: string, k: number): number => Math.round(parseInt(a, 16) * (1 - k) + parseInt(b, 16) * k);
-  const [a, b] = [RAMP[i]!, RAMP[i + 1]!];
-  const k = x - i;
-  return `rgb(${mix(a.slice(1, 3), b.slice(1, 3), k)}, ${mix(a.slice(3, 5), b.slice(3, 5), k)}, ${mix(a.slice(5, 7), b.slice(5, 7), k)})`;
-}
-
 /** Parallel coordinates over some runs. */
 export class ParallelCoordinates extends Widget {
   private runs: ComparedRun[] = [];
@@ -78,8 +65,13 @@ export class ParallelCoordinates extends Widget {
   private readonly logAxes = new Set<string>();
   /** The axis whose values colour the lines (id), or null: each run its own colour. */
   private colourBy: string | null = null;
-  /** Brushed ranges by axis id, as positions (0 bottom … 1 top). */
-  private readonly brushes = new Map<string, [number, number]>();
+  /** Brushed ranges by axis id. */
+  private readonly brushes = new AxisBrushes((axisId, applied) => {
+    this.draw();
+    // the axis the keyboard is on keeps it across the redraw
+    if (axisId !== null) this.plot.querySelector<SVGGElement>(`.ll-pc-brush-area[data-axis-key="${CSS.escape(axisId)}"]`)?.focus();
+    if (applied) this.emitBrushes();
+  });
   private readonly colourSelect = document.createElement('select');
   private axesDrawn: Axis[] = [];
 
@@ -203,7 +195,7 @@ export class ParallelCoordinates extends Widget {
     this.renderColourChoice();
     // a live change that moves nothing drawn (a metric not on an axis) keeps the drawing, and
     // with it the hover and the keyboard focus
-    const drawn = JSON.stringify([this.width, axes, this.runs.map((r) => [r.id, r.colour, runLabel(r.run)]), this.colourBy, [...this.brushes]]);
+    const drawn = JSON.stringify([this.width, axes, this.runs.map((r) => [r.id, r.colour, runLabel(r.run)]), this.colourBy, this.brushes.shape]);
     if (drawn === this.drawn) return;
     this.drawn = drawn;
     const focused = this.plot.contains(document.activeElement) ? (document.activeElement?.getAttribute('data-run-id') ?? null) : null;
@@ -228,7 +220,7 @@ export class ParallelCoordinates extends Widget {
       const g = this.runLine(r, i, axes, xOf, yOf);
       const at = colourAxis?.positions[i];
       if (colourAxis) g.style.setProperty('--ll-run-colour', at === null || at === undefined ? 'var(--ll-fg-muted)' : rampColour(at));
-      if (!this.inBrushes(axes, i)) g.classList.add('ll-pc-out');
+      if (!this.brushes.contains(axes, i)) g.classList.add('ll-pc-out');
       lines.append(g);
     });
     const axisLayer = svg('g', { class: 'll-pc-axes' });
@@ -244,13 +236,13 @@ export class ParallelCoordinates extends Widget {
         if (a.log) label.classList.add('ll-pc-log');
         label.addEventListener('click', () => {
           if (!this.logAxes.delete(a.id)) this.logAxes.add(a.id);
-          this.brushes.delete(a.id);
+          this.brushes.drop(a.id);
           this.draw();
           this.emitBrushes();
         });
         label.append(svg('title', {}, `${a.key}: click for a ${a.log ? 'linear' : 'logarithmic'} scale`));
       }
-      brushLayer.append(this.brushArea(a, xOf(i), yOf));
+      brushLayer.append(this.brushes.area(a, xOf(i), yOf));
       axisLayer.append(group);
     });
     // axes under the lines, their labels above them (readable where lines cross a label)
@@ -258,7 +250,7 @@ export class ParallelCoordinates extends Widget {
     // element (moving it would drop the keyboard focus)
     const overlay = svg('g', { class: 'll-pc-overlay', 'aria-hidden': 'true' });
     root.append(svg('g', { class: 'll-pc-axis-lines' }, ...axes.map((_, i) => svg('line', { x1: xOf(i), x2: xOf(i), y1: yOf(1), y2: yOf(0) }))), brushLayer, lines, overlay, axisLayer);
-    root.addEventListener('pointerdown', (e) => this.startBrush(e, root, axes, xOf, yOf));
+    root.addEventListener('pointerdown', (e) => this.brushes.drag(e, root, axes, { xOf, yOf }));
     this.plot.replaceChildren(root, this.tooltip);
     const again = (id: string | null): SVGGElement | null => (id === null ? null : (lines.querySelector<SVGGElement>(`.ll-pc-run[data-run-id="${CSS.escape(id)}"]`) ?? null));
     const toFocus = again(focused);
@@ -271,84 +263,14 @@ export class ParallelCoordinates extends Widget {
     } else this.highlight(null);
   }
 
-  /** Whether run `i` is inside every brush. */
-  private inBrushes(axes: Axis[], i: number): boolean {
-    for (const a of axes) {
-      const b = this.brushes.get(a.id);
-      if (!b) continue;
-      const at = a.positions[i];
-      if (at === null || at === undefined || at < b[0] - 1e-9 || at > b[1] + 1e-9) return false;
-    }
-    return true;
-  }
-
-  /** The brush drawn on an axis, and the area around it where a drag starts a brush. */
-  private brushArea(a: Axis, x: number, yOf: (at: number) => number): SVGGElement {
-    const g = svg('g', { class: 'll-pc-brush-area', 'data-axis-key': a.id });
-    const current = this.brushes.get(a.id);
-    const band = svg('rect', { class: 'll-pc-brush', x: x - 8, width: 16, y: current ? yOf(current[1]) : 0, height: current ? yOf(current[0]) - yOf(current[1]) : 0 });
-    band.style.display = current ? '' : 'none';
-    g.append(svg('rect', { class: 'll-pc-brush-hit', x: x - BRUSH_REACH, y: yOf(1), width: 2 * BRUSH_REACH, height: yOf(0) - yOf(1) }), band);
-    return g;
-  }
-
-  /**
-   * A drag that starts within reach of an axis brushes it (over the lines too: a sweep's lines
-   * cover the axes); a click there clears its brush. Hovering is untouched.
-   */
-  private startBrush(e: PointerEvent, root: SVGSVGElement, axes: Axis[], xOf: (i: number) => number, yOf: (at: number) => number): void {
-    if (e.button !== 0 || (e.target as Element).closest('.ll-pc-axis-toggle')) return;
-    const box = root.getBoundingClientRect();
-    const px = e.clientX - box.left;
-    const i = axes.findIndex((_, j) => Math.abs(xOf(j) - px) <= BRUSH_REACH);
-    const a = axes[i];
-    if (!a) return;
-    e.preventDefault();
-    const [top, bottom] = [yOf(1), yOf(0)];
-    const posOf = (clientY: number): number => Math.min(1, Math.max(0, (bottom - (clientY - box.top)) / (bottom - top)));
-    const band = root.querySelector<SVGRectElement>(`.ll-pc-brush-area[data-axis-key="${CSS.escape(a.id)}"] .ll-pc-brush`);
-    const start = posOf(e.clientY);
-    let end = start;
-    root.setPointerCapture(e.pointerId);
-    const move = (ev: PointerEvent): void => {
-      end = posOf(ev.clientY);
-      const [lo, hi] = [Math.min(start, end), Math.max(start, end)];
-      if (!band) return;
-      band.style.display = '';
-      band.setAttribute('y', String(yOf(hi)));
-      band.setAttribute('height', String(yOf(lo) - yOf(hi)));
-    };
-    const up = (): void => {
-      root.removeEventListener('pointermove', move);
-      root.removeEventListener('pointerup', up);
-      const [lo, hi] = [Math.min(start, end), Math.max(start, end)];
-      if (hi - lo < 0.01) {
-        // a click: clears the axis's brush, if it has one
-        if (!this.brushes.delete(a.id)) return;
-      } else this.brushes.set(a.id, [lo, hi]);
-      this.draw();
-      this.emitBrushes();
-    };
-    root.addEventListener('pointermove', move);
-    root.addEventListener('pointerup', up);
-  }
-
   /** The brushes in the axes' own values. */
   get brushRanges(): AxisBrush[] {
-    const out: AxisBrush[] = [];
-    for (const a of this.axesDrawn) {
-      const b = this.brushes.get(a.id);
-      if (!b) continue;
-      if (a.valueAt) out.push({ id: a.id, section: a.section, key: a.key, min: a.valueAt(b[0]), max: a.valueAt(b[1]) });
-      else out.push({ id: a.id, section: a.section, key: a.key, values: a.ticks.filter((t) => t.at >= b[0] - 1e-9 && t.at <= b[1] + 1e-9).map((t) => t.label) });
-    }
-    return out;
+    return this.brushes.inValues(this.axesDrawn);
   }
 
   /** Clears every brush. */
   clearBrushes(): void {
-    if (!this.brushes.size) return;
-    this.brushes.clear();
+    if (!this.brushes.clear()) return;
     this.draw();
     this.emitBrushes();
   }

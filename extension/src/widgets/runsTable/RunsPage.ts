@@ -3,12 +3,11 @@
  * metric keys met so far (for the column chooser and the default columns), and how a batch of
  * live changes alters them — or why the page has to be read again.
  */
-import type { WatchEvent } from '@lablog/client';
+import { applyLiveEvent, runFromEvent, type WatchEvent } from '@lablog/client';
 import type { WireExperiment, WireRun } from '@lablog/schema';
 import { tagOf } from '../format.js';
 import { extendDefaultColumns } from './columns.js';
 import { PARENT_TAG } from './runTree.js';
-import { applyToRun, runFromEvent } from './runUpdates.js';
 
 /** What a batch of live changes did to the page. */
 export interface LiveOutcome {
@@ -30,6 +29,9 @@ export interface LiveOutcome {
   /** The experiment was renamed (or otherwise changed). */
   experiment: WireExperiment | null;
 }
+
+/** The run attributes MLflow's filter grammar takes, offered by the filter box. */
+const RUN_ATTRIBUTES = ['run_name', 'status', 'start_time', 'end_time', 'user_id', 'run_id', 'artifact_uri'];
 
 /** One page of an experiment's runs. */
 export class RunsPage {
@@ -78,6 +80,23 @@ export class RunsPage {
     return { newKeys: true, columnsGrew: this.autoColumns.length !== before };
   }
 
+  /** Tag keys of the runs on the page, sorted; MLflow's own (`mlflow.*`) only with `system`. */
+  tagKeys(system: boolean): string[] {
+    const tags = new Set<string>();
+    for (const r of this.runs) for (const t of r.data.tags ?? []) if (system || !t.key.startsWith('mlflow.')) tags.add(t.key);
+    return [...tags].sort();
+  }
+
+  /** The names a filter box completes: the keys of the runs read so far, then MLflow's run attributes. */
+  filterKeys(): string[] {
+    return [
+      ...[...this.metrics].sort().map((k) => `metrics.${k}`),
+      ...[...this.params].sort().map((k) => `params.${k}`),
+      ...this.tagKeys(true).map((k) => `tags.${k}`),
+      ...RUN_ATTRIBUTES.map((a) => `attributes.${a}`),
+    ];
+  }
+
   /** A run on the page, by id. */
   byRunId(id: string): WireRun | undefined {
     return this.byId.get(id);
@@ -102,10 +121,11 @@ export class RunsPage {
           out.requery = 'soon';
           continue;
         }
-        const parent = tagOf(run, PARENT_TAG);
-        if (!applyToRun(run, ev)) continue;
-        if (tagOf(run, PARENT_TAG) !== parent) out.rebuild = true;
-        if (ev.kind === 'params' || ev.kind === 'metrics') learned.add(run);
+        const next = applyLiveEvent(run, ev);
+        if (next === run) continue;
+        this.replace(run, next);
+        if (tagOf(next, PARENT_TAG) !== tagOf(run, PARENT_TAG)) out.rebuild = true;
+        if (ev.kind === 'params' || ev.kind === 'metrics') learned.add(next);
         out.touched.add(ev.run_id);
       } else if (ev.kind === 'run' && ev.info.lifecycle_stage !== 'active' && this.showsDeleted) {
         out.requery = 'soon';
@@ -128,6 +148,13 @@ export class RunsPage {
     out.newKeys = keys.newKeys;
     out.columnsGrew = keys.columnsGrew;
     return out;
+  }
+
+  /** Puts `next` where `run` was (the page holds runs as `runs/get` returns them: never edited in place). */
+  private replace(run: WireRun, next: WireRun): void {
+    const i = this.runs.indexOf(run);
+    if (i >= 0) this.runs[i] = next;
+    this.byId.set(next.info.run_id, next);
   }
 
   /** Where a run not on this first newest-first page belongs: the top, somewhere on it (read again), or a later page. */

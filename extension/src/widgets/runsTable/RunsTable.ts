@@ -212,10 +212,11 @@ export class RunsTable {
     });
   }
 
-  /** Redraws the cells of a run shown (after a live change). False when it is not shown. */
-  updateRun(runId: string, now = Date.now()): boolean {
-    const view = this.rows.get(runId);
+  /** Redraws the cells of a run shown with its state after a live change. False when it is not shown. */
+  updateRun(run: WireRun, now = Date.now()): boolean {
+    const view = this.rows.get(run.info.run_id);
     if (!view) return false;
+    view.run = run;
     this.fill(view, now);
     return true;
   }

@@ -33,6 +33,24 @@ export async function keysNoRunHas(query: Queries, experimentId: string, keys: r
   return checked.filter((_, i) => !has[i]);
 }
 
+/**
+ * The note under the filter box for keys no run has ("No run in this experiment has
+ * metrics.val_los — did you mean metrics.val_loss?"), or null when every key is some run's.
+ * @param known keys of the runs read so far, as a filter names them, for "did you mean"
+ */
+export async function missingKeysNote(query: Queries, experimentId: string, keys: readonly FilterKey[], viewType: ViewType, known: Iterable<string>): Promise<string | null> {
+  const missing = await keysNoRunHas(query, experimentId, keys, viewType);
+  if (missing.length === 0) return null;
+  const near = [...known];
+  return missing
+    .map((k) => {
+      const name = keyName(k);
+      const close = closestKey(name, near);
+      return `No run in this experiment has ${name}${close ? ` — did you mean ${close}?` : '.'}`;
+    })
+    .join(' ');
+}
+
 /** The known key closest to `name` (at most two edits away), for "did you mean". */
 export function closestKey(name: string, known: Iterable<string>): string | null {
   let best: string | null = null;
