@@ -168,6 +168,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   await registerNotebookApi(app, stores, notebooks);
   // system metrics of those runs while they are active, logged like any metric
   const sampler = new SystemSampler(tracking, sessions, app.log, opts.systemMetrics);
+  // (and those still active from before the agent started, whose kernel still runs)
+  void sampler.resume(tracking);
   await registerPage(app, opts.pageDir);
   const live = attachLiveChannel(app.server, tracking, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
 

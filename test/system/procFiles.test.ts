@@ -12,9 +12,13 @@ import { parseCpuTimes, parseMemInfo, parseNetDev, parseProcStat, processTree, r
 test('a tree followed through children files is the tree a full scan finds', async (t) => {
   // a parent with two children, one of which has a child of its own
   const code = "const {spawn} = require('child_process'); const s = (c) => spawn(process.execPath, ['-e', c], {stdio: 'ignore'}); s(\"require('child_process').spawn('sleep', ['60'], {stdio: 'ignore'}); setInterval(() => {}, 1000)\"); s('setInterval(() => {}, 1000)'); setInterval(() => {}, 1000);";
-  const root = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  const root = spawn(process.execPath, ['-e', code], { stdio: 'ignore', detached: true });
   t.after(() => {
-    root.kill('SIGKILL');
+    try {
+      process.kill(-root.pid!, 'SIGKILL'); // the whole group, whatever the test reached
+    } catch {
+      // already gone
+    }
   });
   let tree = (await readProcessTree(root.pid!)) ?? [];
   for (let i = 0; i < 100 && tree.length < 4; i++) {

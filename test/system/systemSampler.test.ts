@@ -6,7 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { hostname } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createAgent } from 'lablog';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +18,7 @@ import { PYTHON_SESSION, registerSession, sendJson } from '../support/notebookHt
 import { startAgent, type StartedAgent } from '../support/startAgent.js';
 
 const INTERVAL = 150;
+const CPU = 'system/cpu_utilization_percentage';
 const FAKE_SMI = fileURLToPath(new URL('../../fixtures/nvidia-smi/nvidia-smi', import.meta.url));
 
 let a: StartedAgent;
@@ -23,16 +27,25 @@ before(async () => {
   a = await startAgent({ systemMetrics: { intervalMs: INTERVAL, gpuCommand: FAKE_SMI } });
 });
 after(async () => {
-  for (const k of kernels) k.kill('SIGKILL');
+  // each stand-in kernel leads a process group of its own: its child goes with it
+  for (const k of kernels) killGroup(k);
   await a.close();
 });
 
 /** A stand-in kernel: a process that keeps a core a little busy and has a child process. */
 function fakeKernel(): ChildProcess {
   const code = "require('child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); setInterval(() => { const t = Date.now(); while (Date.now() - t < 20); }, 40);";
-  const k = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  const k = spawn(process.execPath, ['-e', code], { stdio: 'ignore', detached: true });
   kernels.push(k);
   return k;
+}
+
+function killGroup(k: ChildProcess): void {
+  try {
+    process.kill(-k.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }
 
 async function notebookRun(session: string, pid: number | undefined): Promise<string> {
@@ -87,7 +100,7 @@ test('a run whose kernel dies stops being sampled, and stays as it was', async (
   const kernel = fakeKernel();
   const runId = await notebookRun('sys-dies', kernel.pid);
   await until('a sample', async () => (await fullHistory(a.url, runId, 'system/kernel_cpu_utilization_percentage')).length > 0);
-  kernel.kill('SIGKILL');
+  killGroup(kernel);
   await until('sampling to stop', async () => !a.agent.sampler.sampledRuns.includes(runId));
   const n = (await fullHistory(a.url, runId, 'system/cpu_utilization_percentage')).length;
   await sleep(INTERVAL * 4);
@@ -107,4 +120,36 @@ test('a session without a kernel pid gets the host metrics only; a run outside a
   await sleep(INTERVAL * 4);
   assert.deepEqual(await metricKeys(plain.body.run.info.run_id), {});
   await post(a.url, 'runs/update', { run_id: runId, status: 'KILLED', end_time: Date.now() });
+});
+
+test('after an agent restart, active runs whose kernel still runs are sampled again from their next step; one whose kernel died is not', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'lablog-sys-restart-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const opts = { store: dir, systemMetrics: { intervalMs: INTERVAL, gpuCommand: FAKE_SMI } };
+  const first = await createAgent(opts);
+  const url = await first.listen(0);
+  const alive = fakeKernel();
+  const dead = fakeKernel();
+  const ids: string[] = [];
+  for (const [session, k] of [['restart-alive', alive], ['restart-dead', dead]] as const) {
+    await registerSession(url, session, { ...PYTHON_SESSION, python: { ...PYTHON_SESSION.python!, hostname: hostname(), pid: k.pid! } });
+    const r = await sendJson<{ run: { info: { run_id: string } } }>(url, 'POST', `/nb/${session}/api/2.0/mlflow/runs/create`, { experiment_id: '0', start_time: Date.now() });
+    ids.push(r.body.run.info.run_id);
+  }
+  await until('samples of both', async () => (await fullHistory(url, ids[0]!, CPU)).length >= 2 && (await fullHistory(url, ids[1]!, CPU)).length >= 1);
+  await first.close();
+  killGroup(dead);
+  await sleep(100);
+
+  const second = await createAgent(opts);
+  t.after(() => second.close());
+  const url2 = await second.listen(0);
+  const before = await fullHistory(url2, ids[0]!, CPU);
+  await until('sampling again', async () => (await fullHistory(url2, ids[0]!, CPU)).length > before.length + 1);
+  const steps = (await fullHistory(url2, ids[0]!, CPU)).map((p) => p.step);
+  assert.deepEqual(steps, steps.map((_, i) => i), 'steps go on where they stopped, none twice');
+  assert.deepEqual(second.sampler.sampledRuns, [ids[0]], 'the run of the dead kernel is left alone');
+  const deadPoints = (await fullHistory(url2, ids[1]!, CPU)).length;
+  await sleep(INTERVAL * 3);
+  assert.equal((await fullHistory(url2, ids[1]!, CPU)).length, deadPoints);
 });

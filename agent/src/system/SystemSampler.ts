@@ -7,11 +7,12 @@
  *
  * Runs are learnt from the change feed: a run created under a session this agent knows starts
  * being sampled; an ending (FINISHED, FAILED, KILLED), a deletion, or its kernel's process
- * vanishing stops it. One timer serves every run: the host and the GPUs are read once per tick
+ * vanishing stops it. Runs still active when the agent starts are followed again (`resume`) if
+ * their kernel still runs, from their last step. One timer serves every run: the host and the GPUs are read once per tick
  * whatever the number of runs, and each kernel's own process tree (a few /proc files).
  */
 import { hostname } from 'node:os';
-import { DEFAULT_SYSTEM_METRICS_INTERVAL_MS, type RunStatus } from '@lablog/schema';
+import { DEFAULT_SYSTEM_METRICS_INTERVAL_MS, isSystemMetric, type RunStatus } from '@lablog/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SessionBook } from '../notebook/SessionBook.js';
 import { SESSION_TAG } from '../notebook/sessionTags.js';
@@ -77,14 +78,23 @@ export class SystemSampler {
     }
     const sessionId = run.tags[SESSION_TAG];
     if (sessionId === undefined || run.info.status !== 'RUNNING' || this.runs.has(runId) || this.pending.has(runId)) return;
+    this.follow(run, sessionId, false);
+  }
+
+  private follow(run: RunDoc, sessionId: string, resumed: boolean): void {
+    const runId = run.info.run_id;
     this.pending.add(runId);
-    void this.start(runId, sessionId)
+    void this.start(run, sessionId, resumed)
       .catch((err: unknown) => this.log.warn({ err, runId }, 'system metrics: a run could not be followed'))
       .finally(() => this.pending.delete(runId));
   }
 
-  /** Starts sampling a run of session `sessionId`, when this agent knows the session. */
-  private async start(runId: string, sessionId: string): Promise<void> {
+  /**
+   * Starts sampling a run of session `sessionId`, when this agent knows the session.
+   * @param resumed the run was active when the agent started: followed only if its kernel still runs
+   */
+  private async start(run: RunDoc, sessionId: string, resumed: boolean): Promise<void> {
+    const runId = run.info.run_id;
     const session = await this.sessions.find(sessionId);
     // a session of another agent (a shared database): that agent samples its runs
     if (!session || this.closed) return;
@@ -92,12 +102,38 @@ export class SystemSampler {
     // a pid is meaningful only on the kernel's own host
     let pid = python?.pid !== undefined && python.hostname === hostname() ? python.pid : null;
     const [host, tree] = await Promise.all([readHostCounters(await this.diskNames()), pid === null ? null : readProcessTree(pid)]);
+    // a run left active by a kernel that is gone (or cannot be seen) is not sampled for ever
+    if (resumed && tree === null) return;
     if (tree === null) pid = null; // registered, but its process is not there: the host only
     // ended or deleted while the session was read: the feed said so already
     if (!this.pending.has(runId) || this.closed) return;
-    this.runs.set(runId, { runId, pid, step: 0, prev: { time: Date.now(), host, kernelTicks: tree ? treeTicks(tree) : new Map(), netStart: host.net } });
+    // a run followed again goes on from its last step, as MLflow's resume_logging does
+    const steps = Object.entries(run.latest_metrics ?? {}).filter(([key]) => isSystemMetric(key)).map(([, m]) => m.step + 1);
+    const step = Math.max(0, ...steps);
+    this.runs.set(runId, { runId, pid, step, prev: { time: Date.now(), host, kernelTicks: tree ? treeTicks(tree) : new Map(), netStart: host.net } });
     this.timer ??= setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref?.();
+  }
+
+  /**
+   * Follows again the session runs still active when the agent starts (it stopped while they ran),
+   * those whose kernel is still running. Called once at start; resolves when done, never rejects.
+   */
+  async resume(tracking: Pick<TrackingStore, 'getRun'>): Promise<void> {
+    if (this.intervalMs <= 0) return;
+    try {
+      for (const id of await this.sessions.ids()) {
+        const session = await this.sessions.find(id);
+        for (const link of session?.doc.runs ?? []) {
+          if (this.closed) return;
+          const run = await tracking.getRun(link.run_id).catch(() => null);
+          if (!run || run.info.status !== 'RUNNING' || run.info.lifecycle_stage !== 'active') continue;
+          if (!this.runs.has(run.info.run_id) && !this.pending.has(run.info.run_id)) this.follow(run, id, true);
+        }
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'system metrics: resuming the active runs failed');
+    }
   }
 
   private stop(runId: string): void {
