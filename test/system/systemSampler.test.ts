@@ -153,3 +153,16 @@ test('after an agent restart, active runs whose kernel still runs are sampled ag
   await sleep(INTERVAL * 3);
   assert.equal((await fullHistory(url2, ids[1]!, CPU)).length, deadPoints);
 });
+
+test("a notebook run that logs its own system metrics (mlflow.enable_system_metrics_logging) is left to them", async () => {
+  const kernel = fakeKernel();
+  const runId = await notebookRun('sys-own', kernel.pid);
+  await until('a sample', async () => a.agent.sampler.sampledRuns.includes(runId) && (await fullHistory(a.url, runId, CPU)).length > 0);
+  // what MLflow's monitor sends: its own steps, its own timestamps
+  const own = await post(a.url, 'runs/log-batch', { run_id: runId, metrics: [{ key: CPU, value: 12.5, step: 0, timestamp: Date.now() - 7 }] });
+  assert.equal(own.status, 200);
+  await until('sampling to stop', async () => !a.agent.sampler.sampledRuns.includes(runId));
+  const n = (await fullHistory(a.url, runId, CPU)).length;
+  await sleep(INTERVAL * 4);
+  assert.equal((await fullHistory(a.url, runId, CPU)).length, n);
+});

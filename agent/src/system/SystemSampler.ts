@@ -16,7 +16,7 @@ import { DEFAULT_SYSTEM_METRICS_INTERVAL_MS, isSystemMetric, type RunStatus } fr
 import type { FastifyBaseLogger } from 'fastify';
 import type { SessionBook } from '../notebook/SessionBook.js';
 import { SESSION_TAG } from '../notebook/sessionTags.js';
-import type { RunDoc } from '../store/records.js';
+import type { MetricPoint, RunDoc } from '../store/records.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import { GpuQuery } from './gpuQuery.js';
 import { readDiskNames, readHostCounters, readProcessTree, readRss, type ProcEntry } from './procFiles.js';
@@ -39,6 +39,8 @@ interface SampledRun {
   pid: number | null;
   step: number;
   prev: Baseline;
+  /** The timestamps of the last samples this sampler logged (its own points carry one; the feed may lag a tick). */
+  logged: number[];
 }
 
 /** Samples the system for every active notebook-linked run. */
@@ -62,7 +64,13 @@ export class SystemSampler {
   ) {
     this.intervalMs = opts.intervalMs ?? DEFAULT_SYSTEM_METRICS_INTERVAL_MS;
     this.gpus = new GpuQuery(opts.gpuCommand);
-    this.unsubscribe = this.intervalMs > 0 ? tracking.feed.subscribe(({ event: e }) => e.type === 'run' && this.runChanged(e.run)) : () => {};
+    this.unsubscribe =
+      this.intervalMs > 0
+        ? tracking.feed.subscribe(({ event: e }) => {
+            if (e.type === 'run') this.runChanged(e.run);
+            else if (e.type === 'metrics') this.metricsLogged(e.run_id, e.metrics);
+          })
+        : () => {};
   }
 
   /** The ids of the runs being sampled now. */
@@ -79,6 +87,18 @@ export class SystemSampler {
     const sessionId = run.tags[SESSION_TAG];
     if (sessionId === undefined || run.info.status !== 'RUNNING' || this.runs.has(runId) || this.pending.has(runId)) return;
     this.follow(run, sessionId, false);
+  }
+
+  /**
+   * A run whose own code logs system metrics (`mlflow.enable_system_metrics_logging()` in the
+   * notebook) is left to it: two samplers under the same names would make one jagged series.
+   */
+  private metricsLogged(runId: string, points: readonly MetricPoint[]): void {
+    const run = this.runs.get(runId);
+    if (run && points.some((p) => isSystemMetric(p.key) && !run.logged.includes(p.timestamp))) {
+      this.log.info({ runId }, 'system metrics: the run logs its own; lablog stops sampling it');
+      this.stop(runId);
+    }
   }
 
   private follow(run: RunDoc, sessionId: string, resumed: boolean): void {
@@ -110,7 +130,7 @@ export class SystemSampler {
     // a run followed again goes on from its last step, as MLflow's resume_logging does
     const steps = Object.entries(run.latest_metrics ?? {}).filter(([key]) => isSystemMetric(key)).map(([, m]) => m.step + 1);
     const step = Math.max(0, ...steps);
-    this.runs.set(runId, { runId, pid, step, prev: { time: Date.now(), host, kernelTicks: tree ? treeTicks(tree) : new Map(), netStart: host.net } });
+    this.runs.set(runId, { runId, pid, step, logged: [], prev: { time: Date.now(), host, kernelTicks: tree ? treeTicks(tree) : new Map(), netStart: host.net } });
     this.timer ??= setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref?.();
   }
@@ -182,6 +202,7 @@ export class SystemSampler {
         const step = run.step++;
         const metrics = Object.entries(values).map(([key, value]) => ({ key, value, timestamp: now, step }));
         if (metrics.length === 0 || !this.runs.has(run.runId)) return;
+        run.logged = [now, ...run.logged.slice(0, 3)];
         try {
           await this.tracking.logBatch(run.runId, { metrics, params: {}, tags: {} });
         } catch (err) {
