@@ -46,6 +46,8 @@ interface SampledRun {
 /** Samples the system for every active notebook-linked run. */
 export class SystemSampler {
   private readonly runs = new Map<string, SampledRun>();
+  /** Runs that log system metrics themselves: never sampled again. */
+  private readonly ownMetrics = new Set<string>();
   /** Runs whose session is being looked up. */
   private readonly pending = new Set<string>();
   private readonly unsubscribe: () => void;
@@ -82,10 +84,11 @@ export class SystemSampler {
     const runId = run.info.run_id;
     if (ENDED.has(run.info.status) || run.info.lifecycle_stage !== 'active') {
       this.stop(runId);
+      this.ownMetrics.delete(runId);
       return;
     }
     const sessionId = run.tags[SESSION_TAG];
-    if (sessionId === undefined || run.info.status !== 'RUNNING' || this.runs.has(runId) || this.pending.has(runId)) return;
+    if (sessionId === undefined || run.info.status !== 'RUNNING' || this.runs.has(runId) || this.pending.has(runId) || this.ownMetrics.has(runId)) return;
     this.follow(run, sessionId, false);
   }
 
@@ -97,6 +100,7 @@ export class SystemSampler {
     const run = this.runs.get(runId);
     if (run && points.some((p) => isSystemMetric(p.key) && !run.logged.includes(p.timestamp))) {
       this.log.info({ runId }, 'system metrics: the run logs its own; lablog stops sampling it');
+      this.ownMetrics.add(runId);
       this.stop(runId);
     }
   }
