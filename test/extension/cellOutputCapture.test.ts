@@ -18,6 +18,7 @@ interface Capture {
 interface CaptureModule {
   CellOutputCapture: new (choice: { figures: boolean; logs: boolean }) => Capture;
   MAX_IMAGES: number;
+  MAX_IMAGE_DATA: number;
   MAX_TEXT: number;
 }
 
@@ -76,4 +77,9 @@ test('a cell that prints and plots without end keeps a bounded part, and says wh
   const text = r.text.map((t) => t.text).join('');
   assert.ok(text.length < mod.MAX_TEXT + 200);
   assert.match(text, /\[lablog: the rest of this cell's output was not kept/);
+  // a few huge images: as many as fit the report's limit
+  const big = new mod.CellOutputCapture({ figures: true, logs: false });
+  const huge = 'A'.repeat(20 * 1024 * 1024);
+  for (let i = 0; i < 4; i++) big.add(png(huge));
+  assert.equal(big.report(cell).images.length, Math.floor(mod.MAX_IMAGE_DATA / huge.length));
 });

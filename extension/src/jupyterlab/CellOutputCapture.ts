@@ -2,11 +2,12 @@
  * What one cell displays, gathered from the kernel's messages as they arrive (the cell never waits
  * for it): every image (`display_data` and `execute_result` with `image/png`, `image/jpeg` or
  * `image/svg+xml`) and its console text (`stream` stdout/stderr, an `error`'s traceback without
- * terminal colours). Bounded: a cell that plots in a loop keeps its first MAX_IMAGES images, and
- * the text past MAX_TEXT is cut with a note, so a runaway cell never costs unbounded memory.
+ * terminal colours). Bounded: a cell that plots in a loop keeps its first MAX_IMAGES images (and
+ * MAX_IMAGE_DATA of them), and the text past MAX_TEXT is cut with a note, so a runaway cell never
+ * costs unbounded memory and its report is never refused for its size.
  */
 import type { KernelMessage } from '@jupyterlab/services';
-import { FIGURE_TYPES, type CellImage, type ConsoleText, type FigureType, type LogCellOutputs } from '@lablog/schema';
+import { FIGURE_TYPES, MAX_FIGURE_DATA, type CellImage, type ConsoleText, type FigureType, type LogCellOutputs } from '@lablog/schema';
 import { stripAnsi } from '../widgets/previews/ansi.js';
 
 /** The name of the User Timing measure of each cell's capture (`performance.getEntriesByName`). */
@@ -14,6 +15,8 @@ export const CAPTURE_MEASURE = 'lablog:capture';
 
 /** Images kept per cell. */
 export const MAX_IMAGES = 50;
+/** Image data kept per cell, in characters (a report stays under the agent's 64 MB limit of the route). */
+export const MAX_IMAGE_DATA = 48 * 1024 * 1024;
 /** Console text kept per cell, in characters. */
 export const MAX_TEXT = 2 * 1024 * 1024;
 
@@ -29,6 +32,7 @@ export interface CaptureChoice {
 /** The outputs of one cell so far. */
 export class CellOutputCapture {
   private readonly images: CellImage[] = [];
+  private imageData = 0;
   private readonly text: ConsoleText[] = [];
   private textLength = 0;
   private cut = false;
@@ -48,7 +52,12 @@ export class CellOutputCapture {
         const raw = data[mime] as string | string[];
         // Jupyter may send an SVG as a list of lines; base64 may carry line breaks
         const text = Array.isArray(raw) ? raw.join('') : raw;
-        this.images.push({ mime, data: mime === 'image/svg+xml' ? text : text.replace(/\s+/g, '') });
+        const image = { mime, data: mime === 'image/svg+xml' ? text : text.replace(/\s+/g, '') };
+        // (an image larger than the agent takes is left out, not the whole report)
+        if (image.data.length <= MAX_FIGURE_DATA && this.imageData + image.data.length <= MAX_IMAGE_DATA) {
+          this.images.push(image);
+          this.imageData += image.data.length;
+        }
       }
     } else if (type === 'stream' && this.choice.logs) {
       const c = msg.content as KernelMessage.IStreamMsg['content'];

@@ -11,11 +11,14 @@ import { Type, type Static } from 'typebox';
 export const FIGURE_TYPES = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/svg+xml': 'svg' } as const;
 export type FigureType = keyof typeof FIGURE_TYPES;
 
+/** The largest image kept, in characters of its data (base64 or SVG text). */
+export const MAX_FIGURE_DATA = 24 * 1024 * 1024;
+
 /** One image a cell displayed (a `display_data` or `execute_result` output). */
 export const CellImage = Type.Object({
   mime: Type.Union([Type.Literal('image/png'), Type.Literal('image/jpeg'), Type.Literal('image/svg+xml')]),
   /** Base64 for PNG and JPEG (as Jupyter sends them), the SVG text for SVG. */
-  data: Type.String({ minLength: 1, maxLength: 24 * 1024 * 1024 }),
+  data: Type.String({ minLength: 1, maxLength: MAX_FIGURE_DATA }),
 });
 export type CellImage = Static<typeof CellImage>;
 
