@@ -49,6 +49,9 @@ Options of serve:
   --allow-origin ORIGIN  allow browser requests from ORIGIN (repeatable), e.g. a JupyterLab reaching the
                          agent directly (http://localhost:8888); the agent's own origin is always allowed
   --allow-host NAME      accept requests addressed to NAME (repeatable), e.g. a DNS name of this machine
+  --system-metrics-interval SECONDS
+                         how often the system metrics of notebook-linked runs are sampled (default 10,
+                         as MLflow; env LABLOG_SYSTEM_METRICS_INTERVAL; 0 turns them off)
   --log                  log every request
   --jupyter              as the Jupyter server starts it (jupyterlab-lablog): when an agent already
                          serves the store, forward --port to it instead of starting another; stop
@@ -100,6 +103,7 @@ async function serve(args: string[]): Promise<void> {
       'token-file': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'allow-host': { type: 'string', multiple: true },
+      'system-metrics-interval': { type: 'string' },
       log: { type: 'boolean' },
       jupyter: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -128,9 +132,12 @@ async function serve(args: string[]): Promise<void> {
   const proxySecret = process.env.LABLOG_PROXY_SECRET || newProxySecret();
 
   const artifacts = values.artifacts ?? (process.env.LABLOG_ARTIFACTS || undefined);
+  const intervalText = values['system-metrics-interval'] ?? process.env.LABLOG_SYSTEM_METRICS_INTERVAL ?? '10';
+  const interval = Number(intervalText);
+  if (!Number.isFinite(interval) || interval < 0) fail(`--system-metrics-interval must be a number of seconds (0 = off), not '${intervalText}'`);
   let agent;
   try {
-    agent = await createAgent({ store: database ?? store, files: store, artifacts, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret });
+    agent = await createAgent({ store: database ?? store, files: store, artifacts, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret, systemMetrics: { intervalMs: Math.round(interval * 1000) } });
   } catch (err) {
     // another agent took the store meanwhile (two Jupyter servers starting at once): use it
     if (jupyter && err instanceof MlflowError && (await forwardToRunning(store, host, port, 10_000))) return;

@@ -28,6 +28,7 @@ import { registerMlflowApi } from './mlflow/mlflowApi.js';
 import { isNotebookLivePath, registerNotebookApi } from './notebook/notebookApi.js';
 import { NotebookRuns } from './notebook/NotebookRuns.js';
 import { SessionBook } from './notebook/SessionBook.js';
+import { SystemSampler, type SystemSamplerOptions } from './system/SystemSampler.js';
 import { isPagePath, registerPage } from './http/page.js';
 import type { FileStore } from './store/FileStore.js';
 import { openStores } from './store/openStores.js';
@@ -71,6 +72,8 @@ export interface AgentOptions {
    * are refused (Linux; see http/peerUser). Default: the agent process's user. Root is always served.
    */
   owner?: number;
+  /** System metrics of notebook-linked runs: the interval (default 10 s, 0 = off) and the GPU tool (default `nvidia-smi`). */
+  systemMetrics?: SystemSamplerOptions;
 }
 
 /** A running agent. */
@@ -82,6 +85,8 @@ export interface Agent {
   readonly tracking: TrackingStore;
   /** The WebSocket channel on `/ws`. */
   readonly live: LiveChannel;
+  /** The system metrics of notebook-linked runs. */
+  readonly sampler: SystemSampler;
   /** Binds `port` (0 = any free one) on the configured host; resolves to the base URL. */
   listen(port?: number): Promise<string>;
   /** Stops accepting requests, finishes the ones under way, flushes and releases the store. Idempotent. */
@@ -156,10 +161,15 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let listening = '';
   registerAgentInfo(app, () => listening, AGENT_VERSION);
   // notebook-linked runs: session endpoints, and the API again under /nb/<session>
-  const notebooks = new NotebookRuns(store, artifacts.repository, await SessionBook.open(store.dir), tracking.feed, app.log);
+  const sessions = await SessionBook.open(store.dir);
+  const notebooks = new NotebookRuns(store, artifacts.repository, sessions, tracking.feed, app.log);
   // session runs that ended while no agent wrote their end snapshot (one stopped in between)
   void notebooks.catchUp(tracking);
   await registerNotebookApi(app, stores, notebooks);
+  // system metrics of those runs while they are active, logged like any metric
+  const sampler = new SystemSampler(tracking, sessions, app.log, opts.systemMetrics);
+  // (and those still active from before the agent started, whose kernel still runs)
+  void sampler.resume(tracking);
   await registerPage(app, opts.pageDir);
   const live = attachLiveChannel(app.server, tracking, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
 
@@ -169,6 +179,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     store,
     tracking,
     live,
+    sampler,
     async listen(port = 0) {
       await app.listen({ port, host });
       const addr = app.server.address();
@@ -181,6 +192,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     close() {
       closing ??= (async () => {
         await live.close();
+        await sampler.close();
         // requests under way get a grace to finish (a durable write answers in ms); a client
         // that would hold the agent open past it (a stalled upload) is cut off
         const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);

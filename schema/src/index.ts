@@ -19,6 +19,8 @@ export * from './mlflow/serverInfo.js';
 export * from './lablog/downsample.js';
 export * from './lablog/runMime.js';
 export * from './lablog/sessions.js';
+export * from './lablog/cellOutputs.js';
+export * from './lablog/systemMetrics.js';
 export * from './lablog/filterCheck.js';
 export * from './lablog/runCount.js';
 export * from './lablog/agentInfo.js';

@@ -6,7 +6,9 @@
  * - `notebook/end.ipynb`: the latest snapshot when the run ends, replaced once by the next one
  *   (the extension sends one when the ending cell finishes, with that cell's outputs);
  * - `notebook/execution_log.jsonl`: every cell executed while the run was active;
- * - `environment/packages.txt`: the session's packages, at creation.
+ * - `environment/packages.txt`: the session's packages, at creation;
+ * - `figures/…` and `logs/console.log`: the images and console text of the cells run while the
+ *   run was active (captured by the extension, see LogCellOutputs).
  * A run ended through a session's prefix gets its end snapshot from that request itself
  * (`runUpdated`, called by the route before it answers, so the reply means the file is stored).
  * Any other ending — the root API, another agent on the same database — is learnt from the
@@ -18,13 +20,23 @@
  * never fails the request that caused it: the user's logging must not break for a snapshot.
  */
 import { createReadStream } from 'node:fs';
-import { NOTEBOOK_ARTIFACTS as FILES, type CellExecution, type NotebookSnapshot, type RunStatus } from '@lablog/schema';
+import {
+  CAPTURE_ARTIFACTS as CAPTURE,
+  figurePath,
+  NOTEBOOK_ARTIFACTS as FILES,
+  type CellExecution,
+  type LogCellOutputs,
+  type LogCellOutputsReply,
+  type NotebookSnapshot,
+  type RunStatus,
+} from '@lablog/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FileStore } from '../store/FileStore.js';
 import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
 import type { ChangeFeed } from '../store/ChangeFeed.js';
 import type { RunDoc } from '../store/records.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
+import { consoleBlock } from './consoleBlock.js';
 import { appendRunArtifact, writeRunArtifact } from './runArtifactFiles.js';
 import type { RunLink, Session, SessionBook } from './SessionBook.js';
 import { SESSION_TAG } from './sessionTags.js';
@@ -201,30 +213,65 @@ export class NotebookRuns {
   }
 
   /**
-   * Appends each cell to the execution log of every run of the session whose active period
-   * (start time to end time, or now) overlaps the cell's, in the order given.
-   * @returns the runs whose log got at least one cell
+   * The runs of the session whose active period (start time to end time, or now) overlaps
+   * `cell`'s run time: those a cell's record and outputs belong to. A run that is gone has none.
    */
-  async executions(session: Session, cells: readonly CellExecution[]): Promise<string[]> {
+  private runsActiveDuring(session: Session, cells: readonly { started: number; ended: number }[]): Array<{ runId: string; cells: number[] }> {
     const now = Date.now();
-    const touched: string[] = [];
-    const writes: Promise<void>[] = [];
+    const found: Array<{ runId: string; cells: number[] }> = [];
     for (const link of session.doc.runs) {
       let info;
       try {
         info = this.store.getRun(link.run_id).info;
       } catch {
-        continue; // a run that is gone keeps no log
+        continue;
       }
       const from = info.start_time;
       const to = info.end_time ?? now;
-      const lines = cells.filter((c) => c.started <= to && c.ended >= from).map(logLine);
-      if (lines.length === 0) continue;
-      touched.push(link.run_id);
-      writes.push(this.enqueue(link.run_id, 'appending to the execution log', () => appendRunArtifact(this.store, this.artifacts, link.run_id, FILES.executionLog, lines.join(''))));
+      const hits = cells.flatMap((c, i) => (c.started <= to && c.ended >= from ? [i] : []));
+      if (hits.length > 0) found.push({ runId: link.run_id, cells: hits });
     }
-    await Promise.all(writes);
-    return touched;
+    return found;
+  }
+
+  /**
+   * Appends each cell to the execution log of every run of the session that was active while it
+   * ran (see runsActiveDuring), in the order given.
+   * @returns the runs whose log got at least one cell
+   */
+  async executions(session: Session, cells: readonly CellExecution[]): Promise<string[]> {
+    const runs = this.runsActiveDuring(session, cells);
+    await Promise.all(
+      runs.map(({ runId, cells: hits }) => {
+        const lines = hits.map((i) => logLine(cells[i]!)).join('');
+        return this.enqueue(runId, 'appending to the execution log', () => appendRunArtifact(this.store, this.artifacts, runId, FILES.executionLog, lines));
+      }),
+    );
+    return runs.map((r) => r.runId);
+  }
+
+  /**
+   * Stores what a finished cell displayed in every run of the session active while it ran: its
+   * images as `figures/cell-<n>-<k>.<ext>`, its console text appended to `logs/console.log`.
+   * @returns the runs that got them and the paths written in each
+   */
+  async outputs(session: Session, cell: LogCellOutputs): Promise<LogCellOutputsReply> {
+    const runs = this.runsActiveDuring(session, [cell]).map((r) => r.runId);
+    const figures = cell.images.map((img, i) => ({
+      path: figurePath(cell.execution_count, i + 1, img.mime, cell.started),
+      bytes: img.mime === 'image/svg+xml' ? Buffer.from(img.data, 'utf8') : Buffer.from(img.data, 'base64'),
+    }));
+    const text = consoleBlock(cell);
+    const paths = [...figures.map((f) => f.path), ...(text ? [CAPTURE.consoleLog] : [])];
+    await Promise.all(
+      runs.map((runId) =>
+        this.enqueue(runId, 'storing a cell\'s outputs', async () => {
+          for (const f of figures) await writeRunArtifact(this.store, this.artifacts, runId, f.path, f.bytes);
+          if (text) await appendRunArtifact(this.store, this.artifacts, runId, CAPTURE.consoleLog, text);
+        }),
+      ),
+    );
+    return { run_ids: runs, paths: runs.length > 0 ? paths : [] };
   }
 
   /** Stops following the store and waits for the writes under way. */
