@@ -9,15 +9,8 @@ import type { ModelVersionRecord, RegisteredModelRecord } from '../../registry/r
 import { setKey } from '../keyedRecord.js';
 
 /** A row of `registered_models`. */
-export interface ModelRow {
+export interface ModelRow extends Omit<RegisteredModelRecord, 'aliases' | 'versions'> {
   mid: number;
-  name: string;
-  creation_timestamp: number;
-  last_updated_timestamp: number;
-  user_id: string;
-  description: string;
-  tags: Record<string, string>;
-  next_version: number;
 }
 
 /** A row of `model_versions`. */

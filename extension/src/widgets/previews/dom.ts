@@ -17,3 +17,10 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = ''
 export function note(text: string): HTMLElement {
   return el('div', 'll-preview-note ll-muted', text);
 }
+
+/** An empty view's explanation: a title and what would be shown, and where it comes from. */
+export function emptyState(title: string, text: string): HTMLElement {
+  const box = el('div', 'll-empty');
+  box.append(el('h2', '', title), el('p', '', text));
+  return box;
+}

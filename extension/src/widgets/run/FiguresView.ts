@@ -9,7 +9,7 @@ import { Widget } from '@lumino/widgets';
 import { baseName, imageType, previewKind } from '../artifacts/artifactKind.js';
 import { ObjectUrls } from '../artifacts/ObjectUrls.js';
 import type { ViewerContext } from '../context.js';
-import { el } from '../previews/dom.js';
+import { el, emptyState } from '../previews/dom.js';
 import { watchRunFolder } from './watchRunFolder.js';
 
 const FOLDER = CAPTURE_ARTIFACTS.figures.replace(/\/$/, '');
@@ -63,7 +63,7 @@ export class FiguresView extends Widget {
     this.urls = urls;
     this.node.dataset.figures = String(paths.length);
     if (paths.length === 0) {
-      this.node.replaceChildren(emptyState());
+      this.node.replaceChildren(emptyState('No figures', 'Every image a notebook cell displays while this run is active (matplotlib, seaborn, plotly static images, any PNG, JPEG or SVG output) is stored under figures/ and shown here. Settings → lablog → Figures turns it off.'));
       return;
     }
     const grid = el('div', 'll-figure-grid');
@@ -99,13 +99,4 @@ export class FiguresView extends Widget {
     this.urls.revokeAll();
     super.dispose();
   }
-}
-
-function emptyState(): HTMLElement {
-  const box = el('div', 'll-empty');
-  box.append(
-    el('h2', '', 'No figures'),
-    el('p', '', 'Every image a notebook cell displays while this run is active (matplotlib, seaborn, plotly static images, any PNG, JPEG or SVG output) is stored under figures/ and shown here. Settings → lablog → Figures turns it off.'),
-  );
-  return box;
 }

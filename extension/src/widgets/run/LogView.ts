@@ -10,7 +10,7 @@ import { Widget } from '@lumino/widgets';
 import { baseName, previewKind } from '../artifacts/artifactKind.js';
 import { decodeText, readHead } from '../artifacts/readBody.js';
 import type { ViewerContext } from '../context.js';
-import { el, note } from '../previews/dom.js';
+import { el, emptyState, note } from '../previews/dom.js';
 import { watchRunFolder } from './watchRunFolder.js';
 
 const FOLDER = CAPTURE_ARTIFACTS.logs.replace(/\/$/, '');
@@ -111,7 +111,7 @@ export class LogView extends Widget {
     this.node.dataset.blocks = String(this.blocks.length);
     if (this.blocks.length === 0) {
       this.summary.textContent = '';
-      this.body.replaceChildren(emptyState());
+      this.body.replaceChildren(emptyState('No console output', 'The text output (stdout, stderr, errors with tracebacks) of the notebook cells run while this run is active is stored under logs/ and shown here. Settings → lablog → Console output turns it off.'));
       return;
     }
     let shown = 0;
@@ -154,13 +154,4 @@ function marked(line: string, find: string): DocumentFragment {
   }
   frag.append(line.slice(at));
   return frag;
-}
-
-function emptyState(): HTMLElement {
-  const box = el('div', 'll-empty');
-  box.append(
-    el('h2', '', 'No console output'),
-    el('p', '', 'The text output (stdout, stderr, errors with tracebacks) of the notebook cells run while this run is active is stored under logs/ and shown here. Settings → lablog → Console output turns it off.'),
-  );
-  return box;
 }
