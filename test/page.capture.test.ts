@@ -77,6 +77,11 @@ test("System charts the run's system/ metrics; Charts keeps only its own", async
     await p.page.click('.ll-tab[data-tab="charts"]');
     await p.page.waitForFunction(() => [...document.querySelectorAll('[data-metric-key]')].map((e) => (e as any).dataset.metricKey).join() === 'loss');
     assert.match(p.page.url(), /tab=charts/);
+    // the overview's metrics table is the run's own too, and says where the others are
+    await p.page.click('.ll-tab[data-tab="overview"]');
+    await p.page.waitForSelector('[data-section="metrics"] .ll-system-count');
+    assert.deepEqual(await p.page.$$eval('[data-section="metrics"] tbody tr', (trs) => trs.map((tr: any) => tr.cells[0].textContent)), ['loss']);
+    assert.match((await p.page.textContent('[data-section="metrics"] .ll-system-count')) ?? '', /2 system metrics .* System tab/);
     assert.deepEqual(p.errors, []);
   } finally {
     await p.close();

@@ -5,7 +5,7 @@
  * changed, so a run logging metrics does not steal the focus from the params table.
  */
 import { NOTE_TAG } from '@lablog/client';
-import type { WireRun } from '@lablog/schema';
+import { isSystemMetric, type WireRun } from '@lablog/schema';
 import { Widget } from '@lumino/widgets';
 import type { Navigator } from '../context.js';
 import { formatDuration, formatNumber, formatTime, metricNumber, runDuration, runUser, tagOf } from '../format.js';
@@ -100,7 +100,10 @@ export class RunOverview extends Widget {
   private sections(run: WireRun, d: RunDetails): Section[] {
     const tags = splitTags(run);
     const params = [...(run.data.params ?? [])].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
-    const metrics = [...(run.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
+    // the run's own metrics; system/… (sampled by lablog or MLflow's system metrics) have their own tab
+    const all = run.data.metrics ?? [];
+    const metrics = all.filter((m) => !isSystemMetric(m.key)).sort((a, b) => a.key.localeCompare(b.key, undefined, { numeric: true }));
+    const systemCount = all.length - metrics.length;
     const inputs = run.inputs.dataset_inputs ?? [];
     const models = loggedModels(run);
     const note = tagOf(run, NOTE_TAG);
@@ -109,7 +112,7 @@ export class RunOverview extends Widget {
       { name: 'info', signature: JSON.stringify([run.info, sourceOf(run), parentRunId(run), d.experimentName, d.parentName, tagOf(run, 'mlflow.source.git.commit')]), render: () => this.info(run, d) },
       {
         name: 'metrics',
-        signature: JSON.stringify(metrics),
+        signature: JSON.stringify([metrics, systemCount]),
         render: () => {
           const s = section(
             `Metrics (${metrics.length})`,
@@ -123,6 +126,7 @@ export class RunOverview extends Widget {
               : 'No metrics logged yet.',
           );
           if (metrics.length > 1) this.addMetricSearch(s);
+          if (systemCount) s.append(Object.assign(document.createElement('p'), { className: 'll-muted ll-system-count', textContent: `and ${systemCount} system metrics (CPU, memory, GPU…): see the System tab.` }));
           return s;
         },
       },
