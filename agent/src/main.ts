@@ -16,7 +16,9 @@ import { DEFAULT_BODY_LIMIT } from './http/bodyLimits.js';
 import { onClientError } from './http/clientErrors.js';
 import { installErrorHandling } from './http/errorHandler.js';
 import { errorReply } from './http/errorReply.js';
-import { invalidParameter } from './errors.js';
+import { invalidParameter, MlflowError } from './errors.js';
+import { openTeamAuth, registerNoAuthRoutes, type AuthOptions, type TeamAuth } from './auth/TeamAuth.js';
+import { resourceLookup } from './auth/resourceLookup.js';
 import { ownerOnly } from './http/peerUser.js';
 import { REQUEST_LOG } from './http/redact.js';
 import { isLoopback, originCheck, requestGuard } from './http/security.js';
@@ -71,6 +73,11 @@ export interface AgentOptions {
    * are refused (Linux; see http/peerUser). Default: the agent process's user. Root is always served.
    */
   owner?: number;
+  /**
+   * Users and permissions (MLflow's basic-auth app): sign-in on every request, permissions per
+   * experiment and registered model. Needs a PostgreSQL store. Default: none (a local agent).
+   */
+  auth?: AuthOptions | undefined;
 }
 
 /** A running agent. */
@@ -82,6 +89,8 @@ export interface Agent {
   readonly tracking: TrackingStore;
   /** The WebSocket channel on `/ws`. */
   readonly live: LiveChannel;
+  /** Users and permissions, on a team server started with them. */
+  readonly auth: TeamAuth | undefined;
   /** Binds `port` (0 = any free one) on the configured host; resolves to the base URL. */
   listen(port?: number): Promise<string>;
   /** Stops accepting requests, finishes the ones under way, flushes and releases the store. Idempotent. */
@@ -107,6 +116,18 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     if (tracking.engine !== 'file') await store.close();
     throw err;
   });
+  let auth: TeamAuth | undefined;
+  if (opts.auth) {
+    try {
+      if (tracking.engine !== 'postgresql') throw new MlflowError('INVALID_PARAMETER_VALUE', 'Users and permissions (--auth) need the team server\'s PostgreSQL store: --store postgresql://…');
+      auth = await openTeamAuth(opts.store, resourceLookup(tracking, (id) => store.loggedModels.get(id).info.experiment_id), opts.auth);
+    } catch (err) {
+      await artifacts.close();
+      await tracking.close();
+      if (tracking.engine !== 'file') await store.close();
+      throw err;
+    }
+  }
   const limits = { ...SERVER_LIMITS, ...opts.limits };
   const app = Fastify({
     // requests are logged with their URL's token redacted and no headers (http/redact)
@@ -131,10 +152,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   installServerLimits(app, limits);
 
   const allowOrigins = opts.allowOrigins ?? [];
-  const guard = requestGuard({ host, allowOrigins, allowHosts: opts.allowHosts ?? [], token: opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
+  // with users, each request names its user (auth/): the one shared token has no part
+  const guard = requestGuard({ host, allowOrigins, allowHosts: opts.allowHosts ?? [], token: auth ? undefined : opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
   // on a shared machine only the agent's owner reaches it: without a token, the user behind each
   // loopback connection is asked of the kernel (http/peerUser)
-  const peerCheck = opts.token || !isLoopback(host) ? undefined : ownerOnly(opts.owner ?? process.getuid?.() ?? 0);
+  const peerCheck = auth || opts.token || !isLoopback(host) ? undefined : ownerOnly(opts.owner ?? process.getuid?.() ?? 0);
   app.addHook('onRequest', async (req, reply) => {
     // lets clients tell a lablog agent (live channel, client run ids) from a plain MLflow server
     reply.header('x-lablog-version', AGENT_VERSION);
@@ -142,6 +164,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     guard(req.headers, path, req.method);
     if (peerCheck && path !== '/health') await peerCheck(req.raw.socket);
   });
+  auth?.installHooks(app);
   // browser pages on allowed origins (a local JupyterLab) may call the API
   const allowedOrigin = originCheck(allowOrigins);
   await app.register(cors, {
@@ -151,6 +174,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     exposedHeaders: ['x-lablog-version'],
   });
 
+  if (auth) await auth.registerRoutes(app);
+  else registerNoAuthRoutes(app);
   const stores = { tracking, files: store, artifacts: artifacts.repository };
   await registerMlflowApi(app, stores);
   let listening = '';
@@ -159,7 +184,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const notebooks = new NotebookRuns(store, artifacts.repository, await SessionBook.open(store.dir), app.log);
   await registerNotebookApi(app, stores, notebooks);
   await registerPage(app, opts.pageDir);
-  const live = attachLiveChannel(app.server, tracking, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
+  const live = attachLiveChannel(app.server, tracking, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck, auth?.liveSignIn);
 
   let closing: Promise<void> | null = null;
   return {
@@ -167,6 +192,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     store,
     tracking,
     live,
+    auth,
     async listen(port = 0) {
       await app.listen({ port, host });
       const addr = app.server.address();
@@ -187,6 +213,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         await notebooks.close();
         await artifacts.close();
         await tracking.close();
+        await auth?.close();
         if (tracking.engine !== 'file') await store.close();
       })();
       return closing;
