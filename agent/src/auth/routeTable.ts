@@ -83,6 +83,7 @@ const table: Record<string, Rule> = {
   'PATCH mlflow/logged-models/:model_id/tags': loggedModel('update'),
   'DELETE mlflow/logged-models/:model_id/tags/*': loggedModel('update'),
   'POST mlflow/logged-models/:model_id/params': loggedModel('update'),
+  'GET mlflow/logged-models/:model_id/artifacts/directories': loggedModel('read'),
   'POST mlflow/logged-models/search': experiments('read'),
 
   // ---- proxied artifacts: the run's (or logged model's) experiment
@@ -122,6 +123,7 @@ const table: Record<string, Rule> = {
 
   // ---- traces (lablog keeps none) and the UI's gateway stub
   'POST mlflow/traces': USER,
+  'GET mlflow/traces': USER,
   'POST mlflow3/traces': USER,
   'POST mlflow3/traces/search': USER,
   'GET mlflow3/traces': USER,
