@@ -6,6 +6,7 @@
  * The home route (no experiment) goes to the experiment with the newest run, or says how to
  * log a first run when there is none.
  */
+import { permissionsSection } from './auth/PermissionsSection.js';
 import { RequestError, type WatchEvent } from '@lablog/client';
 import type { FilterKey, WireExperiment } from '@lablog/schema';
 import type { Message } from '@lumino/messaging';
@@ -271,7 +272,7 @@ export class RunsView extends Widget implements RoutedView {
     this.header.replaceChildren(h, sub);
     if (exp) {
       if (exp.lifecycle_stage === 'deleted') sub.after(Object.assign(el('span', 'll-status ll-status-deleted'), { textContent: 'deleted' }));
-      this.header.append(experimentActions(this.ctx.lablog.edits, exp, () => void this.rereadExperiment(id)));
+      this.header.append(experimentActions(this.ctx.lablog.edits, exp, () => void this.rereadExperiment(id)), permissionsSection(this.ctx.lablog, id));
     }
     this.experimentName = name;
   }
