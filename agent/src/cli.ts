@@ -133,6 +133,7 @@ async function serve(args: string[]): Promise<void> {
   const token = await readToken(values.token, values['token-file'] ?? process.env.LABLOG_TOKEN_FILE);
   const auth = values.auth ? authOptions(values['admin-user'], values['default-permission']) : undefined;
   if (auth && !database) fail('--auth needs the team server\'s PostgreSQL store: --store postgresql://user@host:port/db');
+  if (auth && token) fail('with --auth every user signs in with their own credentials (a password or a personal token): drop --token / --token-file / LABLOG_TOKEN');
   if (!isLoopback(host) && !token && !auth) {
     fail(`binding ${host} exposes the agent beyond this machine; give a token with --token or LABLOG_TOKEN, or turn users on with --auth`);
   }
