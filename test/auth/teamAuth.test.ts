@@ -162,7 +162,9 @@ describe('users and permissions on a team server', { skip }, () => {
     const who = await call(a, 'GET', '/api/2.0/lablog/auth/whoami', undefined, { cookie });
     assert.equal(who.body.username, 'alice');
     await call(a, 'POST', '/api/2.0/lablog/auth/logout', undefined, { cookie });
-    assert.equal((await call(a, 'GET', '/api/2.0/lablog/auth/whoami', undefined, { cookie })).status, 401);
+    // an ended session is nobody: the page shows its sign-in form, the API asks for credentials
+    assert.deepEqual((await call(a, 'GET', '/api/2.0/lablog/auth/whoami', undefined, { cookie })).body, { auth: true });
+    assert.equal((await call(a, 'GET', '/api/2.0/mlflow/experiments/get?experiment_id=0', undefined, { cookie })).status, 401);
     const bad = await call(a, 'POST', '/api/2.0/lablog/auth/login', { username: 'alice', password: 'wrong' });
     assert.equal(bad.status, 401);
   });

@@ -58,9 +58,11 @@ export class Authenticator {
       case 'basic':
         return this.password(c.username, c.password, address);
       case 'bearer':
-        return this.secret(c.token, address, 'token');
+        return this.secret(c.token, address);
       case 'session':
-        return this.secret(c.id, address, 'session');
+        // an ended session (expired, signed out elsewhere) is nobody: the page's own files still
+        // load, and the page shows its sign-in form
+        return this.session(c.id);
     }
   }
 
@@ -84,7 +86,15 @@ export class Authenticator {
     return this.remember(key, principal(user));
   }
 
-  private async secret(secret: string, address: string | undefined, kind: 'token' | 'session'): Promise<Principal> {
+  private async session(id: string): Promise<Principal | null> {
+    const hash = secretHash(id);
+    const hit = this.remembered(hash);
+    if (hit) return hit;
+    const user = await this.store.userBySecret(hash);
+    return user ? this.remember(hash, principal(user)) : null;
+  }
+
+  private async secret(secret: string, address: string | undefined): Promise<Principal> {
     const hash = secretHash(secret);
     const hit = this.remembered(hash);
     if (hit) return hit;
@@ -94,7 +104,7 @@ export class Authenticator {
     const user = await this.store.userBySecret(hash);
     if (!user) {
       this.throttle.fail(keys);
-      throw unauthenticated(kind === 'token' ? 'Unknown or revoked token.' : 'Your session has ended; sign in again.');
+      throw unauthenticated('Unknown or revoked token.');
     }
     return this.remember(hash, principal(user));
   }
