@@ -55,6 +55,21 @@ describe('the live channel with users', { skip }, () => {
     assert.ok(!seen.includes(secret), `events of the secret experiment reached the viewer: ${JSON.stringify(seen)}`);
   });
 
+  test("registry events reach a viewer only for the models it may read", async (t) => {
+    const v = await LiveTestClient.connect(a.url, { headers: viewer });
+    t.after(() => v.close());
+    v.send({ type: 'subscribe', id: 'reg', scope: { kind: 'all' }, kinds: ['registry'] });
+    await v.next((m) => m.type === 'subscribed' && m.sub === 'reg');
+    await call(a, 'POST', '/api/2.0/mlflow/registered-models/create', { name: 'closed-model' }, alice);
+    await call(a, 'POST', '/api/2.0/mlflow/registered-models/permissions/create', { name: 'closed-model', username: 'vera', permission: 'NO_PERMISSIONS' }, alice);
+    await new Promise((r) => setTimeout(r, 5500)); // the viewer's permissions are re-read every 5 s
+    await call(a, 'POST', '/api/2.0/mlflow/registered-models/set-tag', { name: 'closed-model', key: 'k', value: 'v' }, alice);
+    await call(a, 'POST', '/api/2.0/mlflow/registered-models/create', { name: 'open-model' }, alice);
+    await v.next<Event>((m) => m.type === 'event' && m.event.kind === 'registry' && m.event.name === 'open-model');
+    const names = v.events('reg').map((e) => (e.event.kind === 'registry' ? e.event.name : null));
+    assert.ok(!names.slice(1).includes('closed-model'), `events of the closed model reached the viewer after it was closed: ${JSON.stringify(names)}`);
+  });
+
   test('subscribing to a closed experiment or one of its runs is refused', async (t) => {
     const secretRun = (await newRun(a, secret, alice)).body.run.info.run_id;
     const v = await LiveTestClient.connect(a.url, { headers: viewer });

@@ -1,6 +1,6 @@
 /**
  * A signed-in user's view of the live channel: which experiments' events it receives (those it
- * may read, re-read from the auth store every `refreshMs` and at each subscribe, so a revoked
+ * may read; registry events of the models it may read, re-read from the auth store every `refreshMs` and at each subscribe, so a revoked
  * permission stops the events within that time), which scopes it may subscribe to, and which
  * runs it may log to over the socket (EDIT on the run's experiment).
  */
@@ -15,6 +15,7 @@ export const VIEWER_REFRESH_MS = 5000;
 /** One socket's user. */
 export class LiveViewer implements LiveAccess {
   private readable: (id: string) => boolean = () => false;
+  private readableModels: (name: string) => boolean = () => false;
   private timer: NodeJS.Timeout | null = null;
 
   private constructor(
@@ -32,13 +33,13 @@ export class LiveViewer implements LiveAccess {
   }
 
   private async refresh(): Promise<void> {
-    this.readable = await this.access.readable(this.user, 'experiment');
+    [this.readable, this.readableModels] = await Promise.all([this.access.readable(this.user, 'experiment'), this.access.readable(this.user, 'model')]);
   }
 
-  mayRead(experimentId: string | null): boolean {
+  mayRead(experimentId: string | null, model?: string | null): boolean {
     if (this.user.isAdmin) return true;
-    // events of no experiment (the registry's) go to those who read by default only
-    return experimentId === null ? this.access.defaultPermission !== 'NO_PERMISSIONS' : this.readable(experimentId);
+    if (experimentId !== null) return this.readable(experimentId);
+    return model ? this.readableModels(model) : false;
   }
 
   async checkScope(scope: Scope, experimentOfRun: (runId: string) => Promise<string>): Promise<void> {

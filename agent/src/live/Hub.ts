@@ -15,8 +15,8 @@ export interface Subscriber {
   readonly scope: Scope;
   /** Only events of these kinds; null for all. */
   readonly kinds: ReadonlySet<string> | null;
-  /** On a server with users: whether events of an experiment (null: of none) may reach this subscriber. */
-  readonly mayRead?: ((experimentId: string | null) => boolean) | undefined;
+  /** On a server with users: whether events of an experiment (null: of none; then `model` names a registry event's model) may reach this subscriber. */
+  readonly mayRead?: ((experimentId: string | null, model?: string | null) => boolean) | undefined;
   deliver(e: NumberedEvent): void;
 }
 
@@ -39,8 +39,8 @@ export function inScope(scope: Scope, e: { runId: string | null; experimentId: s
 }
 
 /** True when a subscriber wants an event: in its scope and of a kind it asked for. */
-export function wants(sub: Subscriber, e: { kind: string; runId: string | null; experimentId: string | null }): boolean {
-  return inScope(sub.scope, e) && (sub.kinds === null || sub.kinds.has(e.kind)) && (sub.mayRead?.(e.experimentId) ?? true);
+export function wants(sub: Subscriber, e: { kind: string; runId: string | null; experimentId: string | null; model?: string | null | undefined }): boolean {
+  return inScope(sub.scope, e) && (sub.kinds === null || sub.kinds.has(e.kind)) && (sub.mayRead?.(e.experimentId, e.model) ?? true);
 }
 
 /** A scope's state without what a subscriber may not read. */

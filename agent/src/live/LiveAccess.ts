@@ -7,8 +7,11 @@ import type { Scope } from '@lablog/schema';
 
 /** One socket's permissions. */
 export interface LiveAccess {
-  /** True when events of this experiment (null: of none, the registry's) may go to the socket. Synchronous: called on every fan-out. */
-  mayRead(experimentId: string | null): boolean;
+  /**
+   * True when an event may go to the socket: one of this experiment, or (experimentId null) a
+   * registry event about this registered model. Synchronous: called on every fan-out.
+   */
+  mayRead(experimentId: string | null, model?: string | null): boolean;
   /**
    * Checks a subscription's scope before it is attached.
    * @param experimentOfRun finds a run's experiment (throws RESOURCE_DOES_NOT_EXIST for no such run)

@@ -55,7 +55,7 @@ const validate = bodyValidator(ClientMessage);
 
 class Subscription implements Subscriber {
   lastSeq = 0;
-  readonly mayRead: ((experimentId: string | null) => boolean) | undefined;
+  readonly mayRead: ((experimentId: string | null, model?: string | null) => boolean) | undefined;
   constructor(
     readonly id: string,
     readonly scope: Scope,
@@ -63,7 +63,7 @@ class Subscription implements Subscriber {
     private readonly conn: LiveConnection,
     access: LiveAccess | undefined,
   ) {
-    this.mayRead = access ? (experimentId) => access.mayRead(experimentId) : undefined;
+    this.mayRead = access ? (experimentId, model) => access.mayRead(experimentId, model) : undefined;
   }
   deliver(e: NumberedEvent): void {
     this.conn.sendEvent(this, e);
