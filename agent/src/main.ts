@@ -19,6 +19,7 @@ import { errorReply } from './http/errorReply.js';
 import { invalidParameter, MlflowError } from './errors.js';
 import { openTeamAuth, registerNoAuthRoutes, type AuthOptions, type TeamAuth } from './auth/TeamAuth.js';
 import { resourceLookup } from './auth/resourceLookup.js';
+import { experimentPager } from './auth/experimentRefill.js';
 import { ownerOnly } from './http/peerUser.js';
 import { REQUEST_LOG } from './http/redact.js';
 import { isLoopback, originCheck, requestGuard } from './http/security.js';
@@ -120,7 +121,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   if (opts.auth) {
     try {
       if (tracking.engine !== 'postgresql') throw new MlflowError('INVALID_PARAMETER_VALUE', 'Users and permissions (--auth) need the team server\'s PostgreSQL store: --store postgresql://…');
-      auth = await openTeamAuth(opts.store, resourceLookup(tracking, (id) => store.loggedModels.get(id).info.experiment_id), opts.auth);
+      const lookup = resourceLookup(tracking, (id) => store.loggedModels.get(id).info.experiment_id);
+      auth = await openTeamAuth(opts.store, { lookup, experiments: experimentPager(tracking) }, opts.auth);
     } catch (err) {
       await artifacts.close();
       await tracking.close();

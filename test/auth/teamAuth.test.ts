@@ -107,6 +107,27 @@ describe('users and permissions on a team server', { skip }, () => {
     assert.equal((await call(a, 'GET', `/api/2.0/mlflow/runs/get?run_id=${run}`, undefined, ADMIN)).status, 200);
   });
 
+  test('a search among closed experiments still answers full pages, and paging finds every readable experiment once', async () => {
+    for (let i = 0; i < 5; i++) {
+      const id = await newExperiment(a, `closed-${i}`, alice);
+      await call(a, 'POST', '/api/2.0/mlflow/experiments/permissions/create', { experiment_id: id, username: 'bob', permission: 'NO_PERMISSIONS' }, alice);
+      if (i % 2 === 0) await newExperiment(a, `open-${i}`, alice);
+    }
+    const all = await call<{ experiments: Array<{ name: string }> }>(a, 'POST', '/api/2.0/mlflow/experiments/search', { max_results: 1000 }, bob);
+    const readable = all.body.experiments.map((e) => e.name).sort();
+    assert.ok(readable.length >= 3 && !readable.some((n) => n.startsWith('closed-')));
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await call<{ experiments?: Array<{ name: string }>; next_page_token?: string }>(a, 'POST', '/api/2.0/mlflow/experiments/search', { max_results: 2, ...(token ? { page_token: token } : {}) }, bob);
+      const names = (page.body.experiments ?? []).map((e) => e.name);
+      if (page.body.next_page_token) assert.equal(names.length, 2, 'a page before the last is full');
+      seen.push(...names);
+      token = page.body.next_page_token;
+    } while (token);
+    assert.deepEqual(seen.sort(), readable);
+  });
+
   test("a run's user_id (and mlflow.user tag) is the signed-in user, whatever the client claims", async () => {
     const exp = await newExperiment(a, 'alice-owner', alice);
     const r = await newRun(a, exp, alice, { user_id: 'bob', tags: [{ key: 'mlflow.user', value: 'bob' }] });

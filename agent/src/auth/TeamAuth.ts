@@ -13,6 +13,7 @@ import { Access, type ResourceLookup } from './Access.js';
 import { Authenticator, unauthenticated } from './Authenticator.js';
 import type { AuthStore } from './AuthStore.js';
 import { installAuthHooks } from './authHooks.js';
+import type { ExperimentPager } from './experimentRefill.js';
 import { LiveViewer } from './LiveViewer.js';
 import { PgAuthStore } from './pg/PgAuthStore.js';
 import { hashPassword } from './secrets.js';
@@ -50,9 +51,11 @@ export interface TeamAuth {
 
 /**
  * Opens users and permissions on the team server's database.
+ * @param stores how permission checks find experiments behind runs and names, and how a filtered experiments/search reads more pages
  * @throws INVALID_STATE when the database has no admin and no admin password is given
  */
-export async function openTeamAuth(databaseUri: string, lookup: ResourceLookup, opts: AuthOptions): Promise<TeamAuth> {
+export async function openTeamAuth(databaseUri: string, stores: { lookup: ResourceLookup; experiments: ExperimentPager }, opts: AuthOptions): Promise<TeamAuth> {
+  const { lookup } = stores;
   const store = await PgAuthStore.open(databaseUri);
   try {
     await ensureAdmin(store, opts.adminUser ?? 'admin', opts.adminPassword);
@@ -69,7 +72,7 @@ export async function openTeamAuth(databaseUri: string, lookup: ResourceLookup, 
     access,
     authenticator,
     unmappedRoutes,
-    installHooks: (app) => installAuthHooks(app, authenticator, access, store, unmappedRoutes),
+    installHooks: (app) => installAuthHooks(app, authenticator, access, store, stores.experiments, unmappedRoutes),
     async registerRoutes(app) {
       for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) await app.register(userRoutes, { ...deps, prefix });
       for (const prefix of ['/api/3.0/mlflow', '/ajax-api/3.0/mlflow']) await app.register(grantRoutes, { ...deps, prefix });

@@ -7,13 +7,14 @@
  *   its `mlflow.user` tag) become the signed-in user's name, whatever the client claimed;
  * - onSend: MLflow's after-request handlers — the creator of an experiment or registered model
  *   gets MANAGE on it, a deleted model's grants go, a renamed one's follow it, and search answers
- *   keep only what the user may read.
+ *   keep only what the user may read (experiments refilled to a full page: experimentRefill).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Access } from './Access.js';
 import { permissionDenied } from './Access.js';
 import { unauthenticated, type Authenticator, type Principal } from './Authenticator.js';
 import type { AuthStore } from './AuthStore.js';
+import { readableExperiments, type ExperimentPager } from './experimentRefill.js';
 import { param, type RequestParts } from './routeRules.js';
 import { hasRule, routeKey, ruleOf } from './routeTable.js';
 import { setUserOf, userOf } from './requestUser.js';
@@ -38,7 +39,7 @@ function ownRun(req: FastifyRequest, user: Principal): void {
  * Installs the hooks on `app` (before any route is registered).
  * @param unmapped filled with the routes registered afterwards that the table has no entry for (admins only)
  */
-export function installAuthHooks(app: FastifyInstance, authenticator: Authenticator, access: Access, store: AuthStore, unmapped: string[] = []): void {
+export function installAuthHooks(app: FastifyInstance, authenticator: Authenticator, access: Access, store: AuthStore, experiments: ExperimentPager, unmapped: string[] = []): void {
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'OPTIONS' && !hasRule(method, route.url)) unmapped.push(`${method} ${route.url}`);
   });
@@ -74,12 +75,13 @@ export function installAuthHooks(app: FastifyInstance, authenticator: Authentica
     const url = req.routeOptions.url;
     const user = userOf(req);
     if (url === undefined || !user || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    return afterRequest(routeKey(req.method, url), req, reply, payload, user, access, store);
+    return afterRequest(routeKey(req.method, url), req, payload, user, { access, store, experiments });
   });
 }
 
 /** MLflow's AFTER_REQUEST_HANDLERS, for lablog's routes. Returns the payload to send. */
-async function afterRequest(key: string, req: FastifyRequest, _reply: FastifyReply, payload: string, user: Principal, access: Access, store: AuthStore): Promise<string> {
+async function afterRequest(key: string, req: FastifyRequest, payload: string, user: Principal, deps: { access: Access; store: AuthStore; experiments: ExperimentPager }): Promise<string> {
+  const { access, store } = deps;
   const body = (req.body ?? {}) as Record<string, unknown>;
   switch (key) {
     case 'POST mlflow/experiments/create': {
@@ -97,8 +99,11 @@ async function afterRequest(key: string, req: FastifyRequest, _reply: FastifyRep
       await store.renameResource('model', String(body.name), String(body.new_name));
       return payload;
     case 'GET mlflow/experiments/search':
-    case 'POST mlflow/experiments/search':
-      return filtered(payload, 'experiments', (e) => String(e.experiment_id), await access.readable(user, 'experiment'));
+    case 'POST mlflow/experiments/search': {
+      if (user.isAdmin) return payload;
+      const request = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown>;
+      return JSON.stringify(await readableExperiments(JSON.parse(payload) as object, request ?? {}, await access.readable(user, 'experiment'), deps.experiments));
+    }
     case 'GET mlflow/registered-models/search':
       return filtered(payload, 'registered_models', (m) => String(m.name), await access.readable(user, 'model'));
     case 'GET mlflow/model-versions/search':
@@ -109,8 +114,8 @@ async function afterRequest(key: string, req: FastifyRequest, _reply: FastifyRep
 }
 
 /**
- * A search answer without what the user may not read. Like MLflow's, a page may come back
- * shorter than asked (MLflow refetches to fill it; lablog does not yet), with its next page token.
+ * A registry search answer without what the user may not read. Like MLflow's, a page may come
+ * back shorter than asked, with its next page token.
  */
 function filtered(payload: string, field: string, idOf: (item: Record<string, unknown>) => string, readable: (id: string) => boolean): string {
   const answer = JSON.parse(payload) as Record<string, unknown>;
