@@ -8,10 +8,16 @@ import { alreadyExists, notFound } from '../../errors.js';
 import type { AuthStore, Grant, ResourceKind, UserRecord } from '../AuthStore.js';
 import { migrateAuth } from './authMigrations.js';
 
-const TABLE: Record<ResourceKind, { table: string; column: string }> = {
-  experiment: { table: 'auth_experiment_permissions', column: 'experiment_id' },
-  model: { table: 'auth_model_permissions', column: 'name' },
+const TABLE: Record<ResourceKind, { table: string; column: string; what: string }> = {
+  experiment: { table: 'auth_experiment_permissions', column: 'experiment_id', what: 'Experiment' },
+  model: { table: 'auth_model_permissions', column: 'name', what: 'Registered model' },
 };
+
+/** MLflow's words for a permission that is not there. */
+function noPermission(kind: ResourceKind, resource: string, userId: number) {
+  const t = TABLE[kind];
+  return notFound(`${t.what} permission with ${t.column}=${resource} and user_id=${userId} not found`);
+}
 
 interface UserRow {
   id: number;
@@ -130,14 +136,14 @@ export class PgAuthStore implements AuthStore {
     const t = TABLE[kind];
     if (mode === 'update') {
       const { rowCount } = await this.pool.query(`UPDATE ${t.table} SET permission = $3 WHERE ${t.column} = $1 AND user_id = $2`, [resource, userId, permission]);
-      if (!rowCount) throw notFound(`${kind === 'experiment' ? 'Experiment' : 'Registered model'} permission with ${t.column}=${resource} and user_id=${userId} not found`);
+      if (!rowCount) throw noPermission(kind, resource, userId);
       return;
     }
     const conflict = mode === 'upsert' ? `ON CONFLICT (${t.column}, user_id) DO UPDATE SET permission = EXCLUDED.permission` : '';
     try {
       await this.pool.query(`INSERT INTO ${t.table} (${t.column}, user_id, permission) VALUES ($1, $2, $3) ${conflict}`, [resource, userId, permission]);
     } catch (err) {
-      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw alreadyExists(`${kind === 'experiment' ? 'Experiment' : 'Registered model'} permission (${t.column}=${resource}, user_id=${userId}) already exists.`);
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION) throw alreadyExists(`${t.what} permission (${t.column}=${resource}, user_id=${userId}) already exists.`);
       throw err;
     }
   }
@@ -145,7 +151,7 @@ export class PgAuthStore implements AuthStore {
   async deletePermission(kind: ResourceKind, resource: string, userId: number, strict: boolean): Promise<void> {
     const t = TABLE[kind];
     const { rowCount } = await this.pool.query(`DELETE FROM ${t.table} WHERE ${t.column} = $1 AND user_id = $2`, [resource, userId]);
-    if (strict && !rowCount) throw notFound(`${kind === 'experiment' ? 'Experiment' : 'Registered model'} permission with ${t.column}=${resource} and user_id=${userId} not found`);
+    if (strict && !rowCount) throw noPermission(kind, resource, userId);
   }
 
   async forgetResource(kind: ResourceKind, resource: string): Promise<void> {
