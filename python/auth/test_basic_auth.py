@@ -106,6 +106,21 @@ def test_another_user_reads_but_may_not_write_until_granted(users: dict[str, str
         assert refused.value.error_code == "PERMISSION_DENIED"
 
 
+def test_artifacts_follow_the_experiment(users: dict[str, str], tmp_path) -> None:
+    owner, other = users["owner"], users["other"]
+    with signed_in(owner, f"{owner}-password"):
+        mlflow.set_experiment(f"{owner}-artifacts")
+        with mlflow.start_run() as run:
+            mlflow.log_text("hello from the owner", "notes/hello.txt")
+    with signed_in(other, f"{other}-password"):
+        path = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="notes/hello.txt", dst_path=str(tmp_path))
+        with open(path) as f:
+            assert f.read() == "hello from the owner"
+        with pytest.raises(Exception) as refused:  # the artifact repository raises requests' HTTPError
+            MlflowClient().log_text(run.info.run_id, "not mine", "notes/intruder.txt")
+        assert "403" in str(refused.value)
+
+
 def test_closed_experiment_is_hidden_from_search(users: dict[str, str]) -> None:
     owner, other = users["owner"], users["other"]
     with signed_in(owner, f"{owner}-password"):
