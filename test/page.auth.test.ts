@@ -66,8 +66,17 @@ describe('the page with users', { skip }, () => {
       await p.page.waitForSelector('tr[data-user="bob"]', { state: 'detached' });
       assert.equal((await call(a, 'POST', '/api/2.0/mlflow/runs/set-tag', { run_id: run, key: 'by', value: 'bob' }, bob)).status, 403);
 
+      // a personal token for scripts, shown once, works as a Bearer token
+      await p.page.click('.ll-user-badge button:has-text("New token")');
+      const token = await p.page.inputValue('.ll-token-value');
+      assert.match(token, /^llt_/);
+      const who = await call(a, 'GET', '/api/2.0/lablog/auth/whoami', undefined, { authorization: `Bearer ${token}` });
+      assert.equal(who.body.username, 'alice');
+      await p.screenshot('auth-token');
+      await p.page.click('.ll-token-box button:has-text("Done")');
+
       // signing out goes back to the sign-in form
-      await p.page.click('.ll-user-badge button');
+      await p.page.click('.ll-user-badge button:has-text("Sign out")');
       await p.page.waitForSelector('.ll-signin-form');
       assert.deepEqual(p.errors, []);
     } finally {

@@ -32,6 +32,9 @@ function toUser(r: UserRow): UserRecord {
 
 const UNIQUE_VIOLATION = '23505';
 
+/** Page sessions a user keeps at once (browsers, devices); signing in again ends the oldest. */
+const MAX_SESSIONS_PER_USER = 20;
+
 /** The auth store in a PostgreSQL database. */
 export class PgAuthStore implements AuthStore {
   private constructor(private readonly pool: pg.Pool) {}
@@ -97,6 +100,14 @@ export class PgAuthStore implements AuthStore {
 
   async addSecret(userId: number, secretHash: string, kind: 'token' | 'session', name: string, expiresAt?: number): Promise<void> {
     await this.pool.query('INSERT INTO auth_secrets (secret_hash, user_id, kind, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)', [secretHash, userId, kind, name, Date.now(), expiresAt ?? null]);
+    if (kind !== 'session') return;
+    // the table stays bounded: ended sessions go, and a user keeps at most their newest few
+    await this.pool.query('DELETE FROM auth_secrets WHERE kind = $1 AND expires_at <= $2', ['session', Date.now()]);
+    await this.pool.query(
+      `DELETE FROM auth_secrets WHERE kind = 'session' AND user_id = $1 AND secret_hash NOT IN
+         (SELECT secret_hash FROM auth_secrets WHERE kind = 'session' AND user_id = $1 ORDER BY created_at DESC LIMIT $2)`,
+      [userId, MAX_SESSIONS_PER_USER],
+    );
   }
 
   async userBySecret(secretHash: string): Promise<UserRecord | null> {
