@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 import mlflow
 import pytest
+import requests
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 from mlflow.server import get_app_client
@@ -133,6 +134,25 @@ def test_closed_experiment_is_hidden_from_search(users: dict[str, str]) -> None:
         with pytest.raises(MlflowException) as refused:
             mlflow.search_runs([exp.experiment_id])
         assert refused.value.error_code == "PERMISSION_DENIED"
+
+
+def test_a_personal_token_signs_in_as_its_user(users: dict[str, str]) -> None:
+    owner = users["owner"]
+    made = requests.post(f"{URL}/api/2.0/lablog/auth/tokens", json={"name": "script"}, auth=(owner, f"{owner}-password"), timeout=30)
+    assert made.status_code == 200
+    old = os.environ.get("MLFLOW_TRACKING_TOKEN")
+    os.environ["MLFLOW_TRACKING_TOKEN"] = made.json()["token"]
+    try:
+        exp = mlflow.set_experiment(f"{owner}-token")
+        with mlflow.start_run() as run:
+            mlflow.log_metric("loss", 0.1)
+        assert MlflowClient().get_run(run.info.run_id).info.user_id == owner
+        assert exp.experiment_id
+    finally:
+        if old is None:
+            os.environ.pop("MLFLOW_TRACKING_TOKEN", None)
+        else:
+            os.environ["MLFLOW_TRACKING_TOKEN"] = old
 
 
 def test_wrong_password_is_refused(users: dict[str, str]) -> None:
