@@ -179,6 +179,9 @@ describe('users and permissions on a team server', { skip }, () => {
     const setCookie = login.headers.get('set-cookie') ?? '';
     assert.match(setCookie, /HttpOnly/);
     assert.match(setCookie, /SameSite=Strict/);
+    assert.doesNotMatch(setCookie, /Secure/); // plain http here; behind an HTTPS proxy (x-forwarded-proto) it is Secure
+    const behindTls = await fetch(`${a.url}/api/2.0/lablog/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-proto': 'https' }, body: JSON.stringify({ username: 'alice', password: 'alice-pw-123' }) });
+    assert.match(behindTls.headers.get('set-cookie') ?? '', /; Secure/);
     const cookie = setCookie.split(';')[0]!;
     const who = await call(a, 'GET', '/api/2.0/lablog/auth/whoami', undefined, { cookie });
     assert.equal(who.body.username, 'alice');

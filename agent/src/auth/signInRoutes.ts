@@ -6,6 +6,7 @@
  * grants for its managers (MLflow's API gets one user's permission at a time only).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { authRequests as A, type ExperimentAccessList, type WhoAmI } from '@lablog/schema';
 import type { AuthRouteDeps } from './userRoutes.js';
 import { cookie, SESSION_COOKIE } from './credentials.js';
@@ -15,8 +16,10 @@ import { newSecret, secretHash } from './secrets.js';
 /** How long a page session lasts. */
 const SESSION_MS = 12 * 60 * 60 * 1000;
 
-function sessionCookie(value: string, maxAgeS: number): string {
-  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}`;
+/** The session cookie; `Secure` when the browser reached the agent over HTTPS (directly or through a proxy that says so). */
+function sessionCookie(value: string, maxAgeS: number, req: FastifyRequest): string {
+  const https = req.protocol === 'https' || req.headers['x-forwarded-proto'] === 'https';
+  return `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${https ? '; Secure' : ''}`;
 }
 
 /** Registers the sign-in endpoints (under an /api/2.0/lablog prefix). */
@@ -25,7 +28,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app
     const user = await authenticator.password(req.body.username, req.body.password, req.ip);
     const id = newSecret('lls_');
     await store.addSecret(user.id, secretHash(id), 'session', 'page', Date.now() + SESSION_MS);
-    reply.header('set-cookie', sessionCookie(id, SESSION_MS / 1000));
+    reply.header('set-cookie', sessionCookie(id, SESSION_MS / 1000, req));
     return { auth: true, username: user.username, is_admin: user.isAdmin };
   });
 
@@ -35,7 +38,7 @@ export const signInRoutes: FastifyPluginAsyncTypebox<AuthRouteDeps> = async (app
       await store.deleteSecret(secretHash(id));
       authenticator.forget();
     }
-    reply.header('set-cookie', sessionCookie('', 0));
+    reply.header('set-cookie', sessionCookie('', 0, req));
     return {};
   });
 
