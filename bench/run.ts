@@ -24,6 +24,8 @@ import { limitsBench } from './limitsBench.js';
 import { liveBench } from './liveBench.js';
 import { storeBench } from './storeBench.js';
 import { storeEnginesBench } from './storeEnginesBench.js';
+import { systemMetricsBench } from './systemMetricsBench.js';
+import { captureBench } from './captureBench.js';
 import { printTable, type Row } from './table.js';
 
 async function withStore<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -68,6 +70,8 @@ async function main(): Promise<void> {
   if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
   if (!only || only === 'browser-compare') rows.push(...(await withAgentProcess((agent) => browserCompareBench(agent.url))));
   if (!only || only === 'jupyterlab') rows.push(...(await jupyterlabBench()));
+  if (!only || only === 'system') rows.push(...(await systemMetricsBench()));
+  if (!only || only === 'capture') rows.push(...(await withAgentProcess((agent) => captureBench(agent.url))));
   printTable(`lablog bench (${new Date().toISOString()}, node ${process.version})`, rows);
 }
 

@@ -50,6 +50,14 @@ async function brush(page: Page, id: string, from: number, to: number): Promise<
   await page.mouse.up();
 }
 
+/** Draws the one axis `id` (the chooser's other boxes unticked). */
+async function onlyAxis(page: Page, id: string): Promise<void> {
+  for (const box of await page.locator('.ll-runs-parallel .ll-pc-chooser input').all()) {
+    if ((await box.getAttribute('data-axis-key')) === id) await box.check();
+    else await box.uncheck();
+  }
+}
+
 test('every run the filter matches is a line; brushing loss writes the range into the filter and the table follows', async () => {
   const p = await openPage(browser, `${agent.url}/#/experiments/${experimentId}`, { viewport: { width: 1280, height: 1000 } });
   try {
@@ -57,12 +65,7 @@ test('every run the filter matches is a line; brushing loss writes the range int
     await p.page.click('.ll-parallel-toggle');
     await p.page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('pc') === '1');
     await p.page.waitForFunction((sel) => document.querySelectorAll(sel).length === 120, lines);
-    // choose the loss axis only
-    for (const box of await p.page.locator('.ll-runs-parallel .ll-pc-chooser input').all()) {
-      const key = await box.getAttribute('data-axis-key');
-      if (key === 'metrics.loss') await box.check();
-      else await box.uncheck();
-    }
+    await onlyAxis(p.page, 'metrics.loss');
     await p.page.waitForSelector('.ll-runs-parallel .ll-pc-axis[data-axis-key="metrics.loss"]');
     // the top quarter of loss: runs 0.91 … 1.2
     await brush(p.page, 'metrics.loss', 0.76, 1);
@@ -85,11 +88,7 @@ test('brushing from the keyboard: Tab to an axis, arrows move the ends, Enter ap
   const p = await openPage(browser, `${agent.url}/#/experiments/${experimentId}?pc=1`, { viewport: { width: 1280, height: 1000 } });
   try {
     await p.page.waitForFunction((sel) => document.querySelectorAll(sel).length === 120, lines);
-    for (const box of await p.page.locator('.ll-runs-parallel .ll-pc-chooser input').all()) {
-      const key = await box.getAttribute('data-axis-key');
-      if (key === 'metrics.loss') await box.check();
-      else await box.uncheck();
-    }
+    await onlyAxis(p.page, 'metrics.loss');
     const area = p.page.locator('.ll-runs-parallel .ll-pc-brush-area[data-axis-key="metrics.loss"]');
     await area.waitFor();
     // the axis is a focus stop reached with Tab from the axis chooser

@@ -52,8 +52,9 @@ test('the runs page number is in the URL with its filter and order; a reload sho
     await p.page.click('.ll-pager button[aria-label="Next page"]');
     await waitIdle(p.page, 30);
     const q = await query(p.page);
+    // the page number alone: lablog's page tokens are offsets, made again from it
     assert.equal(q.page, '2');
-    assert.ok(q.at);
+    assert.equal(q.at, undefined);
     assert.equal(q.filter, filter);
     assert.equal(await p.page.locator('.ll-pager-range').textContent(), '101–130 of 130');
 
@@ -61,7 +62,7 @@ test('the runs page number is in the URL with its filter and order; a reload sho
     await waitIdle(p.page, 30);
     assert.equal(await p.page.locator('.ll-pager-range').textContent(), '101–130 of 130');
     assert.equal(await p.page.locator(`${rows} td[data-col="name"]`).first().textContent(), 'r100');
-    // Prev from a page opened by link goes back to the first page
+    // Prev from a page opened by link goes to the page before it
     await p.page.click('.ll-pager button[aria-label="Previous page"]');
     await waitIdle(p.page, 100);
     assert.equal((await query(p.page)).page, undefined);

@@ -38,8 +38,8 @@ Options of serve:
   --store DIR|URI        store folder (default ./.lablog, env LABLOG_STORE), or a PostgreSQL database
                          postgresql://user@host:port/db (a team server: several agents on one database
                          are one server; the password goes in PGPASSWORD or ~/.pgpass, not the URI)
-  --files DIR            with a PostgreSQL store, the folder of the registry, logged models, artifacts
-                         and notebook sessions (default ./.lablog, env LABLOG_FILES)
+  --files DIR            with a PostgreSQL store, the folder of artifacts and notebook sessions
+                         (default ./.lablog, env LABLOG_FILES)
   --artifacts s3://BUCKET/PREFIX
                          keep artifact files in an S3-compatible bucket instead of the store folder
                          (env LABLOG_ARTIFACTS); endpoint and credentials the usual AWS way:
@@ -51,6 +51,9 @@ Options of serve:
   --allow-origin ORIGIN  allow browser requests from ORIGIN (repeatable), e.g. a JupyterLab reaching the
                          agent directly (http://localhost:8888); the agent's own origin is always allowed
   --allow-host NAME      accept requests addressed to NAME (repeatable), e.g. a DNS name of this machine
+  --system-metrics-interval SECONDS
+                         how often the system metrics of notebook-linked runs are sampled (default 10,
+                         as MLflow; env LABLOG_SYSTEM_METRICS_INTERVAL; 0 turns them off)
   --auth                 users and permissions (MLflow's basic-auth way; needs a PostgreSQL --store): every
                          request signs in (MLFLOW_TRACKING_USERNAME/PASSWORD, a personal token, or the
                          page's sign-in); READ / EDIT / MANAGE per experiment and registered model.
@@ -109,6 +112,7 @@ async function serve(args: string[]): Promise<void> {
       'token-file': { type: 'string' },
       'allow-origin': { type: 'string', multiple: true },
       'allow-host': { type: 'string', multiple: true },
+      'system-metrics-interval': { type: 'string' },
       log: { type: 'boolean' },
       auth: { type: 'boolean' },
       'admin-user': { type: 'string' },
@@ -143,9 +147,12 @@ async function serve(args: string[]): Promise<void> {
   const proxySecret = process.env.LABLOG_PROXY_SECRET || newProxySecret();
 
   const artifacts = values.artifacts ?? (process.env.LABLOG_ARTIFACTS || undefined);
+  const intervalText = values['system-metrics-interval'] ?? process.env.LABLOG_SYSTEM_METRICS_INTERVAL ?? '10';
+  const interval = Number(intervalText);
+  if (!Number.isFinite(interval) || interval < 0) fail(`--system-metrics-interval must be a number of seconds (0 = off), not '${intervalText}'`);
   let agent;
   try {
-    agent = await createAgent({ store: database ?? store, files: store, artifacts, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret, auth });
+    agent = await createAgent({ store: database ?? store, files: store, artifacts, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret, systemMetrics: { intervalMs: Math.round(interval * 1000) }, auth });
   } catch (err) {
     // another agent took the store meanwhile (two Jupyter servers starting at once): use it
     if (jupyter && err instanceof MlflowError && (await forwardToRunning(store, host, port, 10_000))) return;

@@ -31,6 +31,7 @@ import { registerMlflowApi } from './mlflow/mlflowApi.js';
 import { isNotebookLivePath, registerNotebookApi } from './notebook/notebookApi.js';
 import { NotebookRuns } from './notebook/NotebookRuns.js';
 import { SessionBook } from './notebook/SessionBook.js';
+import { SystemSampler, type SystemSamplerOptions } from './system/SystemSampler.js';
 import { isPagePath, registerPage } from './http/page.js';
 import type { FileStore } from './store/FileStore.js';
 import { openStores } from './store/openStores.js';
@@ -40,7 +41,7 @@ import type { TrackingStore } from './store/TrackingStore.js';
 export interface AgentOptions {
   /** Store: a folder (created when absent) or a `postgresql://…` database (see store/openStores). */
   store: string;
-  /** With a PostgreSQL store, the folder of the registry, logged models, artifacts and sessions. Default `./.lablog`. */
+  /** With a PostgreSQL store, the folder of artifacts and notebook sessions. Default `./.lablog`. */
   files?: string;
   /**
    * Where artifact files are kept: undefined for the store folder (the default), or an
@@ -74,6 +75,8 @@ export interface AgentOptions {
    * are refused (Linux; see http/peerUser). Default: the agent process's user. Root is always served.
    */
   owner?: number;
+  /** System metrics of notebook-linked runs: the interval (default 10 s, 0 = off) and the GPU tool (default `nvidia-smi`). */
+  systemMetrics?: SystemSamplerOptions;
   /**
    * Users and permissions (MLflow's basic-auth app): sign-in on every request, permissions per
    * experiment and registered model. Needs a PostgreSQL store. Default: none (a local agent).
@@ -84,12 +87,14 @@ export interface AgentOptions {
 /** A running agent. */
 export interface Agent {
   readonly app: FastifyInstance;
-  /** The folder store (registry, logged models, artifacts; the runs too when it is the tracking store). */
+  /** The folder store (artifacts, sessions; runs, registry and logged models too on the file engine). */
   readonly store: FileStore;
   /** The tracking store routes and the live channel use. */
   readonly tracking: TrackingStore;
   /** The WebSocket channel on `/ws`. */
   readonly live: LiveChannel;
+  /** The system metrics of notebook-linked runs. */
+  readonly sampler: SystemSampler;
   /** Users and permissions, on a team server started with them. */
   readonly auth: TeamAuth | undefined;
   /** Binds `port` (0 = any free one) on the configured host; resolves to the base URL. */
@@ -110,23 +115,22 @@ export const AGENT_VERSION = '0.1.0';
  */
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   const host = opts.host ?? '127.0.0.1';
-  const { tracking, files: store } = await openStores(opts.store, opts.files ?? './.lablog');
+  const opened = await openStores(opts.store, opts.files ?? './.lablog');
+  const { tracking, files: store } = opened;
   // a bucket that cannot be used stops the agent here, before it serves anything
   const artifacts = await openArtifactRepository(opts.artifacts, store.dir).catch(async (err: unknown) => {
-    await tracking.close();
-    if (tracking.engine !== 'file') await store.close();
+    await opened.close();
     throw err;
   });
   let auth: TeamAuth | undefined;
   if (opts.auth) {
     try {
       if (tracking.engine !== 'postgresql') throw new MlflowError('INVALID_PARAMETER_VALUE', 'Users and permissions (--auth) need the team server\'s PostgreSQL store: --store postgresql://…');
-      const lookup = resourceLookup(tracking, (id) => store.loggedModels.get(id).info.experiment_id);
+      const lookup = resourceLookup(tracking, async (id) => (await opened.loggedModels.getLoggedModel(id)).info.experiment_id);
       auth = await openTeamAuth(opts.store, { lookup, experiments: experimentPager(tracking) }, opts.auth);
     } catch (err) {
       await artifacts.close();
-      await tracking.close();
-      if (tracking.engine !== 'file') await store.close();
+      await opened.close();
       throw err;
     }
   }
@@ -178,13 +182,20 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
 
   if (auth) await auth.registerRoutes(app);
   else registerNoAuthRoutes(app);
-  const stores = { tracking, files: store, artifacts: artifacts.repository };
+  const stores = { tracking, registry: opened.registry, loggedModels: opened.loggedModels, files: store, artifacts: artifacts.repository };
   await registerMlflowApi(app, stores);
   let listening = '';
   registerAgentInfo(app, () => listening, AGENT_VERSION);
   // notebook-linked runs: session endpoints, and the API again under /nb/<session>
-  const notebooks = new NotebookRuns(store, artifacts.repository, await SessionBook.open(store.dir), app.log);
+  const sessions = await SessionBook.open(store.dir);
+  const notebooks = new NotebookRuns(store, artifacts.repository, sessions, tracking.feed, app.log);
+  // session runs that ended while no agent wrote their end snapshot (one stopped in between)
+  void notebooks.catchUp(tracking);
   await registerNotebookApi(app, stores, notebooks);
+  // system metrics of those runs while they are active, logged like any metric
+  const sampler = new SystemSampler(tracking, sessions, app.log, opts.systemMetrics);
+  // (and those still active from before the agent started, whose kernel still runs)
+  void sampler.resume(tracking);
   await registerPage(app, opts.pageDir);
   const live = attachLiveChannel(app.server, tracking, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck, auth?.liveSignIn);
 
@@ -194,6 +205,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     store,
     tracking,
     live,
+    sampler,
     auth,
     async listen(port = 0) {
       await app.listen({ port, host });
@@ -207,6 +219,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     close() {
       closing ??= (async () => {
         await live.close();
+        await sampler.close();
         // requests under way get a grace to finish (a durable write answers in ms); a client
         // that would hold the agent open past it (a stalled upload) is cut off
         const cut = setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS);
@@ -214,9 +227,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         clearTimeout(cut);
         await notebooks.close();
         await artifacts.close();
-        await tracking.close();
+        await opened.close();
         await auth?.close();
-        if (tracking.engine !== 'file') await store.close();
       })();
       return closing;
     },

@@ -10,7 +10,7 @@
  * await lablog.sessions.logExecutions(sessionId, [{ execution_count: 1, source, started, ended, status: 'ok' }]);
  * ```
  */
-import { AGENT_INFO_PATH, type AgentInfo, type CellExecution, type LogExecutionsReply, type NotebookSession, type NotebookSnapshot, type RegisterSession, type RegisterSessionReply } from '@lablog/schema';
+import { AGENT_INFO_PATH, type AgentInfo, type CellExecution, type LogCellOutputs, type LogCellOutputsReply, type LogExecutionsReply, type NotebookSession, type NotebookSnapshot, type RegisterSession, type RegisterSessionReply } from '@lablog/schema';
 import type { RestClient } from './RestClient.js';
 
 const SESSIONS = '/api/2.0/lablog/sessions';
@@ -60,5 +60,14 @@ export class NotebookSessions {
   async logExecutions(sessionId: string, cells: CellExecution[]): Promise<string[]> {
     const res = await this.rest.request<LogExecutionsReply>(this.path(sessionId, '/executions'), { cells }, 'POST');
     return res.run_ids;
+  }
+
+  /**
+   * Reports what a finished cell displayed: its images become `figures/cell-<n>-<k>.<ext>` and its
+   * console text is appended to `logs/console.log`, in each of the session's runs active while it ran.
+   * @returns those runs, and the artifact paths written in each
+   */
+  logOutputs(sessionId: string, cell: LogCellOutputs): Promise<LogCellOutputsReply> {
+    return this.rest.request<LogCellOutputsReply>(this.path(sessionId, '/outputs'), cell, 'POST');
   }
 }

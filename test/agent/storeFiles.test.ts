@@ -118,3 +118,33 @@ test('upload temp files and unfinished writes left by a crash are removed when t
     for (const f of leftovers) await assert.rejects(stat(f), { code: 'ENOENT' }, f);
   });
 });
+
+test('metrics.jsonl lines the agent did not write itself are read on reopen: escaped keys, other key orders, NaN and ±Infinity, batch markers and damaged lines skipped, a torn tail cut', async () => {
+  const store = await storeDir('metriclines');
+  let runId = '';
+  await withAgent(store, async (url) => {
+    ({ runId } = await newRun(url, 'lines'));
+    assert.equal((await post(url, 'runs/log-batch', { run_id: runId, metrics: [{ key: 'loss', value: 1, step: 0, timestamp: 10 }] })).status, 200);
+  });
+  // appended behind the store's back: replayed past the run's summary when the store opens
+  const log = join(store, 'runs', runId, 'metrics.jsonl');
+  const lines = [
+    '{"key":"loss","value":0.5,"timestamp":11,"step":1}',
+    '{"client":"c1","seq":3}',
+    '{"key":"we\\"ird","value":"NaN","timestamp":12,"step":-2}',
+    '{"key":"reordered","step":4,"value":"-Infinity","timestamp":13}',
+    'not json at all',
+    '{"key":"loss","value":"Infinity","timestamp":14,"step":2}',
+  ];
+  await writeFile(log, `${lines.join('\n')}\n{"key":"loss","value":9,"time`, { flag: 'a' });
+  await withAgent(store, async (url) => {
+    const history = async (key: string) => (await get<{ metrics?: Array<{ value: number | string; step: number; timestamp: number }> }>(url, 'metrics/get-history', { run_id: runId, metric_key: key })).body.metrics ?? [];
+    assert.deepEqual((await history('loss')).map((m) => [m.step, m.value]), [[0, 1], [1, 0.5], [2, 'Infinity']]);
+    assert.deepEqual(await history('we"ird'), [{ key: 'we"ird', value: 'NaN', step: -2, timestamp: 12 }]);
+    assert.deepEqual((await history('reordered')).map((m) => [m.step, m.value]), [[4, '-Infinity']]);
+    const run = (await get<{ run: { data: { metrics: Array<{ key: string; value: number | string }> } } }>(url, 'runs/get', { run_id: runId })).body.run;
+    assert.deepEqual(Object.fromEntries(run.data.metrics.map((m) => [m.key, m.value])), { loss: 'Infinity', 'we"ird': 'NaN', reordered: '-Infinity' });
+  });
+  // the torn tail was cut: the file ends with a whole line
+  assert.ok((await readFile(log, 'utf8')).endsWith('"step":2}\n'));
+});

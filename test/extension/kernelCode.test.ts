@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 interface KernelCodeModule {
   pythonLinkCode(p: { trackingUri: string; agentUrl: string; sessionId: string; token: string }): string;
   pythonReportCode(environment: boolean): string;
-  parseReport(text: string | undefined): { python?: { version: string; platform: string; hostname: string; libraries: Record<string, string> }; packages?: string[]; git?: { commit: string; dirty: boolean } } | null;
+  parseReport(text: string | undefined): { python?: { version: string; platform: string; hostname: string; pid?: number; libraries: Record<string, string> }; packages?: string[]; git?: { commit: string; dirty: boolean } } | null;
   PYTHON_REPORT_EXPRESSION: string;
 }
 
@@ -47,6 +47,7 @@ test('the report gives interpreter, platform, libraries, packages and git; nothi
   assert.ok(report?.python, out);
   assert.match(report.python.version, /^3\.\d+\.\d+/);
   assert.ok(report.python.platform.length > 0 && report.python.hostname.length > 0);
+  assert.ok(Number.isInteger(report.python.pid) && report.python.pid! > 1, 'the kernel names its process (system metrics sample its tree)');
   assert.ok(report.packages && report.packages.length > 5 && report.packages.every((p) => p.includes('==')));
   if (report.python.libraries.numpy !== undefined) assert.match(report.python.libraries.numpy, /^\d/);
   // this repository is a git checkout in development and CI

@@ -236,6 +236,15 @@ for (const engine of ENGINES) {
       assert.equal(bad.body.error_code, 'INVALID_PARAMETER_VALUE');
     });
 
+    test('a dataset is one input of a run: logged again (other tags, as MLflow 3 re-logs it) it keeps its first input', { skip }, async () => {
+      const { runId } = await newRun(a.url, 'inputs-once', 'r');
+      const dataset = { name: 'mnist', digest: 'd1', source_type: 'local', source: '{}' };
+      assert.equal((await post(a.url, 'runs/log-inputs', { run_id: runId, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset }] })).status, 200);
+      assert.equal((await post(a.url, 'runs/log-inputs', { run_id: runId, datasets: [{ tags: [], dataset }, { tags: [], dataset: { ...dataset, digest: 'd2' } }] })).status, 200);
+      const inputs = (await get<{ run: { inputs: { dataset_inputs?: Array<{ tags?: unknown[]; dataset: { digest: string } }> } } }>(a.url, 'runs/get', { run_id: runId })).body.run.inputs.dataset_inputs ?? [];
+      assert.deepEqual(inputs.map((i) => [i.dataset.digest, i.tags?.length ?? 0]), [['d1', 1], ['d2', 0]]);
+    });
+
     test('log-model keeps every model when two are logged at once', { skip }, async () => {
       const { runId } = await newRun(a.url, 'log-model');
       const models = Array.from({ length: 6 }, (_, i) => ({ artifact_path: `m${i}`, flavors: {} }));

@@ -2,7 +2,7 @@
  * Calls of the notebook-session endpoints for tests, as the JupyterLab extension makes them,
  * and a small nbformat 4 notebook to snapshot.
  */
-import type { CellExecution, RegisterSession } from '@lablog/schema';
+import type { CellExecution, LogCellOutputs, LogCellOutputsReply, RegisterSession } from '@lablog/schema';
 
 /** A JSON reply: status and parsed body. */
 export interface JsonReply<T = Record<string, unknown>> {
@@ -79,4 +79,19 @@ export async function artifactText(base: string, runId: string, path: string): P
   if (res.status === 404) return null;
   if (res.status !== 200) throw new Error(`get-artifact ${path}: ${res.status} ${await res.text()}`);
   return res.text();
+}
+
+/** Reports a finished cell's outputs for session `id`; throws unless accepted. */
+export async function postOutputs(base: string, id: string, cell: LogCellOutputs): Promise<LogCellOutputsReply> {
+  const r = await sendJson<LogCellOutputsReply>(base, 'POST', sessionPath(id, '/outputs'), cell);
+  if (r.status !== 200) throw new Error(`outputs ${id}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** A run's artifact file as bytes (`/get-artifact`); null when absent. */
+export async function artifactBytes(base: string, runId: string, path: string): Promise<Buffer | null> {
+  const res = await fetch(`${base}/get-artifact?${new URLSearchParams({ run_uuid: runId, path })}`);
+  if (res.status === 404) return null;
+  if (res.status !== 200) throw new Error(`get-artifact ${path}: ${res.status} ${await res.text()}`);
+  return Buffer.from(await res.arrayBuffer());
 }

@@ -10,6 +10,7 @@
  * for proxied paths that are no run's or model's, so that emptying that root never touches a run.
  */
 import { invalidParameter, notFound } from '../errors.js';
+import type { LoggedModelStore } from '../loggedModels/LoggedModelStore.js';
 import type { FileStore } from '../store/FileStore.js';
 import type { ArtifactRepository } from './ArtifactRepository.js';
 import { checkRelPath, joinRel, proxiedTarget, type ProxiedTarget, type RelPath } from './artifactPath.js';
@@ -22,6 +23,13 @@ export interface ArtifactArea {
   rootUri: string;
   /** Announces a written or deleted artifact to live viewers (for runs; models have no live events). */
   changed(rel: RelPath, size: number, deleted?: boolean): void;
+}
+
+/** What artifact areas are found from: the folder store (runs), the logged models and the artifact repository (its root). */
+export interface ArtifactOwners {
+  files: FileStore;
+  loggedModels: Pick<LoggedModelStore, 'getLoggedModel'>;
+  artifacts: ArtifactRepository;
 }
 
 /** A location inside an artifact area. */
@@ -46,13 +54,12 @@ export function runArtifacts(store: FileStore, artifacts: ArtifactRepository, ru
 
 /**
  * A logged model's artifact area.
- * @param artifacts the agent's artifact repository (its root)
  * @throws RESOURCE_DOES_NOT_EXIST
  */
-export function modelArtifacts(store: FileStore, artifacts: ArtifactRepository, modelId: string): ArtifactArea {
-  const model = store.loggedModels.get(modelId);
+export async function modelArtifacts(owners: ArtifactOwners, modelId: string): Promise<ArtifactArea> {
+  const model = await owners.loggedModels.getLoggedModel(modelId);
   return {
-    repository: artifacts.within(['models', model.info.model_id, 'artifacts']),
+    repository: owners.artifacts.within(['models', model.info.model_id, 'artifacts']),
     rootUri: model.info.artifact_uri,
     changed: () => undefined,
   };
@@ -70,20 +77,21 @@ export function proxyRootArtifacts(artifacts: ArtifactRepository): ArtifactArea 
   };
 }
 
-function proxiedArea(store: FileStore, artifacts: ArtifactRepository, target: ProxiedTarget): ArtifactArea {
+async function proxiedArea(owners: ArtifactOwners, target: ProxiedTarget): Promise<ArtifactArea> {
+  const { files, artifacts } = owners;
   if (target.kind === 'root') return proxyRootArtifacts(artifacts);
   if (target.kind === 'run') {
-    const area = runArtifacts(store, artifacts, target.runId);
-    if (store.getRun(target.runId).info.experiment_id !== target.experimentId) {
+    const area = runArtifacts(files, artifacts, target.runId);
+    if (files.getRun(target.runId).info.experiment_id !== target.experimentId) {
       throw notFound(`Run '${target.runId}' is not in experiment '${target.experimentId}'.`);
     }
     return area;
   }
-  const area = modelArtifacts(store, artifacts, target.modelId);
-  if (store.loggedModels.get(target.modelId).info.experiment_id !== target.experimentId) {
+  const model = await owners.loggedModels.getLoggedModel(target.modelId);
+  if (model.info.experiment_id !== target.experimentId) {
     throw notFound(`Logged model '${target.modelId}' is not in experiment '${target.experimentId}'.`);
   }
-  return area;
+  return modelArtifacts(owners, target.modelId);
 }
 
 /**
@@ -91,9 +99,9 @@ function proxiedArea(store: FileStore, artifacts: ArtifactRepository, target: Pr
  * @throws 400 INVALID_PARAMETER_VALUE for an unsafe path; 404 RESOURCE_DOES_NOT_EXIST when a
  *   run's or model's path names one that does not exist or is in another experiment
  */
-export function locateProxied(store: FileStore, artifacts: ArtifactRepository, path: string): ArtifactLocation {
+export async function locateProxied(owners: ArtifactOwners, path: string): Promise<ArtifactLocation> {
   const target = proxiedTarget(path);
-  return { area: proxiedArea(store, artifacts, target), rel: target.rel };
+  return { area: await proxiedArea(owners, target), rel: target.rel };
 }
 
 const PROXY_PATH = '/mlflow-artifacts/artifacts/';
@@ -103,13 +111,13 @@ const PROXY_PATH = '/mlflow-artifacts/artifacts/';
  * @throws 400 INVALID_PARAMETER_VALUE for a URI whose files are elsewhere (`file:`, `s3:`, …) or
  *   an unsafe path; 404 when the run or model does not exist
  */
-export function locateArtifactUri(store: FileStore, artifacts: ArtifactRepository, uri: string): ArtifactLocation {
+export async function locateArtifactUri(owners: ArtifactOwners, uri: string): Promise<ArtifactLocation> {
   const runs = /^runs:\/+([^/]+)\/?(.*)$/.exec(uri);
-  if (runs) return { area: runArtifacts(store, artifacts, runs[1] as string), rel: checkRelPath(runs[2] as string) };
+  if (runs) return { area: runArtifacts(owners.files, owners.artifacts, runs[1] as string), rel: checkRelPath(runs[2] as string) };
   const model = /^models:\/+(m-[0-9a-f]{32})\/?$/.exec(uri);
-  if (model) return { area: modelArtifacts(store, artifacts, model[1] as string), rel: [] };
+  if (model) return { area: await modelArtifacts(owners, model[1] as string), rel: [] };
   const proxied = /^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/.exec(uri);
-  if (proxied) return locateProxied(store, artifacts, proxied[1] as string);
+  if (proxied) return locateProxied(owners, proxied[1] as string);
   const http = /^https?:\/\/[^/]+(\/[^?#]*)/.exec(uri);
   const at = http ? (http[1] as string).indexOf(PROXY_PATH) : -1;
   if (http && at >= 0) {
@@ -119,7 +127,7 @@ export function locateArtifactUri(store: FileStore, artifacts: ArtifactRepositor
     } catch {
       throw invalidParameter(`Invalid artifact URI '${uri}': bad percent-encoding.`);
     }
-    return locateProxied(store, artifacts, path);
+    return locateProxied(owners, path);
   }
   throw invalidParameter(`The artifacts at '${uri}' are not in this agent's store, so it cannot serve them.`);
 }

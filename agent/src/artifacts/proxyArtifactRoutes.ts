@@ -15,10 +15,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { artifactRequests as A } from '@lablog/schema';
 import type { Readable } from 'node:stream';
 import type { UploadRouteConfig } from '../http/serverLimits.js';
-import type { FileStore } from '../store/FileStore.js';
-import type { ArtifactRepository } from './ArtifactRepository.js';
 import { MlflowError } from '../errors.js';
-import { locateProxied } from './ArtifactArea.js';
+import { locateProxied, type ArtifactOwners } from './ArtifactArea.js';
 import { proxiedTarget } from './artifactPath.js';
 import { listProxied, sendArtifact } from './artifactResponses.js';
 
@@ -28,7 +26,7 @@ export const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts', '/ajax-api/2.0/ml
 type Wildcard = { '*': string };
 
 /** Registers the proxy API routes (in a scope of its own: it replaces the body parsers). */
-export const proxyArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: ArtifactRepository }> = async (app, { store, artifacts }) => {
+export const proxyArtifactRoutes: FastifyPluginAsyncTypebox<{ owners: ArtifactOwners }> = async (app, { owners }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   // An upload's Content-Type is the client's guess and plays no part (the bytes are stored as
@@ -40,15 +38,15 @@ export const proxyArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; 
   // timed by its progress, not its total time (http/serverLimits)
   const upload: UploadRouteConfig = { streamedUpload: true };
   app.put<{ Params: Wildcard }>('/artifacts/*', { config: upload }, async (req) => {
-    const { area, rel } = locateProxied(store, artifacts, req.params['*']);
+    const { area, rel } = await locateProxied(owners, req.params['*']);
     const size = await area.repository.put(rel, req.body as Readable);
     area.changed(rel, size);
     return {};
   });
 
-  app.get<{ Params: Wildcard }>('/artifacts/*', async (req, reply) => sendArtifact(reply, locateProxied(store, artifacts, req.params['*'])));
+  app.get<{ Params: Wildcard }>('/artifacts/*', async (req, reply) => sendArtifact(reply, await locateProxied(owners, req.params['*'])));
 
-  app.get('/artifacts', { schema: { querystring: A.ListProxiedArtifacts } }, async (req) => listProxied(locateProxied(store, artifacts, req.query.path ?? '')));
+  app.get('/artifacts', { schema: { querystring: A.ListProxiedArtifacts } }, async (req) => listProxied(await locateProxied(owners, req.query.path ?? '')));
 
   // MLflow's server answers this for every destination that is not a cloud bucket it signs URLs
   // for; the agent's PUT streams whatever the size, into the folder or the bucket alike
@@ -60,7 +58,7 @@ export const proxyArtifactRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; 
   }
 
   app.delete<{ Params: Wildcard }>('/artifacts/*', async (req) => {
-    const { area, rel } = locateProxied(store, artifacts, req.params['*']);
+    const { area, rel } = await locateProxied(owners, req.params['*']);
     const removed = await area.repository.delete(rel);
     if (removed) area.changed(rel, removed.size, true);
     return {};

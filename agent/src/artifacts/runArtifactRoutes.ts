@@ -8,7 +8,7 @@ import { artifactRequests as A } from '@lablog/schema';
 import { runIdOf } from '../mlflow/requestFields.js';
 import type { FileStore } from '../store/FileStore.js';
 import type { ArtifactRepository } from './ArtifactRepository.js';
-import { locateArtifactUri, runArtifacts } from './ArtifactArea.js';
+import { locateArtifactUri, runArtifacts, type ArtifactOwners } from './ArtifactArea.js';
 import { checkRelPath } from './artifactPath.js';
 import { listFromRoot, sendArtifact } from './artifactResponses.js';
 
@@ -16,7 +16,7 @@ import { listFromRoot, sendArtifact } from './artifactResponses.js';
  * The artifact URI of a registered model version's files (what `model-versions/get-download-uri`
  * answers). Provided by the model registry.
  */
-export type ModelVersionArtifactUri = (store: FileStore, name: string, version: string) => string;
+export type ModelVersionArtifactUri = (name: string, version: string) => Promise<string>;
 
 /** Registers `artifacts/list` (under a tracking API prefix). */
 export const runArtifactListRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; artifacts: ArtifactRepository }> = async (app, { store, artifacts }) => {
@@ -27,10 +27,10 @@ export const runArtifactListRoutes: FastifyPluginAsyncTypebox<{ store: FileStore
 
 /** Registers the UI download routes `/get-artifact` and `/model-versions/get-artifact`. */
 export const uiArtifactRoutes: FastifyPluginAsyncTypebox<{
-  store: FileStore;
-  artifacts: ArtifactRepository;
+  owners: ArtifactOwners;
   modelVersionArtifactUri: ModelVersionArtifactUri;
-}> = async (app, { store, artifacts, modelVersionArtifactUri }) => {
+}> = async (app, { owners, modelVersionArtifactUri }) => {
+  const { files: store, artifacts } = owners;
   app.get('/get-artifact', { schema: { querystring: A.GetRunArtifact } }, async (req, reply) =>
     sendArtifact(reply, { area: runArtifacts(store, artifacts, runIdOf(req.query)), rel: checkRelPath(req.query.path) }),
   );
@@ -40,7 +40,7 @@ export const uiArtifactRoutes: FastifyPluginAsyncTypebox<{
     app.get(route, { schema: { querystring: A.GetModelVersionArtifact } }, async (req, reply) => {
       const { name, version, path } = req.query;
       const within = checkRelPath(path); // before the version is looked up, as MLflow
-      const { area, rel } = locateArtifactUri(store, artifacts, modelVersionArtifactUri(store, name, version));
+      const { area, rel } = await locateArtifactUri(owners, await modelVersionArtifactUri(name, version));
       return sendArtifact(reply, { area, rel: [...rel, ...within] });
     });
   }

@@ -23,6 +23,8 @@ const ROUTE_BODY_LIMITS: ReadonlyArray<readonly [suffix: string, bytes: number]>
   ['/upload-artifact', 10 * MB],
   // a notebook as it is in the editor, outputs (images, plots) included
   ['/sessions/:session/notebook', 64 * MB],
+  // the images (base64) and console text one cell displayed
+  ['/sessions/:session/outputs', 64 * MB],
   // cells that finished running, their source included
   ['/sessions/:session/executions', 16 * MB],
   // a registration: kernel, git state and the package list (see RegisterSession's caps)

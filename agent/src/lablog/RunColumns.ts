@@ -9,14 +9,20 @@ import { open } from 'node:fs/promises';
 import type { MetricLog } from '../store/MetricLog.js';
 import type { MetricPoint } from '../store/records.js';
 import { MetricColumn } from './MetricColumn.js';
-import { readLines, type ColumnSet } from './metricLines.js';
+import { readLines } from '../store/metricLines.js';
 
 /** Bytes read from the file at a time. */
 const CHUNK = 8 * 1024 * 1024;
 
 /** The columns of one run's metric log, up to `bytes`. */
 export class RunColumns {
-  private readonly columns: ColumnSet = new Map();
+  private readonly columns = new Map<string, MetricColumn>();
+  /** The column of a key, made on its first point. */
+  private readonly columnOf = (key: string): MetricColumn => {
+    let c = this.columns.get(key);
+    if (!c) this.columns.set(key, (c = new MetricColumn()));
+    return c;
+  };
   /** Bytes of the log folded in so far. */
   private read = 0;
   private catchingUp: Promise<void> | null = null;
@@ -68,11 +74,7 @@ export class RunColumns {
   private fold(from: number, to: number, points: readonly MetricPoint[]): void {
     // only a commit that starts where the columns end, and never while the file is being read
     if (from !== this.read || this.catchingUp) return;
-    for (const p of points) {
-      let c = this.columns.get(p.key);
-      if (!c) this.columns.set(p.key, (c = new MetricColumn()));
-      c.push(p.step, p.timestamp, p.value);
-    }
+    for (const p of points) this.columnOf(p.key).push(p.step, p.timestamp, p.value);
     this.read = to;
     this.measure();
   }
@@ -100,7 +102,7 @@ export class RunColumns {
         if (bytesRead === 0) break;
         pos += bytesRead;
         const filled = carry + bytesRead;
-        const used = readLines(buf, filled, this.columns);
+        const used = readLines(buf, filled, this.columnOf);
         this.read += used;
         carry = filled - used;
         if (carry > 0) {

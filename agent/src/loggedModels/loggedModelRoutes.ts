@@ -14,25 +14,29 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { loggedModelRequests as L } from '@lablog/schema';
-import { modelArtifacts } from '../artifacts/ArtifactArea.js';
-import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
+import { modelArtifacts, type ArtifactOwners } from '../artifacts/ArtifactArea.js';
 import { checkRelPath } from '../artifacts/artifactPath.js';
 import { listFromRoot } from '../artifacts/artifactResponses.js';
 import { keyValues } from '../mlflow/loggingRules.js';
 import { int64, optionalInt64 } from '../mlflow/requestFields.js';
-import type { FileStore } from '../store/FileStore.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
+import type { LoggedModelStore } from './LoggedModelStore.js';
 import { statusOf, wireLoggedModel } from './loggedModelWire.js';
-import { searchLoggedModels } from './searchLoggedModels.js';
 
-/** Registers the logged-model endpoints and `runs/outputs`. */
-export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; tracking: TrackingStore; artifacts: ArtifactRepository }> = async (app, { store, tracking, artifacts }) => {
-  const models = store.loggedModels;
+/** The stores the logged-model endpoints call. */
+export interface LoggedModelRouteStores extends ArtifactOwners {
+  loggedModels: LoggedModelStore;
+  tracking: TrackingStore;
+}
+
+/** Registers the logged-model endpoints and `runs/outputs`. Each validates and calls one store operation. */
+export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ stores: LoggedModelRouteStores }> = async (app, { stores }) => {
+  const { loggedModels: models, tracking } = stores;
 
   app.post('/logged-models', { schema: { body: L.CreateLoggedModel } }, async (req) => {
     const b = req.body;
-    const doc = await models.create({
-      experiment: await tracking.getExperiment(b.experiment_id),
+    const doc = await models.createLoggedModel({
+      experimentId: b.experiment_id,
       name: b.name,
       modelType: b.model_type,
       sourceRunId: b.source_run_id,
@@ -42,20 +46,20 @@ export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; tr
     return { model: wireLoggedModel(doc) };
   });
 
-  app.get('/logged-models/:model_id', { schema: { params: L.ModelIdParams } }, async (req) => ({ model: wireLoggedModel(models.get(req.params.model_id)) }));
+  app.get('/logged-models/:model_id', { schema: { params: L.ModelIdParams } }, async (req) => ({ model: wireLoggedModel(await models.getLoggedModel(req.params.model_id)) }));
 
   app.patch('/logged-models/:model_id', { schema: { params: L.ModelIdParams, body: L.FinalizeLoggedModel } }, async (req) => ({
-    model: wireLoggedModel(await models.finalize(req.params.model_id, statusOf(req.body.status))),
+    model: wireLoggedModel(await models.finalizeLoggedModel(req.params.model_id, statusOf(req.body.status))),
   }));
 
   app.delete('/logged-models/:model_id', { schema: { params: L.ModelIdParams } }, async (req) => {
-    await models.delete(req.params.model_id);
+    await models.deleteLoggedModel(req.params.model_id);
     return {};
   });
 
   app.post('/logged-models/search', { schema: { body: L.SearchLoggedModels } }, async (req) => {
     const b = req.body;
-    const page = searchLoggedModels(models.inExperiments(b.experiment_ids), {
+    const page = await models.searchLoggedModels(b.experiment_ids, {
       filter: b.filter,
       orderBy: b.order_by,
       maxResults: optionalInt64(b.max_results, 'max_results'),
@@ -65,28 +69,29 @@ export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ store: FileStore; tr
   });
 
   app.patch('/logged-models/:model_id/tags', { schema: { params: L.ModelIdParams, body: L.SetLoggedModelTags } }, async (req) => ({
-    model: wireLoggedModel(await models.setTags(req.params.model_id, keyValues('tag', req.body.tags))),
+    model: wireLoggedModel(await models.setLoggedModelTags(req.params.model_id, keyValues('tag', req.body.tags))),
   }));
 
   // A wildcard, not `:tag_key`: tag keys may be longer than Fastify's 100-character param limit.
   app.delete('/logged-models/:model_id/tags/*', { schema: { params: L.ModelTagParams } }, async (req) => {
-    await models.deleteTag(req.params.model_id, req.params['*']);
+    await models.deleteLoggedModelTag(req.params.model_id, req.params['*']);
     return {};
   });
 
   app.post('/logged-models/:model_id/params', { schema: { params: L.ModelIdParams, body: L.LogLoggedModelParams } }, async (req) => {
-    await models.logParams(req.params.model_id, keyValues('param', req.body.params));
+    await models.logLoggedModelParams(req.params.model_id, keyValues('param', req.body.params));
     return {};
   });
 
   app.get(
     '/logged-models/:model_id/artifacts/directories',
     { schema: { params: L.ModelIdParams, querystring: L.ListLoggedModelArtifacts } },
-    async (req) => listFromRoot({ area: modelArtifacts(store, artifacts, req.params.model_id), rel: checkRelPath(req.query.artifact_directory_path ?? '') }),
+    async (req) => listFromRoot({ area: await modelArtifacts(stores, req.params.model_id), rel: checkRelPath(req.query.artifact_directory_path ?? '') }),
   );
 
   app.post('/runs/outputs', { schema: { body: L.LogOutputs } }, async (req) => {
-    const outputs = (req.body.models ?? []).map((m) => ({ model_id: models.get(m.model_id).info.model_id, step: int64(m.step, 'step') }));
+    const outputs = [];
+    for (const m of req.body.models ?? []) outputs.push({ model_id: (await models.getLoggedModel(m.model_id)).info.model_id, step: int64(m.step, 'step') });
     await tracking.logOutputs(req.body.run_id, outputs);
     return {};
   });

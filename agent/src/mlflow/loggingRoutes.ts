@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runRequests as R } from '@lablog/schema';
 import { invalidParameter, missingParameter } from '../errors.js';
-import type { LoggedModelBook } from '../loggedModels/LoggedModelBook.js';
+import type { LoggedModelStore } from '../loggedModels/LoggedModelStore.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import { metricPoint, toBatch } from './batchInput.js';
 import { BATCH_LIMITS, type Metric } from '@lablog/schema';
@@ -16,26 +16,26 @@ import { MAX_DATASETS, checkName, truncateValue } from './loggingRules.js';
 import { runIdOf } from './requestFields.js';
 
 /** Registers the logging endpoints. */
-export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; loggedModels: LoggedModelBook }> = async (app, { store, loggedModels }) => {
+export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; loggedModels: LoggedModelStore }> = async (app, { store, loggedModels }) => {
   const none = { metrics: [], params: {}, tags: {} };
 
   /**
    * MLflow 3: metrics naming a logged model are its metrics too. The models are checked before
    * the run is written; the run's history has every point, the model the latest per key and dataset.
    */
-  const modelMetrics = (runId: string, wire: readonly Metric[], points: readonly MetricPoint[]) => {
+  const modelMetrics = async (runId: string, wire: readonly Metric[], points: readonly MetricPoint[]) => {
     const byModel = new Map<string, ModelMetricRecord[]>();
     wire.forEach((m, i) => {
       if (!m.model_id) return;
-      loggedModels.get(m.model_id);
       const p = points[i]!;
       const record: ModelMetricRecord = { key: p.key, value: p.value, timestamp: p.timestamp, step: p.step, run_id: runId };
       if (m.dataset_name) record.dataset_name = m.dataset_name;
       if (m.dataset_digest) record.dataset_digest = m.dataset_digest;
       byModel.set(m.model_id, [...(byModel.get(m.model_id) ?? []), record]);
     });
+    for (const modelId of byModel.keys()) await loggedModels.getLoggedModel(modelId);
     return async () => {
-      for (const [modelId, records] of byModel) await loggedModels.logMetrics(modelId, records);
+      for (const [modelId, records] of byModel) await loggedModels.logLoggedModelMetrics(modelId, records);
     };
   };
 
@@ -43,7 +43,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; lo
     const b = req.body;
     const runId = runIdOf(b);
     const point = metricPoint(b);
-    const toModels = modelMetrics(runId, [b], [point]);
+    const toModels = await modelMetrics(runId, [b], [point]);
     await store.logBatch(runId, { ...none, metrics: [point] });
     await toModels();
     return {};
@@ -70,7 +70,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; lo
 
   app.post('/runs/log-batch', { schema: { body: R.LogBatch }, bodyLimit: BATCH_LIMITS.bytes }, async (req) => {
     const batch = toBatch(req.body);
-    const toModels = modelMetrics(req.body.run_id, req.body.metrics ?? [], batch.metrics);
+    const toModels = await modelMetrics(req.body.run_id, req.body.metrics ?? [], batch.metrics);
     await store.logBatch(req.body.run_id, batch);
     await toModels();
     return {};

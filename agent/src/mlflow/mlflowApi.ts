@@ -9,7 +9,9 @@ import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
 import { runArtifactListRoutes } from '../artifacts/runArtifactRoutes.js';
 import { recordFloatLiterals } from '../http/jsonBody.js';
 import { registerLablogApi } from '../lablog/lablogApi.js';
+import type { LoggedModelStore } from '../loggedModels/LoggedModelStore.js';
 import { loggedModelRoutes } from '../loggedModels/loggedModelRoutes.js';
+import type { ModelRegistryStore } from '../registry/ModelRegistryStore.js';
 import type { FileStore } from '../store/FileStore.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import { experimentRoutes } from './experimentRoutes.js';
@@ -18,6 +20,7 @@ import { metricRoutes } from './metricRoutes.js';
 import { modelVersionRoutes } from './modelVersionRoutes.js';
 import { registeredModelRoutes } from './registeredModelRoutes.js';
 import { runRoutes, type RunCreationHooks } from './runRoutes.js';
+import { serverInfoRoutes } from './serverInfoRoutes.js';
 import { TRACE_V3_PREFIXES, traceRoutes } from './traceRoutes.js';
 import { uiRoutes } from './uiRoutes.js';
 
@@ -34,12 +37,14 @@ export interface MlflowApiOptions {
 }
 
 /**
- * The stores routes call: the tracking store (experiments, runs, metrics; a folder or PostgreSQL),
- * the folder store that still holds the registry and logged models, and the artifact repository
- * (the store folder or an S3 bucket).
+ * The stores routes call: the tracking store (experiments, runs, metrics), the model registry and
+ * the logged models (each a folder's or PostgreSQL's), the folder store of artifact files and
+ * sessions, and the artifact repository (the store folder or an S3 bucket).
  */
 export interface AgentStores {
   tracking: TrackingStore;
+  registry: ModelRegistryStore;
+  loggedModels: LoggedModelStore;
   files: FileStore;
   artifacts: ArtifactRepository;
 }
@@ -53,20 +58,23 @@ export async function registerMlflowApi(app: FastifyInstance, stores: AgentStore
         recordFloatLiterals(scope);
         await scope.register(experimentRoutes, { store: tracking });
         await scope.register(runRoutes, { store: tracking, creation: opts.runCreation });
-        await scope.register(loggingRoutes, { store: tracking, loggedModels: store.loggedModels });
+        await scope.register(loggingRoutes, { store: tracking, loggedModels: stores.loggedModels });
         await scope.register(metricRoutes, { store: tracking });
-        await scope.register(registeredModelRoutes, { store });
-        await scope.register(modelVersionRoutes, { store });
+        await scope.register(registeredModelRoutes, { registry: stores.registry });
+        await scope.register(modelVersionRoutes, { stores });
         await scope.register(runArtifactListRoutes, { store, artifacts });
-        await scope.register(loggedModelRoutes, { store, tracking, artifacts });
+        await scope.register(loggedModelRoutes, { stores });
         await scope.register(uiRoutes, { store: tracking, files: store, artifacts });
         await scope.register(traceRoutes, { version: 2 });
       },
       { prefix: base + prefix },
     );
   }
-  for (const prefix of TRACE_V3_PREFIXES) await app.register(traceRoutes, { version: 3, prefix: base + prefix });
-  await registerArtifactApi(app, store, artifacts, base);
+  for (const prefix of TRACE_V3_PREFIXES) {
+    await app.register(traceRoutes, { version: 3, prefix: base + prefix });
+    await app.register(serverInfoRoutes, { prefix: base + prefix });
+  }
+  await registerArtifactApi(app, stores, base);
   await registerLablogApi(app, tracking, base);
   app.get(`${base}/health`, async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get(`${base}/version`, async (_req, reply) => reply.type('text/plain').send(MLFLOW_API_VERSION));

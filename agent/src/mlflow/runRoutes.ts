@@ -12,12 +12,14 @@ import { keyValues } from './loggingRules.js';
 import { optionalInt64, runIdOf } from './requestFields.js';
 import { wireRun, wireRunInfo } from './wire.js';
 
-/** What a route prefix adds to the runs created under it (a notebook session's tags and snapshots). */
+/** What a route prefix adds to the runs created and updated under it (a notebook session's tags and snapshots). */
 export interface RunCreationHooks {
   /** Tags set on a new run over those the client sent. Never rejects. */
   tags(req: FastifyRequest): Promise<Record<string, string>>;
   /** Called once the run exists (new, or found again by its client id), before the reply. Never rejects. */
   created(req: FastifyRequest, run: RunDoc): Promise<void>;
+  /** Called once an update of the run is committed, before the reply. Never rejects. */
+  updated?(req: FastifyRequest, run: RunDoc): Promise<void>;
 }
 
 /** Registers the run endpoints. */
@@ -47,6 +49,7 @@ export const runRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; creati
       endTime: optionalInt64(b.end_time, 'end_time'),
       runName: b.run_name,
     });
+    await creation?.updated?.(req, doc);
     return { run_info: wireRunInfo(doc) };
   });
 

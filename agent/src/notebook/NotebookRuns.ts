@@ -6,17 +6,37 @@
  * - `notebook/end.ipynb`: the latest snapshot when the run ends, replaced once by the next one
  *   (the extension sends one when the ending cell finishes, with that cell's outputs);
  * - `notebook/execution_log.jsonl`: every cell executed while the run was active;
- * - `environment/packages.txt`: the session's packages, at creation.
- * A run's ending is learnt from the store's announcements, so it counts whoever ended the run.
+ * - `environment/packages.txt`: the session's packages, at creation;
+ * - `figures/…` and `logs/console.log`: the images and console text of the cells run while the
+ *   run was active (captured by the extension, see LogCellOutputs).
+ * A run ended through a session's prefix gets its end snapshot from that request itself
+ * (`runUpdated`, called by the route before it answers, so the reply means the file is stored).
+ * Any other ending — the root API, another agent on the same database — is learnt from the
+ * tracking store's change feed, whose listener only queues the work and never holds up the request
+ * that committed the change; and since an agent can stop between a commit and that work, the
+ * endings missed are caught up when the agent starts (`catchUp`). Both paths are one idempotent
+ * step, so whichever comes first writes the file and the other finds nothing to do.
  * Writes to one run happen one after the other (a queue per run); a failed write is logged and
  * never fails the request that caused it: the user's logging must not break for a snapshot.
  */
 import { createReadStream } from 'node:fs';
-import { NOTEBOOK_ARTIFACTS as FILES, type CellExecution, type NotebookSnapshot, type RunStatus } from '@lablog/schema';
+import {
+  CAPTURE_ARTIFACTS as CAPTURE,
+  figurePath,
+  NOTEBOOK_ARTIFACTS as FILES,
+  type CellExecution,
+  type LogCellOutputs,
+  type LogCellOutputsReply,
+  type NotebookSnapshot,
+  type RunStatus,
+} from '@lablog/schema';
 import type { FastifyBaseLogger } from 'fastify';
 import type { FileStore } from '../store/FileStore.js';
 import type { ArtifactRepository } from '../artifacts/ArtifactRepository.js';
+import type { ChangeFeed } from '../store/ChangeFeed.js';
 import type { RunDoc } from '../store/records.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
+import { consoleBlock } from './consoleBlock.js';
 import { appendRunArtifact, writeRunArtifact } from './runArtifactFiles.js';
 import type { RunLink, Session, SessionBook } from './SessionBook.js';
 import { SESSION_TAG } from './sessionTags.js';
@@ -40,19 +60,32 @@ function logLine(c: CellExecution): string {
 export class NotebookRuns {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly unsubscribe: () => void;
+  private closed = false;
+  private catching: Promise<void> = Promise.resolve();
 
   /**
+   * @param store the folder of the runs' artifact files
    * @param artifacts where the snapshots and logs are written (the agent's artifact repository)
+   * @param feed the tracking store's change feed (run endings committed anywhere)
    * @param log where failed writes are reported (the agent's logger)
    */
   constructor(
     private readonly store: FileStore,
     private readonly artifacts: ArtifactRepository,
     readonly sessions: SessionBook,
+    feed: ChangeFeed,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.unsubscribe = store.feed.subscribe(({ event: e }) => {
-      if (e.type === 'run') this.runChanged(e.run);
+    this.unsubscribe = feed.subscribe(({ event: e }) => {
+      if (e.type !== 'run' || e.run.tags[SESSION_TAG] === undefined) return;
+      const { run } = e;
+      const status = run.info.status; // the document may be live: take the status this change committed
+      // after the request that committed it has had its turn: a prefix request writes its own end
+      // snapshot (runUpdated) and must not queue behind this listener; this then finds it done
+      // (once closed, the next start's catchUp writes it)
+      setImmediate(() => {
+        if (!this.closed) void this.reconcile(run, status);
+      });
     });
   }
 
@@ -66,11 +99,6 @@ export class NotebookRuns {
       if (this.queues.get(runId) === next) this.queues.delete(runId);
     });
     return next;
-  }
-
-  /** Resolves once the writes queued so far for `runId` are done. */
-  settled(runId: string): Promise<void> {
-    return this.queues.get(runId) ?? Promise.resolve();
   }
 
   /** Resolves once every queued write is done. */
@@ -100,13 +128,49 @@ export class NotebookRuns {
     });
   }
 
-  /** A committed run change: an ending writes `end.ipynb`; a run resumed (RUNNING again) will get a new one. */
-  private runChanged(run: RunDoc): void {
+  /**
+   * A run just updated through a session's prefix (the request's own step, before its reply):
+   * an ending writes `end.ipynb`. Resolves when it is stored; never rejects.
+   */
+  runUpdated(run: RunDoc): Promise<void> {
+    return this.reconcile(run, run.info.status);
+  }
+
+  /**
+   * Writes the end snapshots of session runs that ended while no one wrote them (the agent
+   * stopped between the commit and the write). Called once when the agent starts; resolves when
+   * done, never rejects.
+   */
+  catchUp(tracking: Pick<TrackingStore, 'getRun'>): Promise<void> {
+    this.catching = this.catchUpNow(tracking);
+    return this.catching;
+  }
+
+  private async catchUpNow(tracking: Pick<TrackingStore, 'getRun'>): Promise<void> {
+    try {
+      for (const id of await this.sessions.ids()) {
+        const session = await this.sessions.find(id);
+        for (const link of session?.doc.runs ?? []) {
+          if (this.closed) return;
+          if (link.end !== 'open') continue;
+          const run = await tracking.getRun(link.run_id).catch(() => null);
+          if (run && ENDED.has(run.info.status)) await this.reconcile(run, run.info.status);
+        }
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'notebook: catching up end snapshots failed');
+    }
+  }
+
+  /**
+   * Brings a session run's end snapshot in line with its status: an ending writes `end.ipynb`
+   * once; a run resumed (RUNNING again) will get a new one. Idempotent; never rejects.
+   */
+  private reconcile(run: RunDoc, status: RunStatus): Promise<void> {
     const sessionId = run.tags[SESSION_TAG];
-    if (sessionId === undefined) return;
+    if (sessionId === undefined) return Promise.resolve();
     const runId = run.info.run_id;
-    const status = run.info.status; // the document is live: take the status this change committed
-    void this.enqueue(runId, 'writing the end snapshot', async () => {
+    return this.enqueue(runId, 'writing the end snapshot', async () => {
       const session = await this.sessions.find(sessionId);
       const link = session?.doc.runs.find((r) => r.run_id === runId);
       if (!session || !link) return;
@@ -149,35 +213,72 @@ export class NotebookRuns {
   }
 
   /**
-   * Appends each cell to the execution log of every run of the session whose active period
-   * (start time to end time, or now) overlaps the cell's, in the order given.
-   * @returns the runs whose log got at least one cell
+   * The runs of the session whose active period (start time to end time, or now) overlaps
+   * `cell`'s run time: those a cell's record and outputs belong to. A run that is gone has none.
    */
-  async executions(session: Session, cells: readonly CellExecution[]): Promise<string[]> {
+  private runsActiveDuring(session: Session, cells: readonly { started: number; ended: number }[]): Array<{ runId: string; cells: number[] }> {
     const now = Date.now();
-    const touched: string[] = [];
-    const writes: Promise<void>[] = [];
+    const found: Array<{ runId: string; cells: number[] }> = [];
     for (const link of session.doc.runs) {
       let info;
       try {
         info = this.store.getRun(link.run_id).info;
       } catch {
-        continue; // a run that is gone keeps no log
+        continue;
       }
       const from = info.start_time;
       const to = info.end_time ?? now;
-      const lines = cells.filter((c) => c.started <= to && c.ended >= from).map(logLine);
-      if (lines.length === 0) continue;
-      touched.push(link.run_id);
-      writes.push(this.enqueue(link.run_id, 'appending to the execution log', () => appendRunArtifact(this.store, this.artifacts, link.run_id, FILES.executionLog, lines.join(''))));
+      const hits = cells.flatMap((c, i) => (c.started <= to && c.ended >= from ? [i] : []));
+      if (hits.length > 0) found.push({ runId: link.run_id, cells: hits });
     }
-    await Promise.all(writes);
-    return touched;
+    return found;
+  }
+
+  /**
+   * Appends each cell to the execution log of every run of the session that was active while it
+   * ran (see runsActiveDuring), in the order given.
+   * @returns the runs whose log got at least one cell
+   */
+  async executions(session: Session, cells: readonly CellExecution[]): Promise<string[]> {
+    const runs = this.runsActiveDuring(session, cells);
+    await Promise.all(
+      runs.map(({ runId, cells: hits }) => {
+        const lines = hits.map((i) => logLine(cells[i]!)).join('');
+        return this.enqueue(runId, 'appending to the execution log', () => appendRunArtifact(this.store, this.artifacts, runId, FILES.executionLog, lines));
+      }),
+    );
+    return runs.map((r) => r.runId);
+  }
+
+  /**
+   * Stores what a finished cell displayed in every run of the session active while it ran: its
+   * images as `figures/cell-<n>-<k>.<ext>`, its console text appended to `logs/console.log`.
+   * @returns the runs that got them and the paths written in each
+   */
+  async outputs(session: Session, cell: LogCellOutputs): Promise<LogCellOutputsReply> {
+    const runs = this.runsActiveDuring(session, [cell]).map((r) => r.runId);
+    const figures = cell.images.map((img, i) => ({
+      path: figurePath(cell.execution_count, i + 1, img.mime, cell.started),
+      bytes: img.mime === 'image/svg+xml' ? Buffer.from(img.data, 'utf8') : Buffer.from(img.data, 'base64'),
+    }));
+    const text = consoleBlock(cell);
+    const paths = [...figures.map((f) => f.path), ...(text ? [CAPTURE.consoleLog] : [])];
+    await Promise.all(
+      runs.map((runId) =>
+        this.enqueue(runId, 'storing a cell\'s outputs', async () => {
+          for (const f of figures) await writeRunArtifact(this.store, this.artifacts, runId, f.path, f.bytes);
+          if (text) await appendRunArtifact(this.store, this.artifacts, runId, CAPTURE.consoleLog, text);
+        }),
+      ),
+    );
+    return { run_ids: runs, paths: runs.length > 0 ? paths : [] };
   }
 
   /** Stops following the store and waits for the writes under way. */
   async close(): Promise<void> {
+    this.closed = true;
     this.unsubscribe();
+    await this.catching;
     await this.idle();
   }
 }

@@ -12,7 +12,7 @@
  * request or a queued write holds it) or still being saved is found again as the same object,
  * so two copies of one session never exist at once.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SESSION_ID_PATTERN, type NotebookSession, type RegisterSession } from '@lablog/schema';
 import { stringifyDoc } from '../store/jsonCodec.js';
@@ -168,6 +168,11 @@ export class SessionBook {
     const root = join(storeDir, 'sessions');
     await mkdir(root, { recursive: true });
     return new SessionBook(root, maxLoaded);
+  }
+
+  /** The ids of every registered session (their folders), in no particular order. */
+  async ids(): Promise<string[]> {
+    return (await readdir(this.root)).filter(isSessionId);
   }
 
   /** Sessions held in memory now (recently used, plus those still referenced or being written that the collector has not reclaimed). */

@@ -33,15 +33,6 @@ export async function registerNotebookApi(app: FastifyInstance, stores: AgentSto
       const id = sessionOf(req);
       if (!isSessionId(id)) throw invalidParameter(`Invalid notebook session id '${id}' in the path: it must match ${SESSION_ID_PATTERN}.`);
     });
-    // a run ended through the prefix has its end snapshot once the reply arrives
-    nb.addHook('onSend', async (req, _reply, payload) => {
-      if (req.method === 'POST' && req.routeOptions.url?.endsWith('/runs/update')) {
-        const body = req.body as { run_id?: string; run_uuid?: string } | undefined;
-        const runId = body?.run_id || body?.run_uuid;
-        if (runId) await notebooks.settled(runId);
-      }
-      return payload;
-    });
     await registerMlflowApi(nb, stores, `${NOTEBOOK_PREFIX}/:session`, {
       runCreation: {
         async tags(req) {
@@ -53,6 +44,8 @@ export async function registerNotebookApi(app: FastifyInstance, stores: AgentSto
           return sessionRunTags(id, session?.doc ?? null);
         },
         created: (req, run) => notebooks.runCreated(sessionOf(req), run),
+        // a run ended through the prefix has its end snapshot stored once the reply arrives
+        updated: (_req, run) => notebooks.runUpdated(run),
       },
     });
   });

@@ -4,9 +4,10 @@
  *   GET  /sessions/<id>             the session and its runs
  *   PUT  /sessions/<id>/notebook    the notebook as it is in the editor (nbformat 4)
  *   POST /sessions/<id>/executions  cells that finished running
+ *   POST /sessions/<id>/outputs     the images and console text of a cell that finished running
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { LogExecutions, NOTEBOOK_PREFIX, NotebookSnapshot, RegisterSession, SessionParams, type LogExecutionsReply, type NotebookSession, type RegisterSessionReply } from '@lablog/schema';
+import { LogCellOutputs, LogExecutions, NOTEBOOK_PREFIX, NotebookSnapshot, RegisterSession, SessionParams, type LogCellOutputsReply, type LogExecutionsReply, type NotebookSession, type RegisterSessionReply } from '@lablog/schema';
 import { invalidParameter, notFound } from '../errors.js';
 import type { NotebookRuns } from './NotebookRuns.js';
 import type { Session } from './SessionBook.js';
@@ -41,5 +42,10 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ notebooks: NotebookRuns 
       if (c.ended < c.started) throw invalidParameter(`Invalid value for parameter 'cells[${i}].ended' supplied: it is before 'started'.`);
     });
     return { run_ids: await notebooks.executions(await registered(req.params.session), cells) };
+  });
+
+  app.post('/sessions/:session/outputs', { schema: { params: SessionParams, body: LogCellOutputs } }, async (req): Promise<LogCellOutputsReply> => {
+    if (req.body.ended < req.body.started) throw invalidParameter("Invalid value for parameter 'ended' supplied: it is before 'started'.");
+    return notebooks.outputs(await registered(req.params.session), req.body);
   });
 };

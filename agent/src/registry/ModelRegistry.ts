@@ -1,17 +1,19 @@
 /**
  * The model registry: registered models with their versions, tags and aliases, kept in one
  * document `meta/registry.json` (registries are small: a write rewrites the document, durably).
- * Every change is saved, then announced; a change whose write fails is undone in memory.
+ * A change edits a copy of the model it touches, writes the document with the copy in, and only
+ * then swaps it in and announces it: a record handed out is never edited, and a change whose write
+ * fails changes nothing.
  * Semantics follow MLflow's SQL registry store: version numbers are never reused, deleting a
  * version drops the aliases that pointed at it, renaming a model keeps versions and aliases.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { alreadyExists, invalidParameter, notFound } from '../errors.js';
 import type { RegistryChange } from '../store/records.js';
 import { stringifyDoc } from '../store/jsonCodec.js';
 import type { ModelVersionRecord, NewModelVersion, NewRegisteredModel, RegisteredModelRecord, RegistryDoc, VersionOf } from './registryRecords.js';
-import { ACTIVE_STAGES, canonicalStage, checkAlias, checkModelName, checkRegistryTag } from './registryRules.js';
+import { versionOf } from './versionViews.js';
+import { aliasNotFound, checkAlias, checkModelName, checkRegistryTag, checkTransition, modelExists, modelNotFound, versionExists } from './registryRules.js';
 import { writeFileDurably } from '../store/durableWrite.js';
 import { setKey } from '../store/keyedRecord.js';
 import { SerialQueue } from '../store/SerialQueue.js';
@@ -25,18 +27,18 @@ export interface RegistryAnnouncement {
 
 /** The registry document and the operations on it. */
 export class ModelRegistry {
-  private readonly byName = new Map<string, RegisteredModelRecord>();
+  private byName = new Map<string, RegisteredModelRecord>();
+  /** The document as last written; replaced by each change, never edited. */
   private data: RegistryDoc = { models: [] };
-  /** Changes, one at a time: each checks, edits memory and writes before the next begins. */
+  /** Changes, one at a time: each checks, writes and swaps before the next begins. */
   private readonly changes = new SerialQueue();
 
   private constructor(
     private readonly path: string,
-    /** The document's text as last written (what memory returns to when a write fails). */
-    private written: string,
+    doc: RegistryDoc,
     private readonly announce: (a: RegistryAnnouncement) => void,
   ) {
-    this.load(JSON.parse(written) as RegistryDoc);
+    this.swap(doc);
   }
 
   /**
@@ -45,37 +47,46 @@ export class ModelRegistry {
    */
   static async open(dir: string, announce: (a: RegistryAnnouncement) => void): Promise<ModelRegistry> {
     const path = join(dir, 'meta', 'registry.json');
-    let text: string;
+    let doc: RegistryDoc = { models: [] };
     try {
-      text = await readFile(path, 'utf8');
+      doc = JSON.parse(await readFile(path, 'utf8')) as RegistryDoc;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      text = stringifyDoc({ models: [] });
     }
-    return new ModelRegistry(path, text, announce);
+    return new ModelRegistry(path, doc, announce);
+  }
+
+  private swap(doc: RegistryDoc): void {
+    this.data = doc;
+    this.byName = new Map(doc.models.map((m) => [m.name, m]));
   }
 
   /**
-   * Writes the registry as changed in memory; if the write fails, memory goes back to what was
-   * last written, so a failed change changes nothing. Called at the end of a change queued on
-   * `changes`, so no other change can have touched memory in between.
+   * Writes the registry with `models` as its models, then makes it the registry and announces the
+   * change. Called at the end of a change queued on `changes`, so no other change came in between.
    */
-  private async commit(name: string, change: RegistryChange, version?: number): Promise<void> {
-    const text = stringifyDoc(this.data);
-    try {
-      await writeFileDurably(this.path, text);
-    } catch (err) {
-      this.load(JSON.parse(this.written) as RegistryDoc);
-      throw err;
-    }
-    this.written = text;
+  private async commit(models: RegisteredModelRecord[], name: string, change: RegistryChange, version?: number): Promise<void> {
+    const doc: RegistryDoc = { models };
+    await writeFileDurably(this.path, stringifyDoc(doc));
+    this.swap(doc);
     this.announce(version === undefined ? { name, change } : { name, version: String(version), change });
   }
 
-  private load(doc: RegistryDoc): void {
-    this.data = doc;
-    this.byName.clear();
-    for (const m of doc.models) this.byName.set(m.name, m);
+  /** The models with `old` replaced by `next` (or dropped when `next` is null). */
+  private replaced(old: RegisteredModelRecord, next: RegisteredModelRecord | null): RegisteredModelRecord[] {
+    return next ? this.data.models.map((m) => (m === old ? next : m)) : this.data.models.filter((m) => m !== old);
+  }
+
+  /**
+   * Applies `apply` to a copy of the model `name` (checks throw before anything is written),
+   * commits it and returns the copy, now the model's record.
+   */
+  private async edit(name: string, change: RegistryChange, apply: (draft: RegisteredModelRecord) => void, version?: number): Promise<RegisteredModelRecord> {
+    const old = this.get(name);
+    const draft = structuredClone(old);
+    apply(draft);
+    await this.commit(this.replaced(old, draft), draft.name, change, version);
+    return draft;
   }
 
   // ---- registered models --------------------------------------------------------------
@@ -93,7 +104,7 @@ export class ModelRegistry {
   /** @throws RESOURCE_DOES_NOT_EXIST, INVALID_PARAMETER_VALUE for an empty name */
   get(name: string): RegisteredModelRecord {
     const m = this.byName.get(checkModelName(name));
-    if (!m) throw notFound(`Registered Model with name=${name} not found`);
+    if (!m) throw modelNotFound(name);
     return m;
   }
 
@@ -102,7 +113,7 @@ export class ModelRegistry {
     return this.changes.run(async () => {
       const name = checkModelName(spec.name);
       for (const [k, v] of Object.entries(spec.tags ?? {})) checkRegistryTag(k, v);
-      if (this.byName.has(name)) throw alreadyExists(`Registered Model (name=${name}) already exists.`);
+      if (this.byName.has(name)) throw modelExists(name);
       const now = Date.now();
       const m: RegisteredModelRecord = {
         name,
@@ -115,9 +126,7 @@ export class ModelRegistry {
         next_version: 1,
         versions: [],
       };
-      this.data.models.push(m);
-      this.byName.set(name, m);
-      await this.commit(name, 'model_created');
+      await this.commit([...this.data.models, m], name, 'model_created');
       return m;
     });
   }
@@ -128,36 +137,31 @@ export class ModelRegistry {
       checkModelName(newName);
       const m = this.get(name);
       if (newName === name) return m;
-      if (this.byName.has(newName)) throw alreadyExists(`Registered Model (name=${newName}) already exists.`);
-      const now = Date.now();
-      m.name = newName;
-      m.last_updated_timestamp = now;
-      for (const v of m.versions) v.last_updated_timestamp = now;
-      this.byName.delete(name);
-      this.byName.set(newName, m);
-      await this.commit(newName, 'model_renamed');
-      return m;
+      if (this.byName.has(newName)) throw modelExists(newName);
+      return this.edit(name, 'model_renamed', (d) => {
+        const now = Date.now();
+        d.name = newName;
+        d.last_updated_timestamp = now;
+        for (const v of d.versions) v.last_updated_timestamp = now;
+      });
     });
   }
 
   /** Sets a model's description. */
   updateModel(name: string, description: string): Promise<RegisteredModelRecord> {
-    return this.changes.run(async () => {
-      const m = this.get(name);
-      m.description = description;
-      m.last_updated_timestamp = Date.now();
-      await this.commit(name, 'model_updated');
-      return m;
-    });
+    return this.changes.run(() =>
+      this.edit(name, 'model_updated', (d) => {
+        d.description = description;
+        d.last_updated_timestamp = Date.now();
+      }),
+    );
   }
 
   /** Deletes a model with all its versions, tags and aliases. */
   deleteModel(name: string): Promise<void> {
     return this.changes.run(async () => {
       const m = this.get(name);
-      this.data.models = this.data.models.filter((x) => x !== m);
-      this.byName.delete(name);
-      await this.commit(name, 'model_deleted');
+      await this.commit(this.replaced(m, null), name, 'model_deleted');
     });
   }
 
@@ -165,19 +169,17 @@ export class ModelRegistry {
   setModelTag(name: string, key: string, value: string): Promise<void> {
     return this.changes.run(async () => {
       checkRegistryTag(key, value);
-      const m = this.get(name);
-      setKey(m.tags, key, value);
-      await this.commit(name, 'model_tag');
+      await this.edit(name, 'model_tag', (d) => setKey(d.tags, key, value));
     });
   }
 
   /** Deletes a model tag; an absent tag is not an error (MLflow's behaviour). */
   deleteModelTag(name: string, key: string): Promise<void> {
     return this.changes.run(async () => {
-      const m = this.get(name);
-      if (!Object.hasOwn(m.tags, key)) return;
-      delete m.tags[key];
-      await this.commit(name, 'model_tag');
+      if (!Object.hasOwn(this.get(name).tags, key)) return;
+      await this.edit(name, 'model_tag', (d) => {
+        delete d.tags[key];
+      });
     });
   }
 
@@ -190,52 +192,59 @@ export class ModelRegistry {
 
   /** @throws RESOURCE_DOES_NOT_EXIST when the model or the version does not exist */
   getVersion(name: string, version: number): VersionOf {
-    const model = this.get(name);
-    const v = model.versions.find((x) => x.version === version);
-    if (!v) throw notFound(`Model Version (name=${name}, version=${version}) not found`);
-    return { model, version: v };
+    return versionOf(this.get(name), version);
   }
 
   /** Creates the model's next version, READY at once. @throws RESOURCE_DOES_NOT_EXIST */
   createVersion(name: string, spec: NewModelVersion): Promise<VersionOf> {
     return this.changes.run(async () => {
       for (const [k, v] of Object.entries(spec.tags ?? {})) checkRegistryTag(k, v);
-      const model = this.get(name);
-      const number = spec.version ?? model.next_version;
-      if (model.versions.some((v) => v.version === number)) throw alreadyExists(`Model Version (name=${name}, version=${number}) already exists.`);
-      const now = Date.now();
-      const version: ModelVersionRecord = {
-        version: number,
-        creation_timestamp: spec.creationTimestamp ?? now,
-        last_updated_timestamp: spec.lastUpdatedTimestamp ?? spec.creationTimestamp ?? now,
-        user_id: spec.userId ?? '',
-        current_stage: spec.stage ?? 'None',
-        description: spec.description ?? '',
-        source: spec.source,
-        run_id: spec.runId ?? '',
-        run_link: spec.runLink ?? '',
-        status: 'READY',
-        status_message: '',
-        tags: { ...spec.tags },
-      };
-      model.versions.push(version);
-      model.versions.sort((a, b) => a.version - b.version);
-      model.next_version = Math.max(model.next_version, number + 1);
-      if (spec.version === undefined) model.last_updated_timestamp = now;
-      await this.commit(model.name, 'version_created', number);
-      return { model, version };
+      const number = spec.version ?? this.get(name).next_version;
+      const model = await this.edit(
+        name,
+        'version_created',
+        (d) => {
+          if (d.versions.some((v) => v.version === number)) throw versionExists(name, number);
+          const now = Date.now();
+          d.versions.push({
+            version: number,
+            creation_timestamp: spec.creationTimestamp ?? now,
+            last_updated_timestamp: spec.lastUpdatedTimestamp ?? spec.creationTimestamp ?? now,
+            user_id: spec.userId ?? '',
+            current_stage: spec.stage ?? 'None',
+            description: spec.description ?? '',
+            source: spec.source,
+            run_id: spec.runId ?? '',
+            run_link: spec.runLink ?? '',
+            status: 'READY',
+            status_message: '',
+            tags: { ...spec.tags },
+          });
+          d.versions.sort((a, b) => a.version - b.version);
+          d.next_version = Math.max(d.next_version, number + 1);
+          if (spec.version === undefined) d.last_updated_timestamp = now;
+        },
+        number,
+      );
+      return versionOf(model, number);
     });
+  }
+
+  /** Applies `apply` to a copy of one version (and its model), commits, returns the new records. */
+  private async editVersion(name: string, version: number, change: RegistryChange, apply: (v: ModelVersionRecord, m: RegisteredModelRecord) => void): Promise<VersionOf> {
+    this.getVersion(name, version);
+    const model = await this.edit(name, change, (d) => apply(versionOf(d, version).version, d), version);
+    return versionOf(model, version);
   }
 
   /** Sets a version's description. */
   updateVersion(name: string, version: number, description: string): Promise<VersionOf> {
-    return this.changes.run(async () => {
-      const found = this.getVersion(name, version);
-      found.version.description = description;
-      found.version.last_updated_timestamp = Date.now();
-      await this.commit(name, 'version_updated', version);
-      return found;
-    });
+    return this.changes.run(() =>
+      this.editVersion(name, version, 'version_updated', (v) => {
+        v.description = description;
+        v.last_updated_timestamp = Date.now();
+      }),
+    );
   }
 
   /**
@@ -245,38 +254,38 @@ export class ModelRegistry {
    */
   transitionStage(name: string, version: number, stage: string, archiveExisting: boolean): Promise<VersionOf> {
     return this.changes.run(async () => {
-      const target = canonicalStage(stage);
-      if (archiveExisting && !ACTIVE_STAGES.includes(target)) {
-        throw invalidParameter(
-          `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ${ACTIVE_STAGES.join(', ')}`,
-        );
-      }
-      const found = this.getVersion(name, version);
-      const now = Date.now();
-      if (archiveExisting) {
-        for (const other of found.model.versions) {
-          if (other !== found.version && other.current_stage === target) {
-            other.current_stage = 'Archived';
-            other.last_updated_timestamp = now;
+      const target = checkTransition(stage, archiveExisting);
+      return this.editVersion(name, version, 'version_stage', (v, m) => {
+        const now = Date.now();
+        if (archiveExisting) {
+          for (const other of m.versions) {
+            if (other !== v && other.current_stage === target) {
+              other.current_stage = 'Archived';
+              other.last_updated_timestamp = now;
+            }
           }
         }
-      }
-      found.version.current_stage = target;
-      found.version.last_updated_timestamp = now;
-      found.model.last_updated_timestamp = now;
-      await this.commit(name, 'version_stage', version);
-      return found;
+        v.current_stage = target;
+        v.last_updated_timestamp = now;
+        m.last_updated_timestamp = now;
+      });
     });
   }
 
   /** Deletes a version and the aliases that pointed at it; its number is not given out again. */
   deleteVersion(name: string, version: number): Promise<void> {
     return this.changes.run(async () => {
-      const { model, version: v } = this.getVersion(name, version);
-      model.versions = model.versions.filter((x) => x !== v);
-      for (const [alias, n] of Object.entries(model.aliases)) if (n === version) delete model.aliases[alias];
-      model.last_updated_timestamp = Date.now();
-      await this.commit(name, 'version_deleted', version);
+      this.getVersion(name, version);
+      await this.edit(
+        name,
+        'version_deleted',
+        (m) => {
+          m.versions = m.versions.filter((x) => x.version !== version);
+          for (const [alias, n] of Object.entries(m.aliases)) if (n === version) delete m.aliases[alias];
+          m.last_updated_timestamp = Date.now();
+        },
+        version,
+      );
     });
   }
 
@@ -284,18 +293,17 @@ export class ModelRegistry {
   setVersionTag(name: string, version: number, key: string, value: string): Promise<void> {
     return this.changes.run(async () => {
       checkRegistryTag(key, value);
-      setKey(this.getVersion(name, version).version.tags, key, value);
-      await this.commit(name, 'version_tag', version);
+      await this.editVersion(name, version, 'version_tag', (v) => setKey(v.tags, key, value));
     });
   }
 
   /** Deletes a version tag; an absent tag is not an error. */
   deleteVersionTag(name: string, version: number, key: string): Promise<void> {
     return this.changes.run(async () => {
-      const { tags } = this.getVersion(name, version).version;
-      if (!Object.hasOwn(tags, key)) return;
-      delete tags[key];
-      await this.commit(name, 'version_tag', version);
+      if (!Object.hasOwn(this.getVersion(name, version).version.tags, key)) return;
+      await this.editVersion(name, version, 'version_tag', (v) => {
+        delete v.tags[key];
+      });
     });
   }
 
@@ -305,9 +313,7 @@ export class ModelRegistry {
   setAlias(name: string, alias: string, version: number): Promise<void> {
     return this.changes.run(async () => {
       checkAlias(alias);
-      const { model } = this.getVersion(name, version);
-      model.aliases[alias] = version;
-      await this.commit(name, 'alias_set', version);
+      await this.editVersion(name, version, 'alias_set', (_v, m) => setKey(m.aliases, alias, version));
     });
   }
 
@@ -315,10 +321,10 @@ export class ModelRegistry {
   deleteAlias(name: string, alias: string): Promise<void> {
     return this.changes.run(async () => {
       checkAlias(alias);
-      const model = this.get(name);
-      if (!Object.hasOwn(model.aliases, alias)) return;
-      delete model.aliases[alias];
-      await this.commit(name, 'alias_deleted');
+      if (!Object.hasOwn(this.get(name).aliases, alias)) return;
+      await this.edit(name, 'alias_deleted', (m) => {
+        delete m.aliases[alias];
+      });
     });
   }
 
@@ -327,7 +333,8 @@ export class ModelRegistry {
     checkAlias(alias);
     const model = this.byName.get(checkModelName(name));
     const version = model && Object.hasOwn(model.aliases, alias) ? model.aliases[alias] : undefined;
-    if (!model || version === undefined) throw invalidParameter(`Registered model alias ${alias} not found.`);
+    if (!model || version === undefined) throw aliasNotFound(alias);
     return this.getVersion(name, version);
   }
 }
+

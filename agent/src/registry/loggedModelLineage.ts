@@ -45,3 +45,11 @@ export function withModelVersion(existing: string | undefined, name: string, ver
   const has = list.some((e) => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name && (e as { version?: unknown }).version === version);
   return pyJson(has ? list : [...list, entry]);
 }
+
+/**
+ * The run a new version records: the request's, else the source run of the logged model it is
+ * made from (MLflow 3 registers `models:/<model_id>` without a run id).
+ */
+export function versionRunId(runId: string | undefined, loggedSourceRunId: string | undefined): string | undefined {
+  return runId || loggedSourceRunId || runId;
+}

@@ -6,7 +6,9 @@
  */
 import { posix } from 'node:path';
 import { invalidParameter, MlflowError } from '../errors.js';
-import type { FileStore } from '../store/FileStore.js';
+import type { LoggedModelStore } from '../loggedModels/LoggedModelStore.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
+import type { ModelRegistryStore } from './ModelRegistryStore.js';
 import { parseVersion } from './registryRules.js';
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
@@ -62,9 +64,9 @@ function refuse(source: string): never {
  * @throws INVALID_PARAMETER_VALUE for a local path outside that run's artifact folder, or a
  *   path with `..`, `.` or NUL in it; what `runArtifactUri` throws (404 for an unknown run)
  */
-export function checkSource(source: string, runArtifactUri: () => string | undefined): void {
+export async function checkSource(source: string, runArtifactUri: () => Promise<string | undefined>): Promise<void> {
   if (isLocalUri(source)) {
-    const runUri = runArtifactUri();
+    const runUri = await runArtifactUri();
     if (runUri !== undefined && isLocalUri(runUri)) {
       const dir = posix.normalize(localPath(runUri)).replace(/\/$/, '');
       const path = posix.normalize(localPath(source));
@@ -82,25 +84,25 @@ export function checkSource(source: string, runArtifactUri: () => string | undef
 /** How `downloadUri` looks up what a source refers to. */
 export interface SourceLookup {
   /** A run's artifact URI. @throws RESOURCE_DOES_NOT_EXIST */
-  runArtifactUri(runId: string): string;
+  runArtifactUri(runId: string): Promise<string>;
   /** The source of a model version named by number or alias. @throws when there is none */
-  versionSource(name: string, versionOrAlias: { version: number } | { alias: string }): string;
+  versionSource(name: string, versionOrAlias: { version: number } | { alias: string }): Promise<string>;
   /** A logged model's artifact URI (MLflow 3 registers `models:/<model_id>`). @throws RESOURCE_DOES_NOT_EXIST */
-  loggedModelArtifactUri?(modelId: string): string;
+  loggedModelArtifactUri?(modelId: string): Promise<string>;
 }
 
 /**
  * The URI a client downloads a version's files from.
  * @throws INVALID_PARAMETER_VALUE for a malformed `runs:/` or `models:/` URI, or a `models:/` chain that loops
  */
-export function downloadUri(source: string, lookup: SourceLookup, depth = 0): string {
+export async function downloadUri(source: string, lookup: SourceLookup, depth = 0): Promise<string> {
   const scheme = schemeOf(source);
   if (scheme === 'runs') {
     const m = /^runs:\/+([^/]+)(?:\/(.*))?$/i.exec(source);
     if (!m) throw invalidParameter(`Not a valid runs URI: '${source}'. Expected runs:/<run_id>/<path>.`);
     let base: string;
     try {
-      base = lookup.runArtifactUri(m[1] as string).replace(/\/+$/, '');
+      base = (await lookup.runArtifactUri(m[1] as string)).replace(/\/+$/, '');
     } catch (err) {
       // a run tracked elsewhere (the registry may live apart from tracking): MLflow answers the
       // source as given, and the client resolves it against its tracking server
@@ -118,10 +120,17 @@ export function downloadUri(source: string, lookup: SourceLookup, depth = 0): st
     const m = /^models:\/+([^/@]+)(?:\/(\d+)|@([\w-]+))\/?$/i.exec(source);
     if (!m) throw invalidParameter(`Not a valid models URI: '${source}'. Expected models:/<name>/<version> or models:/<name>@<alias>.`);
     const name = m[1] as string;
-    const next = lookup.versionSource(name, m[2] !== undefined ? { version: Number(m[2]) } : { alias: m[3] as string });
+    const next = await lookup.versionSource(name, m[2] !== undefined ? { version: Number(m[2]) } : { alias: m[3] as string });
     return downloadUri(next, lookup, depth + 1);
   }
   return source;
+}
+
+/** The stores a version's download URI is resolved from. */
+export interface DownloadStores {
+  tracking: Pick<TrackingStore, 'getRun'>;
+  registry: Pick<ModelRegistryStore, 'getModelVersion' | 'getModelVersionByAlias'>;
+  loggedModels: Pick<LoggedModelStore, 'getLoggedModel'>;
 }
 
 /**
@@ -129,11 +138,12 @@ export function downloadUri(source: string, lookup: SourceLookup, depth = 0): st
  * @param version the version number, as on the wire or parsed
  * @throws RESOURCE_DOES_NOT_EXIST for a missing model, version or run; INVALID_PARAMETER_VALUE as `downloadUri`
  */
-export function versionDownloadUri(store: Pick<FileStore, 'getRun' | 'registry' | 'loggedModels'>, name: string, version: string | number): string {
+export async function versionDownloadUri(stores: DownloadStores, name: string, version: string | number): Promise<string> {
+  const { tracking, registry, loggedModels } = stores;
   const lookup: SourceLookup = {
-    runArtifactUri: (runId) => store.getRun(runId).info.artifact_uri,
-    loggedModelArtifactUri: (modelId) => store.loggedModels.get(modelId).info.artifact_uri,
-    versionSource: (model, ref) => ('alias' in ref ? store.registry.byAlias(model, ref.alias) : store.registry.getVersion(model, ref.version)).version.source,
+    runArtifactUri: async (runId) => (await tracking.getRun(runId)).info.artifact_uri,
+    loggedModelArtifactUri: async (modelId) => (await loggedModels.getLoggedModel(modelId)).info.artifact_uri,
+    versionSource: async (model, ref) => ('alias' in ref ? await registry.getModelVersionByAlias(model, ref.alias) : await registry.getModelVersion(model, ref.version)).version.source,
   };
-  return downloadUri(store.registry.getVersion(name, parseVersion(version)).version.source, lookup);
+  return downloadUri((await registry.getModelVersion(name, parseVersion(version))).version.source, lookup);
 }

@@ -62,9 +62,11 @@ export interface NewRegisteredModel {
 /** Fields of a new model version. `version` and `stage` are given only by an import. */
 export interface NewModelVersion {
   source: string;
-  runId?: string;
-  runLink?: string;
-  description?: string;
+  /** MLflow 3: the logged model the version is made from (else read from a `models:/<model_id>` source). */
+  modelId?: string | undefined;
+  runId?: string | undefined;
+  runLink?: string | undefined;
+  description?: string | undefined;
   userId?: string;
   tags?: Record<string, string>;
   version?: number;

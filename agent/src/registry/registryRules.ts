@@ -3,7 +3,7 @@
  * model names, version numbers, stages, alias names and tag lengths.
  */
 import type { ModelVersionStage } from '@lablog/schema';
-import { invalidParameter } from '../errors.js';
+import { alreadyExists, invalidParameter, notFound, type MlflowError } from '../errors.js';
 import { checkName } from '../mlflow/loggingRules.js';
 
 /** Every stage, in MLflow's order. */
@@ -74,4 +74,44 @@ export function checkRegistryTag(key: string, value: string): void {
   if (value.length > MAX_REGISTRY_TAG_VALUE) {
     throw invalidParameter(`Registered model value '${value.slice(0, 20)}...' had length ${value.length}, which exceeded length limit of ${MAX_REGISTRY_TAG_VALUE}`);
   }
+}
+
+/**
+ * The stage a transition moves to, checked: with `archiveExisting`, only to an active stage
+ * (Staging, Production), since only those archive the versions already there.
+ * @throws INVALID_PARAMETER_VALUE for an unknown stage or archiving into a non-active one
+ */
+export function checkTransition(stage: string, archiveExisting: boolean): ModelVersionStage {
+  const target = canonicalStage(stage);
+  if (archiveExisting && !ACTIVE_STAGES.includes(target)) {
+    throw invalidParameter(
+      `Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are ${ACTIVE_STAGES.join(', ')}`,
+    );
+  }
+  return target;
+}
+
+/** MLflow's answer for a registered model that does not exist (404). */
+export function modelNotFound(name: string): MlflowError {
+  return notFound(`Registered Model with name=${name} not found`);
+}
+
+/** MLflow's answer for a model version that does not exist (404). */
+export function versionNotFound(name: string, version: number): MlflowError {
+  return notFound(`Model Version (name=${name}, version=${version}) not found`);
+}
+
+/** MLflow's answer for a registered model name already taken (400 RESOURCE_ALREADY_EXISTS). */
+export function modelExists(name: string): MlflowError {
+  return alreadyExists(`Registered Model (name=${name}) already exists.`);
+}
+
+/** MLflow's answer for a version number already taken (an import giving numbers). */
+export function versionExists(name: string, version: number): MlflowError {
+  return alreadyExists(`Model Version (name=${name}, version=${version}) already exists.`);
+}
+
+/** MLflow's answer for an alias a model does not have (400, as MLflow). */
+export function aliasNotFound(alias: string): MlflowError {
+  return invalidParameter(`Registered model alias ${alias} not found.`);
 }

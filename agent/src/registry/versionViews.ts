@@ -1,10 +1,10 @@
 /**
- * Views of a registered model's versions that MLflow derives rather than stores: the latest
- * version of each stage, and the aliases pointing at a version.
+ * Views of a registered model's versions that MLflow derives rather than stores: one version,
+ * the latest version of each stage, and the aliases pointing at a version.
  */
 import type { ModelVersionStage } from '@lablog/schema';
-import type { ModelVersionRecord, RegisteredModelRecord } from './registryRecords.js';
-import { ALL_STAGES, canonicalStage } from './registryRules.js';
+import type { ModelVersionRecord, RegisteredModelRecord, VersionOf } from './registryRecords.js';
+import { ALL_STAGES, canonicalStage, versionNotFound } from './registryRules.js';
 
 /**
  * The latest version of each stage (highest number wins), stages in the order their first
@@ -27,4 +27,11 @@ export function aliasesOf(model: RegisteredModelRecord, version: number): string
   return Object.entries(model.aliases)
     .filter(([, n]) => n === version)
     .map(([alias]) => alias);
+}
+
+/** A version of `model` with the model. @throws RESOURCE_DOES_NOT_EXIST when it has no such version */
+export function versionOf(model: RegisteredModelRecord, version: number): VersionOf {
+  const v = model.versions.find((x) => x.version === version);
+  if (!v) throw versionNotFound(model.name, version);
+  return { model, version: v };
 }

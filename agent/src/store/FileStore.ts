@@ -32,6 +32,7 @@ import { StoredRun, type BatchClaim } from './StoredRun.js';
 import { LocalChangeFeed } from './ChangeFeed.js';
 import type { Batch, NewRun, RunUpdate } from './TrackingStore.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from './logModelHistory.js';
+import { newDatasetInputs } from './datasetInputs.js';
 
 export { RUN_NAME_TAG };
 export type { Batch, NewRun, RunUpdate };
@@ -283,13 +284,7 @@ export class FileStore {
     let added: DatasetInput[] = [];
     const run = this.activeRun(runId);
     const doc = await run.update((d) => {
-      const known = new Set(d.inputs.map((i) => inputKey(i)));
-      added = inputs.filter((i) => {
-        const k = inputKey(i);
-        if (known.has(k)) return false;
-        known.add(k);
-        return true;
-      });
+      added = newDatasetInputs(d.inputs, inputs);
       d.inputs.push(...added);
     });
     if (added.length === 0) return;
@@ -387,8 +382,3 @@ function runArtifactUri(exp: ExperimentRecord, runId: string): string {
   return `${exp.artifact_location.replace(/\/+$/, '')}/${runId}/artifacts`;
 }
 
-// A run uses a dataset once, as in MLflow's SQL store: logged again (MLflow 3 re-logs it with every
-// log_metric(dataset=...), without tags), it keeps its first input and that input's tags.
-function inputKey(i: DatasetInput): string {
-  return `${i.dataset.name}\u0000${i.dataset.digest}`;
-}

@@ -7,7 +7,8 @@
 import { open, readFile, stat, truncate } from 'node:fs/promises';
 import { AppendFile } from './AppendFile.js';
 import type { GroupCommitter } from './GroupCommitter.js';
-import { jsonToNumber, numberToJson } from './jsonCodec.js';
+import { numberToJson } from './jsonCodec.js';
+import { readLines } from './metricLines.js';
 import type { MetricPoint } from './records.js';
 
 /** Who sent a batch, for recognising a batch sent again after a reconnect. */
@@ -23,11 +24,6 @@ function markerPrefix(client: string): string {
 /** One JSONL line for a point. */
 export function encodePoint(p: MetricPoint): string {
   return `{"key":${JSON.stringify(p.key)},"value":${numberToJson(p.value)},"timestamp":${p.timestamp},"step":${p.step}}\n`;
-}
-
-function decodeLine(line: string): MetricPoint {
-  const o = JSON.parse(line) as { key: string; value: unknown; timestamp: number; step: number };
-  return { key: o.key, value: jsonToNumber(o.value), timestamp: o.timestamp, step: o.step };
 }
 
 /** The append-only metric log of one run. */
@@ -89,30 +85,18 @@ async function readPoints(path: string, from: number, to: number): Promise<Metri
   try {
     const buf = Buffer.allocUnsafe(to - from);
     const { bytesRead } = await fh.read(buf, 0, to - from, from);
-    return parseLines(buf.toString('utf8', 0, bytesRead)).points;
+    return pointsOf(buf, bytesRead).points;
   } finally {
     await fh.close();
   }
 }
 
-function parseLines(text: string): { points: MetricPoint[]; wholeBytes: number } {
+/** The points among the whole lines of `buf[0, end)`, and the bytes those lines take. */
+function pointsOf(buf: Buffer, end: number): { points: MetricPoint[]; wholeBytes: number } {
   const points: MetricPoint[] = [];
-  // batch markers ({"client":…}) are not points: only lines starting with a key are read
-  const prefix = '{"key":';
-  let start = 0;
-  for (;;) {
-    const nl = text.indexOf('\n', start);
-    if (nl < 0) break;
-    if (nl > start && text.startsWith(prefix, start)) {
-      try {
-        points.push(decodeLine(text.slice(start, nl)));
-      } catch {
-        // a damaged line (not produced by the agent) is skipped rather than failing the whole log
-      }
-    }
-    start = nl + 1;
-  }
-  return { points, wholeBytes: Buffer.byteLength(text.slice(0, start)) };
+  const sinkOf = (key: string) => ({ push: (step: number, timestamp: number, value: number) => void points.push({ key, value, timestamp, step }) });
+  const wholeBytes = readLines(buf, end, sinkOf);
+  return { points, wholeBytes };
 }
 
 /**
@@ -133,11 +117,11 @@ export async function recoverMetricLog(path: string, fromBytes: number): Promise
   const rebuilt = fromBytes > size;
   const from = rebuilt ? 0 : fromBytes;
   if (size === from) return { points: [], batches: [], size, rebuilt };
-  const text = await readFile(path).then((b) => b.toString('utf8', from));
-  const { points, wholeBytes } = parseLines(text);
+  const tail = (await readFile(path)).subarray(from);
+  const { points, wholeBytes } = pointsOf(tail, tail.length);
   const whole = from + wholeBytes;
   if (whole < size) await truncate(path, whole);
-  return { points, batches: parseMarkers(text.slice(0, wholeBytes)), size: whole, rebuilt };
+  return { points, batches: parseMarkers(tail.toString('utf8', 0, wholeBytes)), size: whole, rebuilt };
 }
 
 /** What recovering a metric log found past its summary. */

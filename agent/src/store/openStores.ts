@@ -1,9 +1,14 @@
 /**
- * Chooses the tracking engine from the store URI, as MLflow picks a store by scheme: a folder
- * (the embedded default) or `postgresql://…` (a team server, several agents on one database).
- * The registry, logged models, artifacts and notebook sessions stay in a folder store either way
- * (with PostgreSQL, the folder named by `filesDir`).
+ * Chooses the engines from the store URI, as MLflow picks a store by scheme: a folder (the
+ * embedded default) or `postgresql://…` (a team server, several agents on one database). The
+ * tracking store, the model registry and the logged models are all the chosen engine's; artifact
+ * files and notebook sessions stay in a folder store either way (with PostgreSQL, the folder
+ * named by `filesDir`).
  */
+import { FileLoggedModels } from '../loggedModels/FileLoggedModels.js';
+import type { LoggedModelStore } from '../loggedModels/LoggedModelStore.js';
+import { FileModelRegistry } from '../registry/FileModelRegistry.js';
+import type { ModelRegistryStore } from '../registry/ModelRegistryStore.js';
 import { FileStore } from './FileStore.js';
 import { FileTrackingStore } from './FileTrackingStore.js';
 import type { TrackingStore } from './TrackingStore.js';
@@ -11,7 +16,12 @@ import type { TrackingStore } from './TrackingStore.js';
 /** The stores an agent serves from. */
 export interface OpenStores {
   tracking: TrackingStore;
+  registry: ModelRegistryStore;
+  loggedModels: LoggedModelStore;
+  /** The folder of artifact files and notebook sessions (and, on the file engine, of everything). */
   files: FileStore;
+  /** Waits for commits under way and releases every store. Idempotent. */
+  close(): Promise<void>;
 }
 
 /** True when `uri` names a PostgreSQL database rather than a folder. */
@@ -21,24 +31,49 @@ export function isPostgresUri(uri: string): boolean {
 
 /**
  * Opens the stores named by `uri`.
- * @param filesDir the folder of the registry, logged models and artifacts when `uri` is a database
+ * @param filesDir the folder of artifacts and notebook sessions when `uri` is a database
  * @throws MlflowError(INVALID_STATE) when another agent holds the folder; the database's errors as they come
  */
 export async function openStores(uri: string, filesDir: string): Promise<OpenStores> {
   if (!isPostgresUri(uri)) {
     const files = await FileStore.open(uri);
-    return { tracking: new FileTrackingStore(files), files };
+    const tracking = new FileTrackingStore(files);
+    let closing: Promise<void> | undefined;
+    return {
+      tracking,
+      registry: new FileModelRegistry(files.registry, files.loggedModels),
+      loggedModels: new FileLoggedModels(files.loggedModels, tracking),
+      files,
+      close: () => (closing ??= tracking.close()),
+    };
   }
   const { PgTrackingStore } = await import('./pg/PgTrackingStore.js');
+  const { PgModelStores } = await import('./pg/PgModelStores.js');
   const files = await FileStore.open(filesDir);
   try {
     const tracking = await PgTrackingStore.open(uri);
-    files.followRuns(await tracking.runLookup());
-    // what the folder store commits (artifacts, the registry) joins the database's feed, for every agent's viewers
-    files.feed.subscribe(({ event }) => {
-      if (event.type === 'artifact' || event.type === 'registry') void tracking.announce(event).catch(() => undefined);
+    const models = await PgModelStores.open(uri, tracking.feed).catch(async (err: unknown) => {
+      await tracking.close();
+      throw err;
     });
-    return { tracking, files };
+    files.followRuns(await tracking.runLookup());
+    // what the folder store commits (artifact files) joins the database's feed, for every agent's viewers
+    files.feed.subscribe(({ event }) => {
+      if (event.type === 'artifact') void tracking.announce(event).catch(() => undefined);
+    });
+    let closing: Promise<void> | undefined;
+    return {
+      tracking,
+      registry: models.registry,
+      loggedModels: models.loggedModels,
+      files,
+      close: () =>
+        (closing ??= (async () => {
+          await models.close();
+          await tracking.close();
+          await files.close();
+        })()),
+    };
   } catch (err) {
     await files.close();
     throw err;

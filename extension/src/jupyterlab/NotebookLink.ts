@@ -9,13 +9,16 @@
  *    lablog were not there.
  * 2. While the kernel runs cells, it sends the notebook as it is in the editor (unsaved edits
  *    included) when a cell is sent to the kernel, when it starts and when it ends (each only
- *    when it changed), and a record of each executed cell; the
- *    agent keeps them as the snapshots and execution log of the runs active at the time.
+ *    when it changed), a record of each executed cell, and what each cell displayed (images,
+ *    console text: CellOutputCapture, gathered as the messages arrive, sent once the cell is done,
+ *    so the cell never waits for it); the agent keeps them as the snapshots, execution log,
+ *    `figures/` and `logs/` of the runs active at the time.
  */
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { Lablog } from '@lablog/client';
 import { NOTEBOOK_PREFIX, type CellExecution, type RegisterSession } from '@lablog/schema';
+import { CAPTURE_MEASURE, CellOutputCapture } from './CellOutputCapture.js';
 import { parseReport, pythonLinkCode, pythonReportCode, PYTHON_REPORT_EXPRESSION, type KernelReport } from './kernelCode.js';
 import type { LablogSettings } from './settings.js';
 
@@ -30,6 +33,19 @@ interface Execution {
   executionCount: number | null;
   status: 'ok' | 'error' | 'aborted';
   errorName?: string;
+  /** What the cell displays, when the settings capture figures or logs. */
+  outputs: CellOutputCapture | null;
+}
+
+/**
+ * When the kernel sent `msg` (its header's date), in epoch ms: the kernel's clock, the one the runs
+ * it starts are timed by — the page may read a message well after it was sent (a busy page, a
+ * remote server), and a run started and ended within one cell must still fall inside the cell.
+ * The page's clock when the header has no usable date.
+ */
+function kernelTime(msg: KernelMessage.IMessage): number {
+  const t = Date.parse(msg.header.date);
+  return Number.isFinite(t) ? t : Date.now();
 }
 
 /** The link of one notebook panel. */
@@ -170,7 +186,9 @@ export class NotebookLink {
       const content = msg.content as KernelMessage.IExecuteRequestMsg['content'];
       if (content.silent) return;
       const cellId = (msg.metadata as { cellId?: string } | undefined)?.cellId;
-      this.executions.set(msg.header.msg_id, { cellId, source: content.code, started: 0, executionCount: null, status: 'ok' });
+      const { figures, logs } = this.env().settings.capture;
+      const outputs = this.state === 'linked' && (figures || logs) ? new CellOutputCapture({ figures, logs }) : null;
+      this.executions.set(msg.header.msg_id, { cellId, source: content.code, started: 0, executionCount: null, status: 'ok', outputs });
       // the snapshot leaves before the request reaches the kernel: a run the cell starts finds it there
       this.sendSnapshot();
       return;
@@ -179,21 +197,27 @@ export class NotebookLink {
     const ex = parent ? this.executions.get(parent) : undefined;
     if (!ex || !parent) return;
     if (type === 'execute_input') {
-      ex.started = Date.now();
+      ex.started = kernelTime(msg);
       ex.executionCount = (msg.content as KernelMessage.IExecuteInputMsg['content']).execution_count ?? null;
       this.sendSnapshot();
     } else if (type === 'execute_reply') {
       const c = msg.content as KernelMessage.IExecuteReplyMsg['content'];
       ex.status = c.status === 'error' ? 'error' : c.status === 'aborted' ? 'aborted' : 'ok';
       if (c.status === 'error') ex.errorName = (c as KernelMessage.IReplyErrorContent).ename;
-      if (c.status === 'aborted' && !ex.started) ex.started = Date.now();
+      if (c.status === 'aborted' && !ex.started) ex.started = kernelTime(msg);
       if ('execution_count' in c && typeof c.execution_count === 'number') ex.executionCount = c.execution_count;
-    } else if (type === 'status' && (msg.content as KernelMessage.IStatusMsg['content']).execution_state === 'idle') {
+    } else if (type === 'status') {
+      if ((msg.content as KernelMessage.IStatusMsg['content']).execution_state !== 'idle') return;
       // idle after the request: every output of the cell has arrived
       this.executions.delete(parent);
       if (!ex.started) return;
+      const ended = kernelTime(msg);
       this.sendSnapshot();
-      this.sendExecution(ex, Date.now());
+      this.sendExecution(ex, ended);
+      this.sendOutputs(ex, ended);
+    } else {
+      // an output of the cell (the capture takes images and console text, nothing else)
+      ex.outputs?.add(msg);
     }
   }
 
@@ -221,6 +245,18 @@ export class NotebookLink {
       ...(ex.errorName ? { error_name: ex.errorName } : {}),
     };
     lablog.sessions.logExecutions(sessionId, [record]).catch((err: unknown) => this.sendFailed(err));
+  }
+
+  private sendOutputs(ex: Execution, ended: number): void {
+    const { lablog } = this.env();
+    const sessionId = this.sessionId;
+    if (this.state !== 'linked' || !ex.outputs || ex.outputs.isEmpty || !sessionId) return;
+    const t0 = performance.now();
+    const report = ex.outputs.report({ cellId: ex.cellId, executionCount: ex.executionCount, started: ex.started, ended });
+    lablog.sessions.logOutputs(sessionId, report).catch((err: unknown) => this.sendFailed(err));
+    // the page's cost of the capture (gathering + handing over; the request runs on its own), as a
+    // User Timing entry: DevTools shows it, the bench reads it
+    performance.measure(CAPTURE_MEASURE, { start: t0, duration: ex.outputs.spentMs + performance.now() - t0, detail: { images: report.images.length } });
   }
 
   /** The agent lost the session (a new store) or went away: register again. */

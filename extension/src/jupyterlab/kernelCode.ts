@@ -48,7 +48,7 @@ if ${py(p.token)}:
 export function pythonReportCode(environment: boolean): string {
   const src = `
 import os, sys
-info = {'python': {'version': sys.version.split()[0], 'platform': '', 'hostname': '', 'libraries': {}}}
+info = {'python': {'version': sys.version.split()[0], 'platform': '', 'hostname': '', 'pid': os.getpid(), 'libraries': {}}}
 try:
     import platform, socket
     info['python']['implementation'] = platform.python_implementation()
@@ -112,7 +112,8 @@ function py(v: string | string[]): string {
 
 /** What the Python link reports. */
 export interface KernelReport {
-  python?: { version: string; implementation?: string; platform: string; hostname: string; libraries: Record<string, string> };
+  /** `pid`: the kernel's process, whose tree the agent samples for system metrics. */
+  python?: { version: string; implementation?: string; platform: string; hostname: string; pid?: number; libraries: Record<string, string> };
   packages?: string[];
   git?: { commit: string; dirty: boolean; branch?: string; remote?: string };
 }

@@ -9,6 +9,10 @@ export interface CaptureSettings {
   snapshots: boolean;
   executionLog: boolean;
   environment: boolean;
+  /** Images cells display while a run is active, as the run's `figures/`. */
+  figures: boolean;
+  /** Console text of the cells run while a run is active, as the run's `logs/console.log`. */
+  logs: boolean;
 }
 
 /** The extension's settings. */
@@ -25,7 +29,7 @@ export const DEFAULT_SETTINGS: LablogSettings = {
   agentUrl: '',
   token: '',
   autoAttach: true,
-  capture: { snapshots: true, executionLog: true, environment: true },
+  capture: { snapshots: true, executionLog: true, environment: true, figures: true, logs: true },
 };
 
 /** Reads the composite (defaults + user) settings. */

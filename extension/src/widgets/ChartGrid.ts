@@ -20,6 +20,10 @@ export interface ChartGridOptions {
   runIds: string[];
   /** Only these metric keys (default: every key any of the runs has, and any that comes). */
   keys?: string[];
+  /** Only the keys this accepts, of those (the run page: `system/…` in its System tab, the rest in Charts). */
+  keyFilter?: (key: string) => boolean;
+  /** What to show while there is no chart (default: how to log a metric). */
+  empty?: () => HTMLElement;
   /** Runs already read by the caller (the run page), so they are not read again. */
   runs?: WireRun[];
   /** How to draw at first (from the URL). */
@@ -151,16 +155,21 @@ export class ChartGrid extends Panel {
   /** Adds charts for keys not charted yet (live: a metric logged for the first time). */
   private addKeys(keys: readonly string[], force = false): void {
     if (this.loading || this.isDisposed) {
-      for (const k of keys) if (!this.opts.keys || this.opts.keys.includes(k)) this.keys.add(k);
+      for (const k of keys) if (this.wants(k)) this.keys.add(k);
       return;
     }
     let added = false;
     for (const k of keys) {
-      if (this.charts.has(k) || (this.opts.keys && !this.opts.keys.includes(k))) continue;
+      if (this.charts.has(k) || !this.wants(k)) continue;
       this.keys.add(k);
       added = true;
     }
     if (added || force) this.render();
+  }
+
+  /** True for a key this grid charts. */
+  private wants(key: string): boolean {
+    return (!this.opts.keys || this.opts.keys.includes(key)) && (!this.opts.keyFilter || this.opts.keyFilter(key));
   }
 
   private render(): void {
@@ -229,7 +238,7 @@ export class ChartGrid extends Panel {
     if (this.loading) {
       n.append(Object.assign(document.createElement('div'), { className: 'll-muted', textContent: 'Loading charts…' }));
     } else if (this.charts.size === 0) {
-      n.append(emptyState(this.opts.runIds.length));
+      n.append(this.opts.empty?.() ?? emptyState(this.opts.runIds.length));
     } else if (shown === 0) {
       n.append(Object.assign(document.createElement('div'), { className: 'll-empty', textContent: `No metric name contains “${this.filter}”.` }));
     }

@@ -1,11 +1,14 @@
 /**
  * RunView — one run: a header (name, status, experiment, start, duration, user, source, parent),
  * then tabs: Overview (info, metrics, params, tags, dataset inputs, model versions from the run,
- * logged models), Charts (one live chart per metric) and Artifacts (browser with previews). The
- * tab and the open artifact are in the route. The run is watched while the page is open, so
+ * logged models), Charts (one live chart per metric of the run's own), System (the `system/…`
+ * metrics: the agent's samples of a notebook run's kernel, host and GPUs, or a script's
+ * `mlflow.enable_system_metrics_logging()`), Figures (the images under `figures/`), Logs (the
+ * console output under `logs/`, searchable) and Artifacts (browser with previews). The tab, the
+ * open artifact and the log search are in the route. The run is watched while the page is open, so
  * status, params, tags and inputs change in place.
  */
-import type { WireRun } from '@lablog/schema';
+import { isSystemMetric, type WireRun } from '@lablog/schema';
 import { applyLiveEvent, type Watcher } from '@lablog/client';
 import { Panel, Widget } from '@lumino/widgets';
 import { ArtifactBrowser } from './ArtifactBrowser.js';
@@ -13,6 +16,8 @@ import { ChartGrid } from './ChartGrid.js';
 import type { RoutedView, ViewerContext } from './context.js';
 import type { Route, RunTab } from './routes.js';
 import type { RunDetails } from './run/RunDetails.js';
+import { FiguresView } from './run/FiguresView.js';
+import { LogView } from './run/LogView.js';
 import { RunActions } from './run/runActions.js';
 import { parentRunId } from './run/runFacts.js';
 import { renderRunHeader, tickDuration } from './run/runHeader.js';
@@ -23,6 +28,9 @@ type RunRoute = Extract<Route, { view: 'run' }>;
 const TABS: ReadonlyArray<[RunTab, string]> = [
   ['overview', 'Overview'],
   ['charts', 'Charts'],
+  ['system', 'System'],
+  ['figures', 'Figures'],
+  ['logs', 'Logs'],
   ['artifacts', 'Artifacts'],
 ];
 
@@ -217,10 +225,13 @@ export class RunView extends Panel implements RoutedView {
     this.content?.dispose();
     this.contentTab = tab;
     const runId = this.route.runId;
-    if (tab === 'charts')
+    if (tab === 'charts' || tab === 'system') {
+      const system = tab === 'system';
       this.content = new ChartGrid(this.ctx, {
         runIds: [runId],
         runs: [this.run],
+        keyFilter: system ? isSystemMetric : (key) => !isSystemMetric(key),
+        ...(system ? { empty: systemEmptyState } : {}),
         ...(this.route.chart ? { view: this.route.chart } : {}),
         // the chart settings live in the URL: a reload or a shared link draws the same
         viewChanged: (chart) => {
@@ -228,13 +239,21 @@ export class RunView extends Panel implements RoutedView {
           this.ctx.nav.go(this.route, { replace: true });
         },
       });
-    else if (tab === 'artifacts')
+    } else if (tab === 'figures') {
+      this.content = new FiguresView(this.ctx, runId, (artifact) => this.ctx.nav.go({ view: 'run', runId, tab: 'artifacts', artifact }));
+    } else if (tab === 'logs') {
+      this.content = new LogView(this.ctx, runId, this.route.find ?? '', (find) => {
+        const { find: _old, ...rest } = this.route;
+        this.route = find ? { ...rest, find } : rest;
+        this.ctx.nav.go(this.route, { replace: true });
+      });
+    } else if (tab === 'artifacts') {
       this.content = new ArtifactBrowser(this.ctx, {
         runId,
         ...(this.route.artifact ? { path: this.route.artifact } : {}),
         onOpen: (path) => this.ctx.nav.go({ view: 'run', runId, tab: 'artifacts', artifact: path }, { replace: true }),
       });
-    else {
+    } else {
       const overview = new RunOverview(this.ctx.nav, this.actions);
       overview.showRun(this.run, this.details);
       this.content = overview;
@@ -252,3 +271,19 @@ export class RunView extends Panel implements RoutedView {
     super.dispose();
   }
 }
+
+/** The System tab of a run that has no `system/` metric. */
+function systemEmptyState(): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'll-empty ll-charts-empty';
+  const h = document.createElement('h2');
+  h.textContent = 'No system metrics';
+  const p = document.createElement('p');
+  p.textContent =
+    'A run started from a notebook linked to lablog gets its kernel’s CPU, memory and threads, the host’s CPU, memory, disk and network, and its GPUs, sampled every 10 s while it is active. From a script:';
+  const pre = document.createElement('pre');
+  pre.textContent = 'mlflow.enable_system_metrics_logging()';
+  box.append(h, p, pre);
+  return box;
+}
+

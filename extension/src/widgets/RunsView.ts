@@ -6,9 +6,8 @@
  * The home route (no experiment) goes to the experiment with the newest run, or says how to
  * log a first run when there is none.
  */
-import { permissionsSection } from './auth/PermissionsSection.js';
 import { RequestError, type WatchEvent } from '@lablog/client';
-import type { FilterKey, WireExperiment } from '@lablog/schema';
+import type { FilterKey } from '@lablog/schema';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import type { RoutedView, ViewerContext } from './context.js';
@@ -16,7 +15,7 @@ import { formatRoute, type Route } from './routes.js';
 import { ColumnChooser } from './runsTable/ColumnChooser.js';
 import { DEFAULT_ORDER, FIXED_COLUMNS, dataColumn, formatOrder, parseOrder, type Column } from './runsTable/columns.js';
 import { FilterBox, FilterRefused } from './runsTable/FilterBox.js';
-import { experimentActions } from './runsTable/experimentActions.js';
+import { ExperimentHeader } from './runsTable/ExperimentHeader.js';
 import { RunsParallel } from './runsTable/RunsParallel.js';
 import { SelectionActions } from './runsTable/SelectionActions.js';
 import { gettingStarted } from './runsTable/gettingStarted.js';
@@ -25,6 +24,7 @@ import { LiveRuns } from './runsTable/LiveRuns.js';
 import { missingKeysNote } from './runsTable/missingKeys.js';
 import { PAGE_SIZE, Pager } from './runsTable/Pager.js';
 import { RunsTable } from './runsTable/RunsTable.js';
+import { ReadAgain } from './runsTable/ReadAgain.js';
 import { RunsPage } from './runsTable/RunsPage.js';
 import { readRunsPage } from './runsTable/readRunsPage.js';
 import { arrangeTree } from './runsTable/runTree.js';
@@ -46,7 +46,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): H
 export class RunsView extends Widget implements RoutedView {
   private route: RunsRoute = { view: 'runs' };
   private mode: 'home' | 'experiment' | null = null;
-  private readonly header = el('header', 'll-runs-header');
+  private readonly header: ExperimentHeader;
   private readonly toolbar = el('div', 'll-runs-toolbar');
   private readonly errorLine = el('div', 'll-error ll-runs-error');
   private readonly message = el('div', 'll-runs-message');
@@ -75,10 +75,10 @@ export class RunsView extends Widget implements RoutedView {
   private loadSeq = 0;
   /** What the last read found (route and rows), to leave the table alone when a read finds the same. */
   private pageSignature = '';
-  private requeryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A read gathered from live changes. */
+  private readonly readAgain = new ReadAgain(() => void this.load());
   /** The home route's wait for a first run. */
   private home: LatestExperimentWait | null = null;
-  private ticker: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly ctx: ViewerContext,
@@ -86,6 +86,7 @@ export class RunsView extends Widget implements RoutedView {
   ) {
     super();
     this.addClass('ll-runs-view');
+    this.header = new ExperimentHeader(ctx);
     this.table = new RunsTable(ctx, {
       sort: (col) => this.sortBy(col),
       selectionChanged: () => this.showCompare(),
@@ -123,7 +124,7 @@ export class RunsView extends Widget implements RoutedView {
     actions.append(this.shown, this.chooser.node, this.parallelToggle, this.selectionActions.node, this.compare, this.pager.node);
     this.toolbar.append(this.filterBox.node, actions);
     this.scroller.append(this.table.node);
-    this.node.append(this.header, this.toolbar, this.errorLine, this.message, this.scroller);
+    this.node.append(this.header.node, this.toolbar, this.errorLine, this.message, this.scroller);
     this.setRoute(route);
   }
 
@@ -207,7 +208,7 @@ export class RunsView extends Widget implements RoutedView {
     this.experimentError = null;
     this.mode = 'home';
     this.node.dataset.mode = 'home';
-    this.header.hidden = this.toolbar.hidden = this.scroller.hidden = true;
+    this.header.node.hidden = this.toolbar.hidden = this.scroller.hidden = true;
     this.showError(null);
     this.message.replaceChildren();
     this.home = new LatestExperimentWait(
@@ -228,17 +229,17 @@ export class RunsView extends Widget implements RoutedView {
     this.stopExperiment();
     this.mode = 'experiment';
     delete this.node.dataset.mode;
-    this.header.hidden = this.toolbar.hidden = false;
+    this.header.node.hidden = this.toolbar.hidden = false;
     this.message.replaceChildren();
     this.page = new RunsPage(id, this.route.show !== undefined, this.pager.size);
     this.pageSignature = '';
     this.collapsed.clear();
     this.table.selected.clear();
     this.openPage();
-    this.renderHeader(id, null);
+    this.header.render(id, null);
     this.experimentError = null;
     void this.ctx.query.getExperiment(id).then(
-      (exp) => this.route.experimentId === id && this.renderHeader(id, exp),
+      (exp) => this.route.experimentId === id && this.header.render(id, exp),
       (err: Error) => {
         if (this.route.experimentId !== id || this.isDisposed) return;
         this.experimentError = err.message;
@@ -258,36 +259,10 @@ export class RunsView extends Widget implements RoutedView {
     this.pendingLive = [];
     this.home?.dispose();
     this.home = null;
-    if (this.requeryTimer) clearTimeout(this.requeryTimer);
-    this.requeryTimer = null;
+    this.readAgain.cancel();
     this.setTicker(false);
   }
 
-  private renderHeader(id: string, exp: WireExperiment | null): void {
-    const name = exp?.name ?? null;
-    const h = document.createElement('h1');
-    h.textContent = name ?? `Experiment ${id}`;
-    const sub = el('span', 'll-muted ll-runs-id');
-    sub.textContent = `experiment ${id}`;
-    this.header.replaceChildren(h, sub);
-    if (exp) {
-      if (exp.lifecycle_stage === 'deleted') sub.after(Object.assign(el('span', 'll-status ll-status-deleted'), { textContent: 'deleted' }));
-      this.header.append(experimentActions(this.ctx.lablog.edits, exp, () => void this.rereadExperiment(id)), permissionsSection(this.ctx.lablog, id));
-    }
-    this.experimentName = name;
-  }
-
-  /** Reads the experiment again after an action (servers without a live feed show it too). */
-  private async rereadExperiment(id: string): Promise<void> {
-    try {
-      const exp = await this.ctx.query.getExperiment(id);
-      if (this.route.experimentId === id && !this.isDisposed) this.renderHeader(id, exp);
-    } catch {
-      // the live feed, or the next visit, shows it
-    }
-  }
-
-  private experimentName: string | null = null;
   /** Why the experiment could not be read (it does not exist), shown above all else. */
   private experimentError: string | null = null;
 
@@ -301,8 +276,7 @@ export class RunsView extends Widget implements RoutedView {
   private async load(): Promise<void> {
     const id = this.route.experimentId;
     if (id === undefined) return;
-    if (this.requeryTimer) clearTimeout(this.requeryTimer);
-    this.requeryTimer = null;
+    this.readAgain.cancel();
     const seq = ++this.loadSeq;
     let unchanged = false;
     this.loading = true;
@@ -399,7 +373,7 @@ export class RunsView extends Widget implements RoutedView {
         p.textContent = this.route.filter ? 'No runs match this filter.' : 'No more runs.';
         this.message.append(p);
       } else {
-        this.message.append(gettingStarted(this.ctx.query.url, 'No runs in this experiment yet', this.experimentName ?? undefined));
+        this.message.append(gettingStarted(this.ctx.query.url, 'No runs in this experiment yet', this.header.name ?? undefined));
       }
     }
     this.showCompare();
@@ -419,13 +393,9 @@ export class RunsView extends Widget implements RoutedView {
     this.compare.title = n >= 2 ? 'Charts, params and metrics of the selected runs side by side' : 'Select two or more runs to compare them';
   }
 
-  /** Ticks the duration of running runs once a second. */
+  /** Ticks the durations of running runs while the view is on screen. */
   private setTicker(on: boolean): void {
-    if (on && !this.ticker && this.isAttached) this.ticker = setInterval(() => this.table.tick(), 1000);
-    else if (!on && this.ticker) {
-      clearInterval(this.ticker);
-      this.ticker = null;
-    }
+    this.table.ticking(on && this.isAttached);
   }
 
   // ---- live --------------------------------------------------------------------------------
@@ -442,7 +412,7 @@ export class RunsView extends Widget implements RoutedView {
       return;
     }
     const out = this.page.apply(batch, this.insertsLive);
-    if (out.experiment) this.renderHeader(out.experiment.experiment_id, out.experiment);
+    if (out.experiment) this.header.render(out.experiment.experiment_id, out.experiment);
     if (out.columnsGrew && !this.route.columns) this.renderTable();
     else if (out.rebuild) this.renderRows();
     else {
@@ -455,19 +425,8 @@ export class RunsView extends Widget implements RoutedView {
     }
     if (out.rebuild) this.pager.recount(this.page.runs.length);
     if (out.newKeys) this.chooser.render(this.chosenColumns, this.page.params, this.page.metrics, (this.page?.tagKeys(false) ?? []));
-    if (out.requery !== 'no') this.requery(out.requery === 'soon' ? REQUERY_DELAY : REQUERY_LATER);
+    if (out.requery !== 'no') this.readAgain.in(out.requery === 'soon' ? REQUERY_DELAY : REQUERY_LATER);
   }
-
-  /** Reads the page again in `delay` ms, or sooner when a read is already due. */
-  private requery(delay: number): void {
-    const due = performance.now() + delay;
-    if (this.requeryTimer && this.requeryDue <= due) return;
-    if (this.requeryTimer) clearTimeout(this.requeryTimer);
-    this.requeryDue = due;
-    this.requeryTimer = setTimeout(() => void this.load(), delay);
-  }
-
-  private requeryDue = 0;
 
   // ---- lifecycle ---------------------------------------------------------------------------
 

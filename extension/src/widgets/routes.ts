@@ -8,7 +8,7 @@ import { PAGE_SIZE, PAGE_SIZES } from './runsTable/Pager.js';
 /** One view and its state. */
 export type Route =
   | { view: 'runs'; experimentId?: string; filter?: string; orderBy?: string; columns?: string[]; show?: RunsShown; /** Which page of the results (0 = the first; not in the route when it is the first). */ page?: number; parallel?: true; size?: number }
-  | { view: 'run'; runId: string; tab?: RunTab; artifact?: string; chart?: ChartView }
+  | { view: 'run'; runId: string; tab?: RunTab; artifact?: string; chart?: ChartView; find?: string }
   | { view: 'compare'; runIds: string[]; chart?: ChartView; diffOnly?: boolean; back?: RunsRoute }
   | { view: 'models' }
   | { view: 'model'; name: string; version?: string };
@@ -30,9 +30,9 @@ export interface ChartView {
 export type RunsShown = 'deleted' | 'all';
 
 /** Tabs of the run page. */
-export type RunTab = 'overview' | 'charts' | 'artifacts';
+export type RunTab = 'overview' | 'charts' | 'system' | 'figures' | 'logs' | 'artifacts';
 
-const RUN_TABS: readonly RunTab[] = ['overview', 'charts', 'artifacts'];
+const RUN_TABS: readonly RunTab[] = ['overview', 'charts', 'system', 'figures', 'logs', 'artifacts'];
 
 /** Turns a route into a URL hash (`#/...`). */
 export function formatRoute(r: Route): string {
@@ -54,6 +54,7 @@ export function formatRoute(r: Route): string {
       if (r.tab && r.tab !== 'overview') q.set('tab', r.tab);
       if (r.artifact) q.set('artifact', r.artifact);
       setChartView(q, r.chart);
+      if (r.find) q.set('find', r.find);
       break;
     case 'compare':
       path = '/compare';
@@ -93,7 +94,7 @@ export function parseRoute(hash: string): Route {
   }
   if (parts[0] === 'runs' && parts[1] !== undefined) {
     const tab = opt('tab') as RunTab | undefined;
-    return { view: 'run', runId: parts[1], ...optional({ tab: tab && RUN_TABS.includes(tab) ? tab : undefined, artifact: opt('artifact'), chart: chartView(q) }) };
+    return { view: 'run', runId: parts[1], ...optional({ tab: tab && RUN_TABS.includes(tab) ? tab : undefined, artifact: opt('artifact'), chart: chartView(q), find: opt('find') }) };
   }
   if (parts[0] === 'compare') {
     const backText = opt('back');

@@ -40,6 +40,8 @@ export const PythonInfo = Type.Object({
   /** `platform.platform()`. */
   platform: Type.String({ maxLength: 500 }),
   hostname: Type.String({ maxLength: 500 }),
+  /** The kernel's process id (`os.getpid()`): the root of the process tree whose CPU and memory a run's system metrics follow. */
+  pid: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Versions of the key libraries present (numpy, pandas, torch, …), by distribution name. */
   libraries: Type.Record(Type.String({ pattern: LIBRARY_NAME_PATTERN }), Type.String({ maxLength: 200 }), { additionalProperties: false, maxProperties: 1000 }),
 });

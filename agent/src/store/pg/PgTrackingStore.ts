@@ -30,6 +30,7 @@ import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
 import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
 import { runCountSql, runSearchSql } from './runSearchSql.js';
+import { newDatasetInputs } from '../datasetInputs.js';
 
 /** Connections the agent opens at most (the feed's LISTEN connection aside). */
 const POOL_SIZE = 8;
@@ -295,13 +296,7 @@ export class PgTrackingStore implements TrackingStore {
   async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
     await this.transactions.run(async (c, changed) => {
       const row = await lockRun(c, runId, true);
-      const known = new Set(row.inputs.map(inputKey));
-      const added = inputs.filter((i) => {
-        const k = inputKey(i);
-        if (known.has(k)) return false;
-        known.add(k);
-        return true;
-      });
+      const added = newDatasetInputs(row.inputs, inputs);
       if (added.length === 0) return;
       await c.query('UPDATE runs SET inputs = inputs || $2::jsonb WHERE rid = $1', [row.rid, JSON.stringify(added)]);
       changed.push({ type: 'inputs', run_id: runId, experiment_id: row.experiment_id, inputs: added });
@@ -448,11 +443,6 @@ function withKey(rec: Readonly<Record<string, string>>, key: string, value: stri
   const out = { ...rec };
   Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   return out;
-}
-
-function inputKey(i: DatasetInput): string {
-  const ctx = (i.tags ?? []).map((t) => `${t.key}=${t.value}`).sort().join('&');
-  return `${i.dataset.name}\u0000${i.dataset.digest}\u0000${ctx}`;
 }
 
 function definedOnly(req: SearchRequest) {

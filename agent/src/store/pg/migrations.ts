@@ -10,6 +10,7 @@
  * the (run, key, step) index.
  */
 import type { PoolClient } from 'pg';
+import { REGISTRY_MIGRATION } from './registryMigration.js';
 
 /** One migration: its version and the statements that make it. */
 interface Migration {
@@ -95,6 +96,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  REGISTRY_MIGRATION,
 ];
 
 /** The advisory lock key migrations run under (any constant; "lablog" in ASCII). */

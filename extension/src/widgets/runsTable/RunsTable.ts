@@ -228,6 +228,17 @@ export class RunsTable {
     for (const v of this.rows.values()) if (v.run.info.status === 'RUNNING') this.columns[i]!.fill(v.cells[i]!, v.run, now);
   }
 
+  /** Ticks the durations once a second while on (and any run shown is running), or stops. */
+  ticking(on: boolean): void {
+    if (on && this.anyRunning) this.ticker ??= setInterval(() => this.tick(), 1000);
+    else if (this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+  }
+
+  private ticker: ReturnType<typeof setInterval> | null = null;
+
   /** Whether any run shown is running. */
   get anyRunning(): boolean {
     for (const v of this.rows.values()) if (v.run.info.status === 'RUNNING') return true;

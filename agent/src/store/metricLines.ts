@@ -1,12 +1,12 @@
 /**
- * Reading `metrics.jsonl` lines straight from bytes into columns. The agent writes every
- * point line in one shape (`{"key":…,"value":…,"timestamp":…,"step":…}`, see store/MetricLog),
- * so a byte scan reads a million points in ~0.2 s where `JSON.parse` per line takes ~0.5 s.
- * A line in any other shape (an escaped key, a file edited by hand) goes through `JSON.parse`;
- * batch markers and damaged lines are skipped, as `MetricLog` skips them.
+ * The one reader of `metrics.jsonl` lines, straight from bytes: recovery, exports and the
+ * chart columns all read through it. The agent writes every point line in one shape
+ * (`{"key":…,"value":…,"timestamp":…,"step":…}`, see MetricLog), so a byte scan reads a million
+ * points in ~0.2 s where `JSON.parse` per line takes ~0.5 s. A line in any other shape (an
+ * escaped key, a file edited by hand) goes through `JSON.parse`; batch markers and damaged
+ * lines are skipped.
  */
-import { jsonToNumber } from '../store/jsonCodec.js';
-import { MetricColumn } from './MetricColumn.js';
+import { jsonToNumber } from './jsonCodec.js';
 
 const NL = 0x0a;
 const QUOTE = 0x22;
@@ -34,36 +34,39 @@ function sameBytes(buf: Buffer, a: number, b: number, n: number): boolean {
   return true;
 }
 
-/** Where a metric's points go while lines are read. */
-export type ColumnSet = Map<string, MetricColumn>;
-
-function columnOf(set: ColumnSet, key: string): MetricColumn {
-  let c = set.get(key);
-  if (!c) set.set(key, (c = new MetricColumn()));
-  return c;
+/** Where the points of one key go while lines are read. */
+export interface PointSink {
+  push(step: number, time: number, value: number): void;
 }
 
+/**
+ * The sink of a key. Asked again only when the key changes from one line to the next (a run's
+ * lines mostly repeat a key), so a reader may keep a map or make a sink each time.
+ */
+export type SinkOf = (key: string) => PointSink;
+
 /** The slow path: a point line in a shape the byte scan does not know. */
-function parseLine(buf: Buffer, from: number, to: number, set: ColumnSet): void {
+function parseLine(buf: Buffer, from: number, to: number, sinkOf: SinkOf): void {
   try {
     const o = JSON.parse(buf.toString('utf8', from, to)) as { key?: unknown; value?: unknown; timestamp?: unknown; step?: unknown };
     if (typeof o.key !== 'string' || typeof o.timestamp !== 'number') return;
-    columnOf(set, o.key).push(typeof o.step === 'number' ? o.step : 0, o.timestamp, jsonToNumber(o.value));
+    sinkOf(o.key).push(typeof o.step === 'number' ? o.step : 0, o.timestamp, jsonToNumber(o.value));
   } catch {
-    // a damaged line is skipped, as MetricLog.history skips it
+    // a damaged line (not written by the agent) is skipped rather than failing the whole log
   }
 }
 
 /**
- * Reads the whole lines of `buf[0, end)` into `set`; returns the offset just past the last
- * newline (what a following chunk must start from).
+ * Reads the point lines among the whole lines of `buf[0, end)` into the sinks `sinkOf` gives;
+ * returns the offset just past the last newline (what a following chunk must start from; a
+ * torn last line lies past it).
  */
-export function readLines(buf: Buffer, end: number, set: ColumnSet): number {
+export function readLines(buf: Buffer, end: number, sinkOf: SinkOf): number {
   let start = 0;
   // consecutive lines usually carry the same key: compare bytes instead of making a string
   let prevFrom = -1;
   let prevLen = 0;
-  let prevCol: MetricColumn | null = null;
+  let prevSink: PointSink | null = null;
   outer: while (start < end) {
     // One forward pass over a line in the agent's own shape, checking the separators' bytes
     // as it goes; anything else falls to the JSON path below. The last check (`}\n` before
@@ -112,19 +115,22 @@ export function readLines(buf: Buffer, end: number, set: ColumnSet): number {
       if (p === sFrom || p - sFrom > 15 || p + 1 >= end || buf[p] !== CLOSE || buf[p + 1] !== NL) break fast;
       const value = buf[vFrom] === QUOTE ? jsonToNumber(buf.toString('latin1', vFrom + 1, vTo - 1)) : Number(buf.toString('latin1', vFrom, vTo));
       const kLen = q - kFrom;
-      let col: MetricColumn;
-      if (prevCol && kLen === prevLen && sameBytes(buf, prevFrom, kFrom, kLen)) col = prevCol;
-      else col = columnOf(set, buf.toString('utf8', kFrom, q));
-      prevCol = col;
+      let sink: PointSink;
+      if (prevSink && kLen === prevLen && sameBytes(buf, prevFrom, kFrom, kLen)) sink = prevSink;
+      else sink = sinkOf(buf.toString('utf8', kFrom, q));
+      prevSink = sink;
       prevFrom = kFrom;
       prevLen = kLen;
-      col.push(sNeg ? -step : step, tNeg ? -time : time, value);
+      sink.push(sNeg ? -step : step, tNeg ? -time : time, value);
       start = p + 2;
       continue outer;
     }
     const nl = buf.indexOf(NL, start);
     if (nl < 0 || nl >= end) break;
-    if (has(buf, start, KEY_PREFIX)) parseLine(buf, start, nl, set);
+    if (has(buf, start, KEY_PREFIX)) {
+      parseLine(buf, start, nl, sinkOf);
+      prevSink = null;
+    }
     start = nl + 1;
   }
   return start;
