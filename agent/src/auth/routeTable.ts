@@ -38,6 +38,7 @@ const table: Record<string, Rule> = {
   'GET /': ANYONE,
   'GET /health': ANYONE,
   'GET /version': ANYONE,
+  'GET mlflow3/server-info': ANYONE, // what the server supports, as MLflow 3's client asks before signing in
 
   // ---- experiments
   'POST mlflow/experiments/create': USER, // the creator gets MANAGE (authHooks)
@@ -139,6 +140,7 @@ const table: Record<string, Rule> = {
   'PUT lablog/sessions/:session': USER,
   'PUT lablog/sessions/:session/notebook': USER,
   'POST lablog/sessions/:session/executions': USER,
+  'POST lablog/sessions/:session/outputs': USER,
   'GET lablog/agent': USER,
   'POST lablog/auth/login': ANYONE,
   'POST lablog/auth/logout': ANYONE,
