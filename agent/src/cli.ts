@@ -8,6 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLoopback } from './http/security.js';
+import { isPermissionName } from './auth/permissions.js';
+import type { AuthOptions } from './auth/TeamAuth.js';
 import { AGENT_VERSION, createAgent } from './main.js';
 import { MlflowError } from './errors.js';
 import { isPostgresUri } from './store/openStores.js';
@@ -52,6 +54,13 @@ Options of serve:
   --system-metrics-interval SECONDS
                          how often the system metrics of notebook-linked runs are sampled (default 10,
                          as MLflow; env LABLOG_SYSTEM_METRICS_INTERVAL; 0 turns them off)
+  --auth                 users and permissions (MLflow's basic-auth way; needs a PostgreSQL --store): every
+                         request signs in (MLFLOW_TRACKING_USERNAME/PASSWORD, a personal token, or the
+                         page's sign-in); READ / EDIT / MANAGE per experiment and registered model.
+                         The first admin's password comes from env LABLOG_ADMIN_PASSWORD (never a flag)
+  --admin-user NAME      the first admin's name (default admin, env LABLOG_ADMIN_USER)
+  --default-permission P what users have where nothing was granted: READ (default), EDIT, MANAGE or
+                         NO_PERMISSIONS (env LABLOG_DEFAULT_PERMISSION)
   --log                  log every request
   --jupyter              as the Jupyter server starts it (jupyterlab-lablog): when an agent already
                          serves the store, forward --port to it instead of starting another; stop
@@ -105,6 +114,9 @@ async function serve(args: string[]): Promise<void> {
       'allow-host': { type: 'string', multiple: true },
       'system-metrics-interval': { type: 'string' },
       log: { type: 'boolean' },
+      auth: { type: 'boolean' },
+      'admin-user': { type: 'string' },
+      'default-permission': { type: 'string' },
       jupyter: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -123,8 +135,11 @@ async function serve(args: string[]): Promise<void> {
   // with a database, `store` is the folder of what stays in files (agent.json goes there too)
   const store = resolve(database ? (values.files ?? process.env.LABLOG_FILES ?? '.lablog') : storeArg);
   const token = await readToken(values.token, values['token-file'] ?? process.env.LABLOG_TOKEN_FILE);
-  if (!isLoopback(host) && !token) {
-    fail(`binding ${host} exposes the agent beyond this machine; give a token with --token or LABLOG_TOKEN`);
+  const auth = values.auth ? authOptions(values['admin-user'], values['default-permission']) : undefined;
+  if (auth && !database) fail('--auth needs the team server\'s PostgreSQL store: --store postgresql://user@host:port/db');
+  if (auth && token) fail('with --auth every user signs in with their own credentials (a password or a personal token): drop --token / --token-file / LABLOG_TOKEN');
+  if (!isLoopback(host) && !token && !auth) {
+    fail(`binding ${host} exposes the agent beyond this machine; give a token with --token or LABLOG_TOKEN, or turn users on with --auth`);
   }
 
   const jupyter = values.jupyter ?? false;
@@ -137,7 +152,7 @@ async function serve(args: string[]): Promise<void> {
   if (!Number.isFinite(interval) || interval < 0) fail(`--system-metrics-interval must be a number of seconds (0 = off), not '${intervalText}'`);
   let agent;
   try {
-    agent = await createAgent({ store: database ?? store, files: store, artifacts, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret, systemMetrics: { intervalMs: Math.round(interval * 1000) } });
+    agent = await createAgent({ store: database ?? store, files: store, artifacts, host, token, allowOrigins: values['allow-origin'] ?? [], allowHosts: values['allow-host'] ?? [], logger: values.log ?? false, proxySecret, systemMetrics: { intervalMs: Math.round(interval * 1000) }, auth });
   } catch (err) {
     // another agent took the store meanwhile (two Jupyter servers starting at once): use it
     if (jupyter && err instanceof MlflowError && (await forwardToRunning(store, host, port, 10_000))) return;
@@ -243,6 +258,16 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((err: unknown) => {
   fail(err instanceof Error ? err.message : String(err), 1);
 });
+
+/** Users and permissions from the flags and environment (the admin password only from the environment). */
+function authOptions(adminUser: string | undefined, defaultPermission: string | undefined): AuthOptions {
+  const permission = defaultPermission ?? process.env.LABLOG_DEFAULT_PERMISSION ?? 'READ';
+  if (!isPermissionName(permission)) fail(`--default-permission must be READ, EDIT, MANAGE or NO_PERMISSIONS, not '${permission}'`);
+  const adminPassword = process.env.LABLOG_ADMIN_PASSWORD || undefined;
+  // read once; processes the agent starts never inherit it
+  delete process.env.LABLOG_ADMIN_PASSWORD;
+  return { adminUser: adminUser ?? (process.env.LABLOG_ADMIN_USER || undefined), adminPassword, defaultPermission: permission };
+}
 
 /** A database URI as it may be printed: its password (if one was given) replaced. */
 function redactPassword(uri: string): string {

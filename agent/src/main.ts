@@ -16,7 +16,10 @@ import { DEFAULT_BODY_LIMIT } from './http/bodyLimits.js';
 import { onClientError } from './http/clientErrors.js';
 import { installErrorHandling } from './http/errorHandler.js';
 import { errorReply } from './http/errorReply.js';
-import { invalidParameter } from './errors.js';
+import { invalidParameter, MlflowError } from './errors.js';
+import { openTeamAuth, registerNoAuthRoutes, type AuthOptions, type TeamAuth } from './auth/TeamAuth.js';
+import { resourceLookup } from './auth/resourceLookup.js';
+import { experimentPager } from './auth/experimentRefill.js';
 import { ownerOnly } from './http/peerUser.js';
 import { REQUEST_LOG } from './http/redact.js';
 import { isLoopback, originCheck, requestGuard } from './http/security.js';
@@ -74,6 +77,11 @@ export interface AgentOptions {
   owner?: number;
   /** System metrics of notebook-linked runs: the interval (default 10 s, 0 = off) and the GPU tool (default `nvidia-smi`). */
   systemMetrics?: SystemSamplerOptions;
+  /**
+   * Users and permissions (MLflow's basic-auth app): sign-in on every request, permissions per
+   * experiment and registered model. Needs a PostgreSQL store. Default: none (a local agent).
+   */
+  auth?: AuthOptions | undefined;
 }
 
 /** A running agent. */
@@ -87,6 +95,8 @@ export interface Agent {
   readonly live: LiveChannel;
   /** The system metrics of notebook-linked runs. */
   readonly sampler: SystemSampler;
+  /** Users and permissions, on a team server started with them. */
+  readonly auth: TeamAuth | undefined;
   /** Binds `port` (0 = any free one) on the configured host; resolves to the base URL. */
   listen(port?: number): Promise<string>;
   /** Stops accepting requests, finishes the ones under way, flushes and releases the store. Idempotent. */
@@ -112,6 +122,18 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     await opened.close();
     throw err;
   });
+  let auth: TeamAuth | undefined;
+  if (opts.auth) {
+    try {
+      if (tracking.engine !== 'postgresql') throw new MlflowError('INVALID_PARAMETER_VALUE', 'Users and permissions (--auth) need the team server\'s PostgreSQL store: --store postgresql://…');
+      const lookup = resourceLookup(tracking, async (id) => (await opened.loggedModels.getLoggedModel(id)).info.experiment_id);
+      auth = await openTeamAuth(opts.store, { lookup, experiments: experimentPager(tracking) }, opts.auth);
+    } catch (err) {
+      await artifacts.close();
+      await opened.close();
+      throw err;
+    }
+  }
   const limits = { ...SERVER_LIMITS, ...opts.limits };
   const app = Fastify({
     // requests are logged with their URL's token redacted and no headers (http/redact)
@@ -136,10 +158,11 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   installServerLimits(app, limits);
 
   const allowOrigins = opts.allowOrigins ?? [];
-  const guard = requestGuard({ host, allowOrigins, allowHosts: opts.allowHosts ?? [], token: opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
+  // with users, each request names its user (auth/): the one shared token has no part
+  const guard = requestGuard({ host, allowOrigins, allowHosts: opts.allowHosts ?? [], token: auth ? undefined : opts.token, tokenFree: isPagePath, proxySecret: opts.proxySecret });
   // on a shared machine only the agent's owner reaches it: without a token, the user behind each
   // loopback connection is asked of the kernel (http/peerUser)
-  const peerCheck = opts.token || !isLoopback(host) ? undefined : ownerOnly(opts.owner ?? process.getuid?.() ?? 0);
+  const peerCheck = auth || opts.token || !isLoopback(host) ? undefined : ownerOnly(opts.owner ?? process.getuid?.() ?? 0);
   app.addHook('onRequest', async (req, reply) => {
     // lets clients tell a lablog agent (live channel, client run ids) from a plain MLflow server
     reply.header('x-lablog-version', AGENT_VERSION);
@@ -147,6 +170,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     guard(req.headers, path, req.method);
     if (peerCheck && path !== '/health') await peerCheck(req.raw.socket);
   });
+  auth?.installHooks(app);
   // browser pages on allowed origins (a local JupyterLab) may call the API
   const allowedOrigin = originCheck(allowOrigins);
   await app.register(cors, {
@@ -156,6 +180,8 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     exposedHeaders: ['x-lablog-version'],
   });
 
+  if (auth) await auth.registerRoutes(app);
+  else registerNoAuthRoutes(app);
   const stores = { tracking, registry: opened.registry, loggedModels: opened.loggedModels, files: store, artifacts: artifacts.repository };
   await registerMlflowApi(app, stores);
   let listening = '';
@@ -171,7 +197,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
   // (and those still active from before the agent started, whose kernel still runs)
   void sampler.resume(tracking);
   await registerPage(app, opts.pageDir);
-  const live = attachLiveChannel(app.server, tracking, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck);
+  const live = attachLiveChannel(app.server, tracking, guard, { ...LIVE_DEFAULTS, ...opts.live }, (path) => path === '/ws' || isNotebookLivePath(path), peerCheck, auth?.liveSignIn);
 
   let closing: Promise<void> | null = null;
   return {
@@ -180,6 +206,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     tracking,
     live,
     sampler,
+    auth,
     async listen(port = 0) {
       await app.listen({ port, host });
       const addr = app.server.address();
@@ -201,6 +228,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
         await notebooks.close();
         await artifacts.close();
         await opened.close();
+        await auth?.close();
       })();
       return closing;
     },

@@ -14,6 +14,7 @@ import type { KeyValue, Scope } from '@lablog/schema';
 import { ClientCore } from './ClientCore.js';
 import type { FlushReport } from './FlushReport.js';
 import { newRunId } from './ids.js';
+import { TeamAccess } from './TeamAccess.js';
 import { Edits } from './Edits.js';
 import { NotebookSessions } from './NotebookSessions.js';
 import { Queries } from './Queries.js';
@@ -67,6 +68,13 @@ export class Lablog {
   }
 
   private edit: Edits | undefined;
+
+  /** Signing in, and sharing experiments, on a team server with users. */
+  get access(): TeamAccess {
+    return (this.teamAccess ??= new TeamAccess(this.core.rest));
+  }
+
+  private teamAccess: TeamAccess | undefined;
 
   /** The agent's notebook-session calls (lablog's JupyterLab extension uses them). */
   get sessions(): NotebookSessions {

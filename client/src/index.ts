@@ -13,5 +13,6 @@ export type { ClientError } from './errors.js';
 export { RequestError } from './RestClient.js';
 export { NotebookSessions } from './NotebookSessions.js';
 export { Edits, NOTE_TAG } from './Edits.js';
+export { TeamAccess } from './TeamAccess.js';
 export { Queries, type Page, type ViewType, type SearchRunsOptions, type SearchExperimentsOptions, type DownsampleOptions } from './Queries.js';
 export { applyLiveEvent, runFromEvent, withLatest } from './liveRun.js';

@@ -27,3 +27,5 @@ export * from './lablog/agentInfo.js';
 export * from './rules/metricNumber.js';
 export * from './rules/latestMetric.js';
 export * from './rules/pageToken.js';
+export * as authRequests from './auth/authRequests.js';
+export type { PermissionName, ResourceType, WireUser, ExperimentAccessList, WhoAmI } from './auth/authRequests.js';

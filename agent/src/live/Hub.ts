@@ -15,6 +15,8 @@ export interface Subscriber {
   readonly scope: Scope;
   /** Only events of these kinds; null for all. */
   readonly kinds: ReadonlySet<string> | null;
+  /** On a server with users: whether events of an experiment (null: of none; then `model` names a registry event's model) may reach this subscriber. */
+  readonly mayRead?: ((experimentId: string | null, model?: string | null) => boolean) | undefined;
   deliver(e: NumberedEvent): void;
 }
 
@@ -37,8 +39,14 @@ export function inScope(scope: Scope, e: { runId: string | null; experimentId: s
 }
 
 /** True when a subscriber wants an event: in its scope and of a kind it asked for. */
-export function wants(sub: Subscriber, e: { kind: string; runId: string | null; experimentId: string | null }): boolean {
-  return inScope(sub.scope, e) && (sub.kinds === null || sub.kinds.has(e.kind));
+export function wants(sub: Subscriber, e: { kind: string; runId: string | null; experimentId: string | null; model?: string | null | undefined }): boolean {
+  return inScope(sub.scope, e) && (sub.kinds === null || sub.kinds.has(e.kind)) && (sub.mayRead?.(e.experimentId, e.model) ?? true);
+}
+
+/** A scope's state without what a subscriber may not read. */
+function readableState(state: ScopeState, mayRead: Subscriber['mayRead']): ScopeState {
+  if (!mayRead) return state;
+  return { seq: state.seq, experiments: state.experiments.filter((e) => mayRead(e.experiment_id)), runs: state.runs.filter((r) => mayRead(r.info.experiment_id)) };
 }
 
 /** Bytes of snapshots on their way out to subscribers, over every connection. */
@@ -148,7 +156,7 @@ export class Hub {
           }
         }
         if (opts.snapshot) {
-          const state = await this.state(sub.scope);
+          const state = readableState(await this.state(sub.scope), sub.mayRead);
           held.upTo = state.seq;
           return { kind: 'snapshot', snapshot: snapshotJson(state, sub.scope, opts.maxSnapshotBytes) };
         }

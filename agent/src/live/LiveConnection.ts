@@ -26,6 +26,7 @@ import { bodyValidator, toMlflowError } from '../http/validation.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import type { NumberedEvent } from './EventRing.js';
 import type { Hub, Subscriber } from './Hub.js';
+import type { LiveAccess } from './LiveAccess.js';
 
 /** Backpressure limits of one connection. */
 export interface FlowLimits {
@@ -54,12 +55,16 @@ const validate = bodyValidator(ClientMessage);
 
 class Subscription implements Subscriber {
   lastSeq = 0;
+  readonly mayRead: ((experimentId: string | null, model?: string | null) => boolean) | undefined;
   constructor(
     readonly id: string,
     readonly scope: Scope,
     readonly kinds: ReadonlySet<string> | null,
     private readonly conn: LiveConnection,
-  ) {}
+    access: LiveAccess | undefined,
+  ) {
+    this.mayRead = access ? (experimentId, model) => access.mayRead(experimentId, model) : undefined;
+  }
   deliver(e: NumberedEvent): void {
     this.conn.sendEvent(this, e);
   }
@@ -90,6 +95,8 @@ export class LiveConnection {
     private readonly hub: Hub,
     private readonly store: TrackingStore,
     private readonly limits: FlowLimits,
+    /** On a server with users, the socket's user's permissions (none: everything, as on a local agent). */
+    private readonly access?: LiveAccess,
   ) {
     this.send({ type: 'welcome', v: LIVE_PROTOCOL_VERSION, epoch: hub.epoch, seq: hub.seq });
     ws.on('message', (data, isBinary) => this.receive(isBinary ? null : data.toString()));
@@ -242,8 +249,8 @@ export class LiveConnection {
           return this.fail(m.id, err);
         }
         this.logsInFlight++;
-        this.store
-          .logBatch(m.run_id, batch, m.batch)
+        (this.access ? this.access.checkLog(m.run_id) : Promise.resolve())
+          .then(() => this.store.logBatch(m.run_id, batch, m.batch))
           .then(
             () => this.send({ type: 'ack', id: m.id }),
             (err: unknown) => this.fail(m.id, err),
@@ -278,13 +285,14 @@ export class LiveConnection {
     try {
       if (m.scope.kind === 'run') await this.store.getRun(m.scope.run_id);
       if (m.scope.kind === 'experiment') await this.store.getExperiment(m.scope.experiment_id);
+      await this.access?.checkScope(m.scope, async (runId) => (await this.store.getRun(runId)).info.experiment_id);
     } catch (err) {
       return this.fail(m.id, err);
     }
     if (this.closed) return;
     const old = this.subs.get(m.id);
     if (old) this.hub.detach(old);
-    const sub = new Subscription(m.id, m.scope, m.kinds ? new Set(m.kinds) : null, this);
+    const sub = new Subscription(m.id, m.scope, m.kinds ? new Set(m.kinds) : null, this, this.access);
     // a resumed subscription has seen everything up to `since`; replay moves lastSeq on
     if (m.since !== undefined) sub.lastSeq = m.since;
     // Events replayed by attach() go out before the snapshot/subscribed reply; the client
@@ -328,6 +336,7 @@ export class LiveConnection {
     if (this.drainTimer) clearInterval(this.drainTimer);
     if (this.pauseTimer) clearInterval(this.pauseTimer);
     if (this.snapshotBytes > 0) this.snapshotSent();
+    this.access?.dispose();
     for (const s of this.subs.values()) this.hub.detach(s);
     this.subs.clear();
     this.inbox.length = 0;

@@ -11,6 +11,8 @@ export interface RoutedEvent {
   kind: LiveEvent['kind'];
   runId: string | null;
   experimentId: string | null;
+  /** The registered model a registry event is about (null for every other event). */
+  model?: string | null;
   /** Approximate size of the JSON, for the hub's history budget. */
   size: number;
   /** The event's JSON (the `event` field of an event message). */
@@ -40,7 +42,8 @@ export function routeEvent(e: StoreEvent): RoutedEvent {
   }
   const { runId, experimentId, event } = toLiveEvent(e);
   const json = JSON.stringify(event);
-  return { kind: event.kind, runId, experimentId, size: json.length, json: () => json };
+  const model = event.kind === 'registry' ? event.name : null;
+  return { kind: event.kind, runId, experimentId, model, size: json.length, json: () => json };
 }
 
 function toLiveEvent(e: SmallEvent): { runId: string | null; experimentId: string | null; event: LiveEvent } {

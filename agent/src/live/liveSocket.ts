@@ -12,6 +12,7 @@ import type { PeerCheck } from '../http/peerUser.js';
 import type { RequestGuard } from '../http/security.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import { Hub } from './Hub.js';
+import type { LiveAccess } from './LiveAccess.js';
 import { LiveConnection, type FlowLimits } from './LiveConnection.js';
 
 /** Options of the live channel. */
@@ -85,6 +86,8 @@ export interface LiveChannel {
  * @param guard the request check REST uses; it throws an MlflowError to refuse
  * @param isLivePath which upgrade paths are the channel (default: `/ws` only; the agent adds `/nb/<session>/ws`)
  * @param peerCheck the connection check REST uses (who is connecting), when there is one
+ * @param signIn on a server with users: who the upgrade's credentials name, as their live
+ *   permissions (it throws UNAUTHENTICATED to refuse); the headers have a subprotocol token moved to Authorization
  */
 export function attachLiveChannel(
   server: Server,
@@ -93,6 +96,7 @@ export function attachLiveChannel(
   opts: LiveOptions,
   isLivePath: (path: string) => boolean = (path) => path === '/ws',
   peerCheck?: PeerCheck,
+  signIn?: (headers: IncomingHttpHeaders, address: string | undefined) => Promise<LiveAccess>,
 ): LiveChannel {
   const hub = new Hub(store.feed, (scope) => store.scopeState(scope), opts.ringBytes, opts.snapshotBudgetBytes);
   const wss = new WebSocketServer({
@@ -111,8 +115,9 @@ export function attachLiveChannel(
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
     if (!isLivePath(path)) return refuse(socket, new MlflowError('ENDPOINT_NOT_FOUND', `No WebSocket endpoint at ${path}; use /ws.`));
+    const headers = withSubprotocolToken(req.headers);
     try {
-      guard(withSubprotocolToken(req.headers), path);
+      guard(headers, path);
     } catch (err) {
       return refuse(socket, err);
     }
@@ -120,15 +125,18 @@ export function attachLiveChannel(
     if (wss.clients.size + checking >= opts.maxConnections) {
       return refuse(socket, new MlflowError('TEMPORARILY_UNAVAILABLE', `The agent has ${opts.maxConnections} live connections open, its most; retry shortly.`));
     }
-    const accept = () =>
+    const accept = (access?: LiveAccess) =>
       wss.handleUpgrade(req, socket, head, (ws) => {
         alive.set(ws, true);
         ws.on('pong', () => alive.set(ws, true));
-        new LiveConnection(ws, hub, store, opts);
+        new LiveConnection(ws, hub, store, opts, access);
       });
-    if (!peerCheck) return accept();
+    if (!peerCheck && !signIn) return accept();
     checking++;
-    peerCheck(req.socket)
+    (async () => {
+      await peerCheck?.(req.socket);
+      return signIn?.(headers, req.socket.remoteAddress);
+    })()
       .finally(() => checking--)
       .then(accept, (err: unknown) => refuse(socket, err));
   };

@@ -86,7 +86,11 @@ export class PageShell extends BoxPanel {
   private readonly sidebarToggle = document.createElement('button');
   private sidebarFolded = false;
 
-  constructor(private readonly ctx: ViewerContext) {
+  /** @param topExtras widgets at the end of the top bar (who is signed in, on a team server) */
+  constructor(
+    private readonly ctx: ViewerContext,
+    topExtras: readonly Widget[] = [],
+  ) {
     super({ direction: 'top-to-bottom', spacing: 0 });
     this.addClass('ll-page-shell');
     this.id = 'll-page';
@@ -126,6 +130,7 @@ export class PageShell extends BoxPanel {
     top.addClass('ll-topbar-row');
     top.addWidget(bar);
     top.addWidget(status);
+    for (const w of topExtras) top.addWidget(w);
     BoxPanel.setSizeBasis(top, 40);
     const stale = new StaleBanner(ctx.query.url);
     status.connectionChanged.connect((_, up) => {

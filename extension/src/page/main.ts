@@ -8,6 +8,9 @@ import { Lablog } from '@lablog/client';
 import { Widget } from '@lumino/widgets';
 import '../../style/index.css';
 import '../../style/page.css';
+import '../../style/auth.css';
+import { SignInForm } from '../widgets/auth/SignInForm.js';
+import { UserBadge } from '../widgets/auth/UserBadge.js';
 import type { Navigator, ViewerContext } from '../widgets/context.js';
 import { HashNavigator, PageShell } from './PageShell.js';
 
@@ -33,8 +36,20 @@ const lablog = new Lablog({ url: base, ...(token ? { token } : {}), spoolDir: fa
 let shell: PageShell | null = null;
 const nav: Navigator = new HashNavigator((route) => shell?.showRoute(route));
 const ctx: ViewerContext = { lablog, query: lablog.query, nav };
-shell = new PageShell(ctx);
-Widget.attach(shell, document.body);
-window.addEventListener('resize', () => shell?.update());
-// a hook for tests and benchmarks: what the page is showing
-(window as unknown as { lablogPage: unknown }).lablogPage = { shell, ctx };
+/**
+ * On a team server with users, nobody signed in gets the sign-in form first (the session cookie
+ * then signs every request and the live channel in); a signed-in user sees who they are.
+ */
+async function start(): Promise<void> {
+  const who = await lablog.access.whoami().catch(() => ({ auth: false, username: undefined, is_admin: undefined }));
+  if (who.auth && !who.username) {
+    Widget.attach(new SignInForm(lablog, () => location.reload()), document.body);
+    return;
+  }
+  shell = new PageShell(ctx, who.username ? [new UserBadge(lablog, who.username, who.is_admin ?? false)] : []);
+  Widget.attach(shell, document.body);
+  window.addEventListener('resize', () => shell?.update());
+  // a hook for tests and benchmarks: what the page is showing
+  (window as unknown as { lablogPage: unknown }).lablogPage = { shell, ctx };
+}
+void start();

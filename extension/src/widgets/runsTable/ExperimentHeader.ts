@@ -5,6 +5,7 @@
  */
 import type { WireExperiment } from '@lablog/schema';
 import type { ViewerContext } from '../context.js';
+import { permissionsSection } from '../auth/PermissionsSection.js';
 import { experimentActions } from './experimentActions.js';
 
 /** The header; `node` is placed by the view. */
@@ -30,7 +31,7 @@ export class ExperimentHeader {
     this.node.replaceChildren(h, sub);
     if (!exp) return;
     if (exp.lifecycle_stage === 'deleted') sub.after(Object.assign(document.createElement('span'), { className: 'll-status ll-status-deleted', textContent: 'deleted' }));
-    this.node.append(experimentActions(this.ctx.lablog.edits, exp, () => void this.reread(id)));
+    this.node.append(experimentActions(this.ctx.lablog.edits, exp, () => void this.reread(id)), permissionsSection(this.ctx.lablog, id));
   }
 
   /** Reads the experiment again after an action, and shows it if it is still the one shown. */

@@ -1,0 +1,81 @@
+/**
+ * The auth tables on their own migration track (`auth_schema_version`), apart from the tracking
+ * store's (store/pg/migrations.ts), so either can grow without touching the other. Agents starting
+ * at once on one database take an advisory lock of their own first, so each migration runs once.
+ */
+import type { PoolClient } from 'pg';
+
+interface Migration {
+  version: number;
+  what: string;
+  sql: string;
+}
+
+/** Every auth migration, oldest first. Never edit a released one: add the next. */
+export const AUTH_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    what: 'users, personal tokens, sessions, experiment and registered model permissions',
+    sql: `
+      CREATE TABLE auth_users (
+        id serial PRIMARY KEY,
+        username text NOT NULL UNIQUE,
+        password_hash text NOT NULL,
+        is_admin boolean NOT NULL DEFAULT false
+      );
+      -- personal tokens and page sessions: only a SHA-256 of the secret is kept
+      CREATE TABLE auth_secrets (
+        secret_hash text PRIMARY KEY,
+        user_id int NOT NULL REFERENCES auth_users ON DELETE CASCADE,
+        kind text NOT NULL CHECK (kind IN ('token', 'session')),
+        name text NOT NULL DEFAULT '',
+        created_at bigint NOT NULL,
+        expires_at bigint
+      );
+      CREATE INDEX auth_secrets_by_user ON auth_secrets (user_id);
+      CREATE TABLE auth_experiment_permissions (
+        experiment_id text NOT NULL,
+        user_id int NOT NULL REFERENCES auth_users ON DELETE CASCADE,
+        permission text NOT NULL,
+        PRIMARY KEY (experiment_id, user_id)
+      );
+      CREATE INDEX auth_experiment_permissions_by_user ON auth_experiment_permissions (user_id);
+      CREATE TABLE auth_model_permissions (
+        name text NOT NULL,
+        user_id int NOT NULL REFERENCES auth_users ON DELETE CASCADE,
+        permission text NOT NULL,
+        PRIMARY KEY (name, user_id)
+      );
+      CREATE INDEX auth_model_permissions_by_user ON auth_model_permissions (user_id);
+    `,
+  },
+];
+
+/** The advisory lock key auth migrations run under ("lbauth" in ASCII), not the tracking store's. */
+const AUTH_MIGRATION_LOCK = 0x6c6261757468;
+
+/** Applies the auth migrations the database lacks; returns the versions applied. */
+export async function migrateAuth(client: PoolClient): Promise<number[]> {
+  await client.query('SELECT pg_advisory_lock($1)', [AUTH_MIGRATION_LOCK]);
+  try {
+    await client.query('CREATE TABLE IF NOT EXISTS auth_schema_version (version int PRIMARY KEY, what text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+    const done = new Set((await client.query<{ version: number }>('SELECT version FROM auth_schema_version')).rows.map((r) => r.version));
+    const applied: number[] = [];
+    for (const m of AUTH_MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      await client.query('BEGIN');
+      try {
+        await client.query(m.sql);
+        await client.query('INSERT INTO auth_schema_version (version, what) VALUES ($1, $2)', [m.version, m.what]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK');
+        throw err;
+      }
+      applied.push(m.version);
+    }
+    return applied;
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [AUTH_MIGRATION_LOCK]);
+  }
+}
