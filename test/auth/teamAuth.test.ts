@@ -173,6 +173,27 @@ describe('users and permissions on a team server', { skip }, () => {
     assert.equal((await call(a, 'GET', `/api/2.0/mlflow/runs/get?run_id=${run.id}`, undefined, { authorization: 'Bearer llt_not-a-token' })).status, 401);
   });
 
+  test("a notebook session is its first user's: another user can neither use its endpoints nor log under its prefix; an admin can", async () => {
+    const session = 'nb-session-of-alice';
+    const register = { notebook_path: 'train.ipynb', kernel: { name: 'python3', language: 'python' } };
+    assert.equal((await call(a, 'PUT', `/api/2.0/lablog/sessions/${session}`, register, alice)).status, 200);
+    assert.equal((await call(a, 'GET', `/api/2.0/lablog/sessions/${session}`, undefined, alice)).status, 200);
+    const exp = await newExperiment(a, 'shared-by-alice', alice);
+    assert.equal((await call(a, 'POST', '/api/2.0/mlflow/experiments/permissions/create', { experiment_id: exp, username: 'bob', permission: 'EDIT' }, alice)).status, 200);
+    // bob may edit the experiment, but not through alice's session (its notebook and snapshots are hers)
+    const taken = await call(a, 'PUT', `/api/2.0/lablog/sessions/${session}`, { ...register, notebook_path: 'other.ipynb' }, bob);
+    assert.equal(taken.status, 403);
+    assert.equal(taken.body.error_code, 'PERMISSION_DENIED');
+    assert.equal((await call(a, 'POST', `/api/2.0/lablog/sessions/${session}/outputs`, { execution_count: 1, started: Date.now() - 10, ended: Date.now(), images: [], text: [] }, bob)).status, 403);
+    assert.equal((await call(a, 'POST', `/nb/${session}/api/2.0/mlflow/runs/create`, { experiment_id: exp, start_time: Date.now() }, bob)).status, 403);
+    const own = await call<{ run: { info: { user_id: string } } }>(a, 'POST', `/nb/${session}/api/2.0/mlflow/runs/create`, { experiment_id: exp, start_time: Date.now() }, alice);
+    assert.equal(own.status, 200);
+    assert.equal(own.body.run.info.user_id, 'alice');
+    assert.equal((await call(a, 'GET', `/api/2.0/lablog/sessions/${session}`, undefined, ADMIN)).status, 200);
+    // bob's own session is his
+    assert.equal((await call(a, 'PUT', '/api/2.0/lablog/sessions/nb-session-of-bob', register, bob)).status, 200);
+  });
+
   test('the page signs in with a session cookie (HttpOnly, SameSite=Strict) and signs out', async () => {
     const login = await fetch(`${a.url}/api/2.0/lablog/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'alice-pw-123' }) });
     assert.equal(login.status, 200);

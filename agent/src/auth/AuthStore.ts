@@ -65,5 +65,12 @@ export interface AuthStore {
   /** Renames a resource's permissions (a renamed registered model keeps its grants). */
   renameResource(kind: ResourceKind, from: string, to: string): Promise<void>;
 
+  /**
+   * The owner of a notebook session: the user who first used it, who owns it from then on (the
+   * session's endpoints write snapshots and cell outputs into its runs).
+   * @returns the owner's id
+   */
+  claimSession(session: string, userId: number): Promise<number>;
+
   close(): Promise<void>;
 }

@@ -4,7 +4,8 @@
  * - preHandler (after the body is parsed and validated): the route table's rule for the route
  *   (routeTable), a 401 with `WWW-Authenticate: Basic` for an anonymous request that needs a
  *   user, a 403 PERMISSION_DENIED for a user without the permission; a new run's `user_id` (and
- *   its `mlflow.user` tag) become the signed-in user's name, whatever the client claimed;
+ *   its `mlflow.user` tag) become the signed-in user's name, whatever the client claimed; a
+ *   notebook session's endpoints are its owner's (the first user to use it);
  * - onSend: MLflow's after-request handlers — the creator of an experiment or registered model
  *   gets MANAGE on it, a deleted model's grants go, a renamed one's follow it, and search answers
  *   keep only what the user may read (experiments refilled to a full page: experimentRefill).
@@ -68,7 +69,14 @@ export function installAuthHooks(app: FastifyInstance, authenticator: Authentica
     if (rule.who === 'admin' && !user.isAdmin) throw permissionDenied('Permission denied: only an admin may do this.');
     if (rule.who === 'self' && !user.isAdmin && param(partsOf(req), 'username') !== user.username) throw permissionDenied('Permission denied: only the user themself or an admin may do this.');
     if (rule.who === 'resource') await access.check(user, rule.checks(partsOf(req)));
-    if (routeKey(req.method, url) === 'POST mlflow/runs/create') ownRun(req, user);
+    // a notebook session (its own endpoints, and the MLflow API under its /nb/<session> prefix,
+    // which tags runs with its notebook and snapshots) is the user's who first used it
+    const session = (req.params as { session?: unknown }).session;
+    if (typeof session === 'string' && !user.isAdmin && (await store.claimSession(session, user.id)) !== user.id) {
+      throw permissionDenied("Permission denied: this notebook session is another user's.");
+    }
+    const key = routeKey(req.method, url);
+    if (key === 'POST mlflow/runs/create' || key === 'POST mlflow/runs/create-promptlab-run') ownRun(req, user);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {

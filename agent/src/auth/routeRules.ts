@@ -34,6 +34,8 @@ export type Rule =
   | { who: 'admin' }
   /** The user named by the request's `username`, or an admin. */
   | { who: 'self' }
+  /** The owner of the notebook session the route names (its first user), or an admin. */
+  | { who: 'sessionOwner' }
   /** Whoever has what `checks` asks on each resource the request names (admins always do). */
   | { who: 'resource'; checks: (r: RequestParts) => Check[] };
 
@@ -59,6 +61,8 @@ export const USER: Rule = { who: 'user' };
 export const ADMIN: Rule = { who: 'admin' };
 /** The user themself, or an admin. */
 export const SELF: Rule = { who: 'self' };
+/** The notebook session's owner, or an admin. */
+export const SESSION_OWNER: Rule = { who: 'sessionOwner' };
 
 function resource(checks: (r: RequestParts) => Check[]): Rule {
   return { who: 'resource', checks };

@@ -9,7 +9,7 @@
  * test/auth/routeTable.test.ts checks that every route the agent registers has an entry.
  */
 import { isPagePath } from '../http/page.js';
-import { ADMIN, ANYONE, artifactPath, experiment, experimentByName, experiments, grantTarget, loggedModel, model, run, runs, SELF, USER, type Rule } from './routeRules.js';
+import { ADMIN, ANYONE, artifactPath, experiment, experimentByName, experiments, grantTarget, loggedModel, model, run, runs, SELF, SESSION_OWNER, USER, type Rule } from './routeRules.js';
 
 /** Route prefixes and the family each one is. */
 const FAMILIES: ReadonlyArray<[prefix: string, family: string]> = [
@@ -136,11 +136,11 @@ const table: Record<string, Rule> = {
   'POST lablog/metrics/downsample-bulk': runs('read'),
   'POST lablog/runs/count': experiments('read'),
   'GET lablog/filters/check': USER,
-  'GET lablog/sessions/:session': USER,
-  'PUT lablog/sessions/:session': USER,
-  'PUT lablog/sessions/:session/notebook': USER,
-  'POST lablog/sessions/:session/executions': USER,
-  'POST lablog/sessions/:session/outputs': USER,
+  'GET lablog/sessions/:session': SESSION_OWNER,
+  'PUT lablog/sessions/:session': SESSION_OWNER,
+  'PUT lablog/sessions/:session/notebook': SESSION_OWNER,
+  'POST lablog/sessions/:session/executions': SESSION_OWNER,
+  'POST lablog/sessions/:session/outputs': SESSION_OWNER,
   'GET lablog/agent': USER,
   'POST lablog/auth/login': ANYONE,
   'POST lablog/auth/logout': ANYONE,

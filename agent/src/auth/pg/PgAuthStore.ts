@@ -170,6 +170,13 @@ export class PgAuthStore implements AuthStore {
     await this.pool.query(`DELETE FROM ${t.table} WHERE ${t.column} = $1`, [resource]);
   }
 
+  async claimSession(session: string, userId: number): Promise<number> {
+    // the first claim wins, also when two agents see the session's first request at once
+    await this.pool.query('INSERT INTO auth_session_owners (session, user_id) VALUES ($1, $2) ON CONFLICT (session) DO NOTHING', [session, userId]);
+    const { rows } = await this.pool.query<{ user_id: number }>('SELECT user_id FROM auth_session_owners WHERE session = $1', [session]);
+    return rows[0]!.user_id;
+  }
+
   async renameResource(kind: ResourceKind, from: string, to: string): Promise<void> {
     const t = TABLE[kind];
     await this.pool.query(`UPDATE ${t.table} SET ${t.column} = $2 WHERE ${t.column} = $1`, [from, to]);

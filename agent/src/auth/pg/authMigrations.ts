@@ -49,6 +49,16 @@ export const AUTH_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX auth_model_permissions_by_user ON auth_model_permissions (user_id);
     `,
   },
+  {
+    version: 2,
+    what: 'notebook sessions belong to the user who registered them',
+    sql: `
+      CREATE TABLE auth_session_owners (
+        session text PRIMARY KEY,
+        user_id int NOT NULL REFERENCES auth_users ON DELETE CASCADE
+      );
+    `,
+  },
 ];
 
 /** The advisory lock key auth migrations run under ("lbauth" in ASCII), not the tracking store's. */
