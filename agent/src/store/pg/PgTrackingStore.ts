@@ -7,8 +7,9 @@
  * acknowledged means committed, and every agent's feed delivers it in commit order.
  *
  * Transactions and their event numbering are PgTransactions'; log batches are group-committed
- * by PgBatchCommitter (one multi-row insert per batch, the latest value per key upserted in the
- * same statement); histories, downsampling and searches run in SQL (runSearchSql, pgDownsample).
+ * by PgBatchCommitter (points kept in chunks, see metricChunks; the latest value per key upserted
+ * with them); histories and downsampling read the chunks (pgMetricHistory, pgDownsample);
+ * searches run in SQL (runSearchSql).
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -28,6 +29,7 @@ import { PgBatchCommitter } from './PgBatchCommitter.js';
 import { PgChangeFeed } from './PgChangeFeed.js';
 import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
+import { pgMetricHistory } from './pgMetricHistory.js';
 import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
 import { runSearchSql } from './runSearchSql.js';
 
@@ -41,17 +43,6 @@ const POOL_SIZE = 8;
 const EVENTS_KEPT = 200_000;
 const EVENTS_KEPT_FOR = '15 minutes';
 
-/** A position in a metric's history: the (step, ts, ctid) of a row. */
-interface HistoryCursor {
-  step: number;
-  ts: number;
-  pos: string;
-}
-
-function cursorKey(rid: number, key: string, offset: number): string {
-  return `${rid}\u0000${key}\u0000${offset}`;
-}
-
 /** The PostgreSQL tracking store. */
 export class PgTrackingStore implements TrackingStore {
   readonly engine = 'postgresql';
@@ -59,8 +50,6 @@ export class PgTrackingStore implements TrackingStore {
   private closed = false;
   private readonly transactions: PgTransactions;
   private readonly batches: PgBatchCommitter;
-  /** Where history pages served recently stopped, by run, key and the offset that follows. */
-  private readonly historyCursors = new Map<string, HistoryCursor>();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -102,10 +91,6 @@ export class PgTrackingStore implements TrackingStore {
     }
   }
 
-  /**
-   * Runs `work` in a transaction. The changes it lists are numbered into the events table last
-   * (under the numbering lock, held only until the commit), then the feed reads them.
-   */
   // ---- experiments
 
   async createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
@@ -331,35 +316,7 @@ export class PgTrackingStore implements TrackingStore {
   // ---- metric reads
 
   async metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
-    const rid = await this.ridOf(runId);
-    // a page right after one served here continues from where that one stopped (an index range),
-    // instead of counting past `offset` rows again: a 1M-point history's 40 pages read it once
-    const at = range && range.offset > 0 ? this.historyCursors.get(cursorKey(rid, key, range.offset)) : undefined;
-    let rows: Array<{ value: number; ts: number; step: number; pos: string }>;
-    if (at) {
-      ({ rows } = await this.pool.query(
-        `SELECT value, ts, step, ctid::text AS pos FROM metrics WHERE rid = $1 AND key = $2 AND step >= $3 AND (step, ts, ctid) > ($3, $4, $5::tid)
-         ORDER BY step, ts, ctid LIMIT $6`,
-        [rid, key, at.step, at.ts, at.pos, range!.limit],
-      ));
-    } else {
-      const page = range ? ' LIMIT $3 OFFSET $4' : '';
-      ({ rows } = await this.pool.query(`SELECT value, ts, step, ctid::text AS pos FROM metrics WHERE rid = $1 AND key = $2 ORDER BY step, ts, ctid${page}`, range ? [rid, key, range.limit, range.offset] : [rid, key]));
-    }
-    if (range) {
-      // where the next page may start: after the last row, or the one before (callers ask one extra)
-      for (const back of [1, 2]) {
-        const r = rows[rows.length - back];
-        if (r) this.rememberCursor(cursorKey(rid, key, range.offset + rows.length - back + 1), { step: r.step, ts: r.ts, pos: r.pos });
-      }
-    }
-    return rows.map((r) => ({ key, value: r.value, timestamp: r.ts, step: r.step }));
-  }
-
-  private rememberCursor(k: string, c: HistoryCursor): void {
-    this.historyCursors.delete(k);
-    this.historyCursors.set(k, c);
-    if (this.historyCursors.size > 1000) this.historyCursors.delete(this.historyCursors.keys().next().value!);
+    return pgMetricHistory(this.pool, await this.ridOf(runId), key, range);
   }
 
   async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
