@@ -22,3 +22,4 @@ export * from './lablog/filterCheck.js';
 export * from './lablog/agentInfo.js';
 export * from './rules/metricNumber.js';
 export * from './rules/latestMetric.js';
+export * from './rules/downsampleBuckets.js';

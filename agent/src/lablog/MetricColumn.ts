@@ -47,9 +47,9 @@ export class MetricColumn {
     return this.step.length * 24;
   }
 
-  /** The x column of an axis and whether it is in order. */
-  xs(axis: 'step' | 'time'): { x: Float64Array; sorted: boolean } {
-    return axis === 'step' ? { x: this.step, sorted: this.stepSorted } : { x: this.time, sorted: this.timeSorted };
+  /** The x column of an axis, whether it is in order, and the other coordinate's column (y). */
+  xs(axis: 'step' | 'time'): { x: Float64Array; sorted: boolean; y: Float64Array } {
+    return axis === 'step' ? { x: this.step, sorted: this.stepSorted, y: this.time } : { x: this.time, sorted: this.timeSorted, y: this.step };
   }
 
   private grow(): void {
