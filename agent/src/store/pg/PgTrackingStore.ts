@@ -15,9 +15,6 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
 import { alreadyExists, invalidParameter, notFound } from '../../errors.js';
-import { parseFilter } from '../../search/filterParser.js';
-import { parseOrderBy } from '../../search/orderBy.js';
-import { checkMaxResults, decodePageToken, encodePageToken } from '../../search/pageToken.js';
 import { searchExperiments } from '../../search/searchExperiments.js';
 import type { BatchOrigin } from '../MetricLog.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
@@ -31,7 +28,7 @@ import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
 import { pgMetricHistory } from './pgMetricHistory.js';
 import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
-import { runSearchSql } from './runSearchSql.js';
+import { pgSearchRuns } from './pgRunSearch.js';
 
 /** Connections the agent opens at most (the feed's LISTEN connection aside). */
 const POOL_SIZE = 8;
@@ -241,19 +238,8 @@ export class PgTrackingStore implements TrackingStore {
     });
   }
 
-  async searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
-    // every part is checked before the database is asked, in the file engine's order
-    const size = checkMaxResults(req.maxResults);
-    const offset = decodePageToken(req.pageToken);
-    const clauses = parseFilter(req.filter, 'run');
-    const order = (req.orderBy ?? []).map((o) => parseOrderBy(o, 'run'));
-    const q = runSearchSql({ experimentIds, clauses, order, viewType: req.viewType ?? 'ACTIVE_ONLY', offset, limit: size + 1 });
-    const { rows: picked } = await this.pool.query<{ rid: number }>(q.text, q.values);
-    const rids = picked.slice(0, size).map((r) => r.rid);
-    const { rows } = await this.pool.query<RunRow>('SELECT * FROM runs WHERE rid = ANY($1::int8[])', [rids]);
-    const byRid = new Map(rows.map((r) => [r.rid, r]));
-    const items = await runRecords(this.pool, rids.map((rid) => byRid.get(rid)!).filter(Boolean));
-    return picked.length > size ? { items, nextPageToken: encodePageToken(offset + size) } : { items };
+  searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
+    return pgSearchRuns(this.pool, experimentIds, req);
   }
 
   // ---- logging

@@ -130,12 +130,17 @@ export const MIGRATIONS: readonly Migration[] = [
        ORDER BY rid, key, o / 4096;
       DROP TABLE metrics;
 
-      -- a metric filter or order_by of a search walks (experiment, key, value) instead of joining every run
+      -- a search ordered by a metric walks (experiment, key, value) in either direction, NaN after
+      -- the numbers both ways (see runSearchSql), instead of joining and sorting every run
       ALTER TABLE latest_metrics ADD COLUMN experiment_id text;
       UPDATE latest_metrics l SET experiment_id = r.experiment_id FROM runs r WHERE r.rid = l.rid;
       ALTER TABLE latest_metrics ALTER experiment_id SET NOT NULL;
       DROP INDEX latest_metrics_by_key;
-      CREATE INDEX latest_metrics_search ON latest_metrics (experiment_id, key, value);
+      -- (the runs' numbers ride along, and the value in the primary key: a walk that checks another
+      -- metric of each run it passes reads indexes only)
+      CREATE INDEX latest_metrics_ascending ON latest_metrics (experiment_id, key, value) INCLUDE (rid);
+      CREATE INDEX latest_metrics_descending ON latest_metrics (experiment_id, key, (value = 'NaN'::float8), value DESC) INCLUDE (rid);
+      ALTER TABLE latest_metrics DROP CONSTRAINT latest_metrics_pkey, ADD PRIMARY KEY (rid, key) INCLUDE (value);
     `,
   },
 ];
