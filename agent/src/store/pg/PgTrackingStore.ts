@@ -23,7 +23,7 @@ import { randomRunName } from '../runNames.js';
 import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from '../TrackingStore.js';
 import { migrate } from './migrations.js';
 import { PgBatchCommitter } from './PgBatchCommitter.js';
-import { PgChangeFeed } from './PgChangeFeed.js';
+import { FEED_APPLICATION, PgChangeFeed } from './PgChangeFeed.js';
 import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
 import { pgMetricHistory } from './pgMetricHistory.js';
@@ -80,7 +80,7 @@ export class PgTrackingStore implements TrackingStore {
         c.release();
       }
       const { rows } = await pool.query<{ value: string }>("SELECT value FROM lablog_meta WHERE key = 'database_id'");
-      const feed = await PgChangeFeed.open(pool, () => new pg.Client({ connectionString: uri, types: PG_TYPES }), `pg-${rows[0]!.value}`);
+      const feed = await PgChangeFeed.open(pool, () => new pg.Client({ connectionString: uri, types: PG_TYPES, application_name: FEED_APPLICATION }), `pg-${rows[0]!.value}`);
       return new PgTrackingStore(pool, feed);
     } catch (err) {
       await pool.end().catch(() => undefined);
