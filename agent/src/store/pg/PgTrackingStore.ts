@@ -15,7 +15,6 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
 import { alreadyExists, invalidParameter, notFound } from '../../errors.js';
-import { searchExperiments } from '../../search/searchExperiments.js';
 import type { BatchOrigin } from '../MetricLog.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
 import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
@@ -28,6 +27,7 @@ import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
 import { pgMetricHistory } from './pgMetricHistory.js';
 import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
+import { pgSearchExperiments } from './pgExperimentSearch.js';
 import { pgSearchRuns } from './pgRunSearch.js';
 
 /** Connections the agent opens at most (the feed's LISTEN connection aside). */
@@ -119,11 +119,8 @@ export class PgTrackingStore implements TrackingStore {
     return rows.length === 0 ? null : experimentRecord(rows[0]!);
   }
 
-  async searchExperiments(req: SearchRequest): Promise<Page<ExperimentRecord>> {
-    // experiments are few (hundreds): filtered by the shared in-memory rules over one read
-    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments ORDER BY creation_time, experiment_id');
-    const r = searchExperiments(rows.map(experimentRecord), definedOnly(req));
-    return r.nextPageToken === undefined ? { items: r.experiments } : { items: r.experiments, nextPageToken: r.nextPageToken };
+  searchExperiments(req: SearchRequest): Promise<Page<ExperimentRecord>> {
+    return pgSearchExperiments(this.pool, req);
   }
 
   /** Changes one experiment under its row lock; `change` checks and returns the columns to set. */
@@ -390,8 +387,4 @@ function withKey(rec: Readonly<Record<string, string>>, key: string, value: stri
 function inputKey(i: DatasetInput): string {
   const ctx = (i.tags ?? []).map((t) => `${t.key}=${t.value}`).sort().join('&');
   return `${i.dataset.name}\u0000${i.dataset.digest}\u0000${ctx}`;
-}
-
-function definedOnly(req: SearchRequest) {
-  return Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) as Parameters<typeof searchExperiments>[1];
 }

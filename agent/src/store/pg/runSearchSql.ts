@@ -8,18 +8,9 @@
  * LIKE has no escape character. Strings compare by code point (`COLLATE "C"`).
  */
 import type { ViewType } from '@lablog/schema';
-import type { ListTest, NumberTest, RunClause, StringTest } from '../../search/filterParser.js';
+import type { RunClause } from '../../search/filterParser.js';
 import type { OrderTerm } from '../../search/orderBy.js';
-
-/** Placeholders and their values, numbered in the order they are added. */
-export class SqlParams {
-  readonly values: unknown[] = [];
-  /** The placeholder of `v`. */
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
+import { numberTest, SqlParams, stringTest, type Sql } from './sqlTests.js';
 
 /** Run columns a filter or order_by attribute may name. */
 const RUN_COLUMNS = new Set(['run_id', 'run_name', 'status', 'user_id', 'artifact_uri', 'lifecycle_stage', 'start_time', 'end_time', 'experiment_id']);
@@ -27,27 +18,6 @@ const RUN_COLUMNS = new Set(['run_id', 'run_name', 'status', 'user_id', 'artifac
 function column(key: string): string {
   if (!RUN_COLUMNS.has(key)) throw new Error(`runSearchSql: unknown run attribute ${key}`);
   return `r.${key}`;
-}
-
-function numberTest(lhs: string, t: NumberTest, p: SqlParams, nanPossible: boolean): string {
-  const cmp = `${lhs} ${t.op === '!=' ? '<>' : t.op} ${p.add(t.value)}::float8`;
-  // PostgreSQL orders NaN above every number and equal to itself; Python compares it false
-  if (!nanPossible) return cmp;
-  return t.op === '!=' ? cmp : `(${cmp} AND ${lhs} <> 'NaN'::float8)`;
-}
-
-function stringTest(lhs: string, t: StringTest | ListTest, p: SqlParams): string {
-  if (t.type === 'list') return t.op === 'IN' ? `${lhs} = ANY(${p.add(t.values)}::text[])` : `${lhs} <> ALL(${p.add(t.values)}::text[])`;
-  switch (t.op) {
-    case '=':
-      return `${lhs} = ${p.add(t.value)}`;
-    case '!=':
-      return `${lhs} <> ${p.add(t.value)}`;
-    case 'LIKE':
-      return `${lhs} LIKE ${p.add(t.value)} ESCAPE ''`;
-    case 'ILIKE':
-      return `${lhs} ILIKE ${p.add(t.value)} ESCAPE ''`;
-  }
 }
 
 function clauseSql(c: RunClause, p: SqlParams): string {
@@ -114,12 +84,6 @@ export interface RunSearchSpec {
   offset: number;
   /** Rows to fetch (one past the page tells whether another follows). */
   limit: number;
-}
-
-/** One SQL statement and its values. */
-export interface Sql {
-  text: string;
-  values: unknown[];
 }
 
 /** WHERE conditions of the runs `spec` selects (alias `r`). */
