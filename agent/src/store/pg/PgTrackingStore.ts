@@ -22,6 +22,7 @@ import { randomRunName } from '../runNames.js';
 import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from '../TrackingStore.js';
 import { migrate } from './migrations.js';
 import { PgBatchCommitter } from './PgBatchCommitter.js';
+import { PgColumnCache } from './PgColumnCache.js';
 import { FEED_APPLICATION, PgChangeFeed } from './PgChangeFeed.js';
 import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
@@ -47,6 +48,8 @@ export class PgTrackingStore implements TrackingStore {
   private closed = false;
   private readonly transactions: PgTransactions;
   private readonly batches: PgBatchCommitter;
+  /** Columns of recently read metrics, for histories and downsampling (LABLOG_PG_COLUMN_CACHE_BYTES sets its budget). */
+  private readonly columns: PgColumnCache;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -54,6 +57,7 @@ export class PgTrackingStore implements TrackingStore {
   ) {
     this.transactions = new PgTransactions(pool, feed);
     this.batches = new PgBatchCommitter(this.transactions);
+    this.columns = new PgColumnCache(pool, Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) > 0 ? Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) : undefined);
     this.trim = setInterval(() => {
       // the newest event always stays: the numbering goes on from it
       void this.pool
@@ -299,11 +303,11 @@ export class PgTrackingStore implements TrackingStore {
   // ---- metric reads
 
   async metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
-    return pgMetricHistory(this.pool, await this.ridOf(runId), key, range);
+    return pgMetricHistory(this.pool, this.columns, await this.ridOf(runId), key, range);
   }
 
   async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
-    return pgDownsample(this.pool, await this.ridOf(runId), key, req);
+    return pgDownsample(this.pool, this.columns, await this.ridOf(runId), key, req);
   }
 
   // ---- what the folder store still keeps

@@ -1,6 +1,6 @@
 /**
- * Downsampling on PostgreSQL: the chunks (see metricChunks) whose x range meets [xMin, xMax] are
- * read as columns and reduced by the very function the file engine uses (lablog/downsample), so
+ * Downsampling on PostgreSQL: the metric's columns (PgColumnCache; for a metric too large for it,
+ * the chunks whose x range meets [xMin, xMax]) are reduced by the very function the file engine uses (lablog/downsample), so
  * the buckets, the NaN/±Infinity rule and each bucket's last point are one rule. The columns are
  * in the store's order (step, timestamp, logging): on the step axis x is sorted and scanned once;
  * among points of equal x, the bucket's last is the last in that order.
@@ -10,11 +10,14 @@ import type { DownsampleReply } from '@lablog/schema';
 import { downsample } from '../../lablog/downsample.js';
 import { MetricColumn } from '../../lablog/MetricColumn.js';
 import type { DownsampleRequest } from '../TrackingStore.js';
+import type { PgColumnCache } from './PgColumnCache.js';
 import { readChunks } from './pgChunkReads.js';
 import { sqlNumber } from './pgCopyOut.js';
 
-/** Min/max/last per bucket of metric `key` of the run numbered `rid`. */
-export async function pgDownsample(q: pg.Pool, rid: number, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
+/** Min/max/last per bucket of metric `key` of the run numbered `rid`: from the cache, or (a metric larger than it holds) the chunks in range. */
+export async function pgDownsample(q: pg.Pool, cache: PgColumnCache, rid: number, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
+  const all = await cache.columns(rid, key);
+  if (all) return downsample(key, MetricColumn.of(all.step, all.time, all.value, all.length), req);
   // a chunk's steps run from its first to its last; its timestamps need not be in order
   const [lo, hi] = req.axis === 'step' ? ['first_step', 'last_step'] : ['ts_lo', 'ts_hi'];
   const where: string[] = [];
