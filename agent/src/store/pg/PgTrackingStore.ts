@@ -6,15 +6,16 @@
  * changes a transaction makes are numbered into the events table inside it (see PgChangeFeed):
  * acknowledged means committed, and every agent's feed delivers it in commit order.
  *
- * Transactions and their event numbering are PgTransactions'; log batches are group-committed
- * by PgBatchCommitter (points kept in chunks, see metricChunks; the latest value per key upserted
- * with them); histories and downsampling read the chunks (pgMetricHistory, pgDownsample);
- * searches run in SQL (runSearchSql).
+ * Transactions and their event numbering are PgTransactions'; experiments are PgExperiments'; log
+ * batches are group-committed by PgBatchCommitter (points kept in chunks, see metricChunks; the
+ * latest value per key upserted with them); histories and downsampling read the chunks through
+ * PgColumnCache (pgMetricHistory, pgDownsample); searches run in SQL (pgRunSearch,
+ * pgExperimentSearch); a live subscriber's snapshot is pgScopeState's.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
-import { alreadyExists, invalidParameter, notFound } from '../../errors.js';
+import { invalidParameter, notFound } from '../../errors.js';
 import type { BatchOrigin } from '../MetricLog.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
 import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
@@ -23,11 +24,13 @@ import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, Sea
 import { migrate } from './migrations.js';
 import { PgBatchCommitter } from './PgBatchCommitter.js';
 import { PgColumnCache } from './PgColumnCache.js';
+import { PgExperiments } from './PgExperiments.js';
+import { pgScopeState } from './pgScopeState.js';
 import { FEED_APPLICATION, PgChangeFeed } from './PgChangeFeed.js';
 import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
 import { pgMetricHistory } from './pgMetricHistory.js';
-import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
+import { experimentRecord, PG_TYPES, runRecord, runRecords, withKey, type ExperimentRow, type RunRow } from './pgRows.js';
 import { pgSearchExperiments } from './pgExperimentSearch.js';
 import { pgSearchRuns } from './pgRunSearch.js';
 
@@ -48,6 +51,7 @@ export class PgTrackingStore implements TrackingStore {
   private closed = false;
   private readonly transactions: PgTransactions;
   private readonly batches: PgBatchCommitter;
+  private readonly experiments: PgExperiments;
   /** Columns of recently read metrics, for histories and downsampling (LABLOG_PG_COLUMN_CACHE_BYTES sets its budget). */
   private readonly columns: PgColumnCache;
 
@@ -57,6 +61,7 @@ export class PgTrackingStore implements TrackingStore {
   ) {
     this.transactions = new PgTransactions(pool, feed);
     this.batches = new PgBatchCommitter(this.transactions);
+    this.experiments = new PgExperiments(pool, this.transactions);
     this.columns = new PgColumnCache(pool, Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) > 0 ? Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) : undefined);
     this.trim = setInterval(() => {
       // the newest event always stays: the numbering goes on from it
@@ -72,7 +77,7 @@ export class PgTrackingStore implements TrackingStore {
    * @param uri `postgresql://user@host:port/db` (libpq's URI; the password is best in PGPASSWORD or ~/.pgpass)
    */
   static async open(uri: string): Promise<PgTrackingStore> {
-    // JIT compiles expressions for ~150 ms before a big aggregate (a downsample) runs: more than it saves here
+    // JIT compiles expressions for ~150 ms before a big query runs: more than it saves here
     const pool = new pg.Pool({ connectionString: uri, max: POOL_SIZE, types: PG_TYPES, options: '-c jit=off' });
     // an idle client that loses its connection must not crash the agent; the next query reconnects
     pool.on('error', () => undefined);
@@ -92,85 +97,38 @@ export class PgTrackingStore implements TrackingStore {
     }
   }
 
-  // ---- experiments
+  // ---- experiments (PgExperiments)
 
-  async createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
-    return this.transactions.run(async (c, changed) => {
-      // ids a lablog import took are skipped
-      let id: string;
-      do id = String((await c.query<{ id: number }>("SELECT nextval('experiment_ids') AS id")).rows[0]!.id);
-      while ((await c.query('SELECT 1 FROM experiments WHERE experiment_id = $1', [id])).rowCount);
-      const now = Date.now();
-      const { rows } = await c.query<ExperimentRow>(
-        `INSERT INTO experiments VALUES ($1, $2, $3, 'active', $4, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING *`,
-        [id, name, artifactLocation || `mlflow-artifacts:/${id}`, now, tags],
-      );
-      if (rows.length === 0) throw alreadyExists(`Experiment(name=${name}) already exists.`);
-      const e = experimentRecord(rows[0]!);
-      changed.push({ type: 'experiment', experiment: e });
-      return e;
-    });
+  createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
+    return this.experiments.create(name, artifactLocation, tags);
   }
 
-  async getExperiment(id: string): Promise<ExperimentRecord> {
-    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [id]);
-    if (rows.length === 0) throw notFound(`No Experiment with id=${id} exists`);
-    return experimentRecord(rows[0]!);
+  getExperiment(id: string): Promise<ExperimentRecord> {
+    return this.experiments.get(id);
   }
 
-  async getExperimentByName(name: string): Promise<ExperimentRecord | null> {
-    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments WHERE name = $1', [name]);
-    return rows.length === 0 ? null : experimentRecord(rows[0]!);
+  getExperimentByName(name: string): Promise<ExperimentRecord | null> {
+    return this.experiments.byName(name);
   }
 
   searchExperiments(req: SearchRequest): Promise<Page<ExperimentRecord>> {
     return pgSearchExperiments(this.pool, req);
   }
 
-  /** Changes one experiment under its row lock; `change` checks and returns the columns to set. */
-  private changeExperiment(id: string, change: (e: ExperimentRecord) => Partial<ExperimentRecord>): Promise<void> {
-    return this.transactions.run(async (c, changed) => {
-      const { rows } = await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1 FOR UPDATE', [id]);
-      if (rows.length === 0) throw notFound(`No Experiment with id=${id} exists`);
-      const next = { ...experimentRecord(rows[0]!), ...change(experimentRecord(rows[0]!)), last_update_time: Date.now() };
-      await c.query('UPDATE experiments SET name = $2, lifecycle_stage = $3, tags = $4, last_update_time = $5 WHERE experiment_id = $1', [
-        id,
-        next.name,
-        next.lifecycle_stage,
-        next.tags,
-        next.last_update_time,
-      ]);
-      changed.push({ type: 'experiment', experiment: next });
-    });
+  renameExperiment(id: string, newName: string): Promise<void> {
+    return this.experiments.rename(id, newName);
   }
 
-  async renameExperiment(id: string, newName: string): Promise<void> {
-    if (!newName) throw invalidParameter('The experiment name must not be empty.');
-    await this.changeExperiment(id, (e) => {
-      if (e.lifecycle_stage !== 'active') throw invalidParameter(`Cannot rename a non-active experiment ${id}.`);
-      return { name: newName };
-    });
+  setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    return this.experiments.setLifecycle(id, stage);
   }
 
-  async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
-    if (stage === 'deleted' && id === '0') throw invalidParameter("Cannot delete the default experiment '0'.");
-    await this.changeExperiment(id, () => ({ lifecycle_stage: stage }));
+  setExperimentTag(id: string, key: string, value: string): Promise<void> {
+    return this.experiments.setTag(id, key, value);
   }
 
-  async setExperimentTag(id: string, key: string, value: string): Promise<void> {
-    await this.changeExperiment(id, (e) => {
-      if (e.lifecycle_stage !== 'active') throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${e.lifecycle_stage}.`);
-      return { tags: withKey(e.tags, key, value) };
-    });
-  }
-
-  async deleteExperimentTag(id: string, key: string): Promise<void> {
-    await this.changeExperiment(id, (e) => {
-      if (!Object.hasOwn(e.tags, key)) throw notFound(`No tag with name: ${key} in experiment with id ${id}`);
-      const tags = { ...e.tags };
-      delete tags[key];
-      return { tags };
-    });
+  deleteExperimentTag(id: string, key: string): Promise<void> {
+    return this.experiments.deleteTag(id, key);
   }
 
   // ---- runs
@@ -341,35 +299,8 @@ export class PgTrackingStore implements TrackingStore {
 
   // ---- live
 
-  async scopeState(scope: Scope): Promise<ScopeState> {
-    const c = await this.pool.connect();
-    try {
-      // one snapshot of the database: the state and the last event seq agree
-      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const seq = (await c.query<{ s: number }>('SELECT coalesce(max(seq), 0)::int8 AS s FROM events')).rows[0]!.s;
-      let exps: ExperimentRow[];
-      let runs: RunRow[];
-      if (scope.kind === 'all') {
-        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments ORDER BY creation_time, experiment_id')).rows;
-        runs = (await c.query<RunRow>('SELECT * FROM runs ORDER BY rid')).rows;
-      } else if (scope.kind === 'experiment') {
-        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [scope.experiment_id])).rows;
-        if (exps.length === 0) throw notFound(`No Experiment with id=${scope.experiment_id} exists`);
-        runs = (await c.query<RunRow>('SELECT * FROM runs WHERE experiment_id = $1 ORDER BY rid', [scope.experiment_id])).rows;
-      } else {
-        runs = (await c.query<RunRow>('SELECT * FROM runs WHERE run_id = $1', [scope.run_id])).rows;
-        if (runs.length === 0) throw notFound(`Run with id=${scope.run_id} not found`);
-        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [runs[0]!.experiment_id])).rows;
-      }
-      const docs = await runRecords(c, runs);
-      await c.query('COMMIT');
-      return { seq, experiments: exps.map(experimentRecord), runs: docs };
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+  scopeState(scope: Scope): Promise<ScopeState> {
+    return pgScopeState(this.pool, scope);
   }
 
   async close(): Promise<void> {
@@ -379,13 +310,6 @@ export class PgTrackingStore implements TrackingStore {
     await this.feed.close();
     await this.pool.end();
   }
-}
-
-/** A copy of `rec` with `key` set as an own property, whatever the key. */
-function withKey(rec: Readonly<Record<string, string>>, key: string, value: string): Record<string, string> {
-  const out = { ...rec };
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  return out;
 }
 
 function inputKey(i: DatasetInput): string {

@@ -118,7 +118,8 @@ export const MIGRATIONS: readonly Migration[] = [
         vals bytea NOT NULL
       );
       ALTER TABLE metric_chunks ALTER steps SET STORAGE EXTERNAL, ALTER stamps SET STORAGE EXTERNAL, ALTER vals SET STORAGE EXTERNAL;
-      CREATE INDEX metric_chunks_in_order ON metric_chunks (rid, key, last_step, last_ts, seq);
+      -- (with the sizes and first points: placing a batch and a metric's point count read the index only)
+      CREATE INDEX metric_chunks_in_order ON metric_chunks (rid, key, last_step, last_ts, seq) INCLUDE (n, first_step, first_ts);
 
       -- the points stored so far, 4096 a chunk in the store's order (step, timestamp, then as logged)
       INSERT INTO metric_chunks (rid, key, n, first_step, first_ts, last_step, last_ts, ts_lo, ts_hi, steps, stamps, vals)
