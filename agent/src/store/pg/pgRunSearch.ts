@@ -34,7 +34,8 @@ export async function pgSearchRuns(pool: pg.Pool, experimentIds: readonly string
   const order = (req.orderBy ?? []).map((o) => parseOrderBy(o, 'run'));
   const c = await pool.connect();
   try {
-    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    // Memoize caches a probe per run number, and a walk meets each run once: all cost, no hits
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL enable_memoize = off');
     const picked = await pickRuns(c, { experimentIds, clauses, order, viewType: req.viewType ?? 'ACTIVE_ONLY', offset, limit: size + 1 });
     const rids = picked.slice(0, size);
     const { rows } = await c.query<RunRow>('SELECT * FROM runs WHERE rid = ANY($1::int8[])', [rids]);
