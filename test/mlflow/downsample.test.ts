@@ -309,3 +309,20 @@ describe('metric downsampling endpoint on PostgreSQL (points kept in chunks)', a
 
   test('the same answers as the reference on random data, out-of-order batches merged into the chunks they fall among', { skip }, () => checkRandom(pgAgent.url));
 });
+
+describe('metric downsampling endpoint on PostgreSQL past the column cache (the chunks in range read each time)', async () => {
+  const skip = await engineMissing('postgresql');
+  let pgAgent: EngineAgent;
+  before(async () => {
+    if (skip) return;
+    process.env.LABLOG_PG_COLUMN_CACHE_BYTES = '1';
+    try {
+      pgAgent = await startEngineAgent('postgresql');
+    } finally {
+      delete process.env.LABLOG_PG_COLUMN_CACHE_BYTES;
+    }
+  });
+  after(() => pgAgent?.close());
+
+  test('the same answers as the reference on random data', { skip }, () => checkRandom(pgAgent.url));
+});
