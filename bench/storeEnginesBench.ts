@@ -111,8 +111,8 @@ async function fillLablogSql(db: string, experimentId: string, from: number, to:
       [experimentId, from, to],
     );
     await c.query(
-      `INSERT INTO latest_metrics (rid, key, value, ts, step)
-       SELECT r.rid, k.key, CASE k.key WHEN 'm0' THEN abs(sin(g)) ELSE abs(cos(g)) END, 1, 0
+      `INSERT INTO latest_metrics (rid, experiment_id, key, value, ts, step)
+       SELECT r.rid, r.experiment_id, k.key, CASE k.key WHEN 'm0' THEN abs(sin(g)) ELSE abs(cos(g)) END, 1, 0
        FROM generate_series($2::int, $3::int - 1) g JOIN runs r ON r.run_id = md5('lablog' || g) CROSS JOIN (VALUES ('m0'), ('m1')) k(key)
        WHERE r.experiment_id = $1`,
       [experimentId, from, to],

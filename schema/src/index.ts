@@ -27,5 +27,6 @@ export * from './lablog/agentInfo.js';
 export * from './rules/metricNumber.js';
 export * from './rules/latestMetric.js';
 export * from './rules/pageToken.js';
+export * from './rules/downsampleBuckets.js';
 export * as authRequests from './auth/authRequests.js';
 export type { PermissionName, ResourceType, WireUser, ExperimentAccessList, WhoAmI } from './auth/authRequests.js';

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { DownsampleReply } from '@lablog/schema';
 import { createAgent } from 'lablog';
+import { engineMissing, startEngineAgent, type EngineAgent } from '../support/engines.js';
 import { newRun, post } from '../support/mlflowHttp.js';
 import { startAgent, type StartedAgent } from '../support/startAgent.js';
 
@@ -27,14 +28,16 @@ const num = (v: Value): number => (typeof v === 'number' ? v : v === 'NaN' ? NaN
 const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
 /**
- * The reduction the endpoint documents, done the slow way: points in [lo, hi] sorted by x
- * (logging order among equals); all of them when they fit, else equal-width buckets over their
- * x extent, bucket = min(n - 1, floor((x - x0) * (n / span))).
+ * The reduction the endpoint documents, done the slow way: points in [lo, hi] sorted by x, then
+ * the other coordinate (timestamp on the step axis, step on the time axis), then logging order;
+ * all of them when they fit, else equal-width buckets over their x extent,
+ * bucket = min(n - 1, floor((x - x0) * (n / span))), each showing its last point in that order.
  */
 function reference(points: Point[], axis: 'step' | 'time', n: number, lo = -Infinity, hi = Infinity): Omit<DownsampleReply, 'metric_key'> {
   const xOf = (p: Point) => (axis === 'step' ? p.step : p.timestamp);
+  const yOf = (p: Point) => (axis === 'step' ? p.timestamp : p.step);
   const inRange = points.map((p, i) => ({ p, i })).filter(({ p }) => xOf(p) >= lo && xOf(p) <= hi);
-  inRange.sort((a, b) => xOf(a.p) - xOf(b.p) || a.i - b.i);
+  inRange.sort((a, b) => xOf(a.p) - xOf(b.p) || yOf(a.p) - yOf(b.p) || a.i - b.i);
   const out = { x_axis: axis, total: inRange.length, exact: inRange.length <= n, x: [] as number[], min: [] as Array<number | null>, max: [] as Array<number | null>, last: [] as Array<number | null>, count: [] as number[] };
   if (inRange.length === 0) return out;
   if (out.exact) {
@@ -92,6 +95,44 @@ async function downsample(url: string, query: Record<string, string | number>, p
   return { status: res.status, body: (await res.json()) as DownsampleReply & { error_code?: string } };
 }
 
+/**
+ * Random points (steps mostly rising, some logged late, some repeated at one step and one
+ * timestamp; NaN and ±Infinity), logged in 1000-point batches and in single points, reduced by the
+ * endpoint and by the reference: the same answers, on every axis, bucket count and range.
+ */
+async function checkRandom(url: string): Promise<void> {
+  const { runId } = await newRun(url, 'ds-random');
+  const rand = rng(7);
+  const points: Point[] = [];
+  for (let i = 0; i < 5000; i++) {
+    const r = rand();
+    const value: Value = r < 0.01 ? 'NaN' : r < 0.015 ? 'Infinity' : r < 0.02 ? '-Infinity' : Math.round((rand() * 200 - 100) * 1e6) / 1e6;
+    // steps mostly rising with some logged late and some repeated; timestamps jittered, some shared
+    const step = rand() < 0.1 ? Math.floor(rand() * i) : i;
+    const timestamp = rand() < 0.05 ? 1_700_000_000_000 : 1_700_000_000_000 + i * 10 + Math.floor(rand() * 30);
+    points.push({ key: rand() < 0.5 ? 'a' : 'b', value, timestamp, step });
+  }
+  await logAll(url, runId, points.slice(0, 4000));
+  for (const p of points.slice(4000)) assert.equal((await post(url, 'runs/log-batch', { run_id: runId, metrics: [p] })).status, 200);
+  for (const key of ['a', 'b']) {
+    const mine = points.filter((p) => p.key === key);
+    for (const axis of ['step', 'time'] as const) {
+      for (const buckets of [1, 7, 100, 999, 5000]) {
+        const r = await downsample(url, { run_id: runId, metric_key: key, x_axis: axis, buckets });
+        assert.equal(r.status, 200);
+        assert.deepEqual(r.body, { metric_key: key, ...reference(mine, axis, buckets) }, `${key} ${axis} ${buckets}`);
+        assert.ok(r.body.x.length <= buckets);
+        assert.equal(r.body.count.reduce((a, b) => a + b, 0), mine.length);
+      }
+      const xs = mine.map((p) => (axis === 'step' ? p.step : p.timestamp)).sort((a, b) => a - b);
+      const lo = xs[Math.floor(xs.length / 4)]!;
+      const hi = xs[Math.floor((xs.length * 3) / 4)]!;
+      const r = await downsample(url, { run_id: runId, metric_key: key, x_axis: axis, buckets: 50, x_min: lo, x_max: hi });
+      assert.deepEqual(r.body, { metric_key: key, ...reference(mine, axis, 50, lo, hi) }, `${key} ${axis} range`);
+    }
+  }
+}
+
 describe('metric downsampling endpoint', () => {
   let agent: StartedAgent;
   before(async () => {
@@ -99,36 +140,7 @@ describe('metric downsampling endpoint', () => {
   });
   after(() => agent.close());
 
-  test('min, max, last and count per bucket equal a brute-force reduction of random data (steps out of order, repeats, NaN, ±Infinity)', async () => {
-    const { runId } = await newRun(agent.url, 'ds-random');
-    const rand = rng(7);
-    const points: Point[] = [];
-    for (let i = 0; i < 5000; i++) {
-      const r = rand();
-      const value: Value = r < 0.01 ? 'NaN' : r < 0.015 ? 'Infinity' : r < 0.02 ? '-Infinity' : Math.round((rand() * 200 - 100) * 1e6) / 1e6;
-      // steps mostly rising with some logged late and some repeated; timestamps jittered
-      const step = rand() < 0.1 ? Math.floor(rand() * i) : i;
-      points.push({ key: rand() < 0.5 ? 'a' : 'b', value, timestamp: 1_700_000_000_000 + i * 10 + Math.floor(rand() * 30), step });
-    }
-    await logAll(agent.url, runId, points);
-    for (const key of ['a', 'b']) {
-      const mine = points.filter((p) => p.key === key);
-      for (const axis of ['step', 'time'] as const) {
-        for (const buckets of [1, 7, 100, 999]) {
-          const r = await downsample(agent.url, { run_id: runId, metric_key: key, x_axis: axis, buckets });
-          assert.equal(r.status, 200);
-          assert.deepEqual(r.body, { metric_key: key, ...reference(mine, axis, buckets) }, `${key} ${axis} ${buckets}`);
-          assert.ok(r.body.x.length <= buckets);
-          assert.equal(r.body.count.reduce((a, b) => a + b, 0), mine.length);
-        }
-        const xs = mine.map((p) => (axis === 'step' ? p.step : p.timestamp)).sort((a, b) => a - b);
-        const lo = xs[Math.floor(xs.length / 4)]!;
-        const hi = xs[Math.floor((xs.length * 3) / 4)]!;
-        const r = await downsample(agent.url, { run_id: runId, metric_key: key, x_axis: axis, buckets: 50, x_min: lo, x_max: hi });
-        assert.deepEqual(r.body, { metric_key: key, ...reference(mine, axis, 50, lo, hi) }, `${key} ${axis} range`);
-      }
-    }
-  });
+  test('min, max, last and count per bucket equal a brute-force reduction of random data (steps out of order, repeats, NaN, ±Infinity)', () => checkRandom(agent.url));
 
   test('a range holding no more points than buckets comes back point by point (exact), defaulting to x by step and 1000 buckets', async () => {
     const { runId } = await newRun(agent.url, 'ds-exact');
@@ -285,4 +297,32 @@ describe('metric downsampling endpoint', () => {
       await rm(store, { recursive: true, force: true });
     }
   });
+});
+
+describe('metric downsampling endpoint on PostgreSQL (points kept in chunks)', async () => {
+  const skip = await engineMissing('postgresql');
+  let pgAgent: EngineAgent;
+  before(async () => {
+    if (!skip) pgAgent = await startEngineAgent('postgresql');
+  });
+  after(() => pgAgent?.close());
+
+  test('the same answers as the reference on random data, out-of-order batches merged into the chunks they fall among', { skip }, () => checkRandom(pgAgent.url));
+});
+
+describe('metric downsampling endpoint on PostgreSQL past the column cache (the chunks in range read each time)', async () => {
+  const skip = await engineMissing('postgresql');
+  let pgAgent: EngineAgent;
+  before(async () => {
+    if (skip) return;
+    process.env.LABLOG_PG_COLUMN_CACHE_BYTES = '1';
+    try {
+      pgAgent = await startEngineAgent('postgresql');
+    } finally {
+      delete process.env.LABLOG_PG_COLUMN_CACHE_BYTES;
+    }
+  });
+  after(() => pgAgent?.close());
+
+  test('the same answers as the reference on random data', { skip }, () => checkRandom(pgAgent.url));
 });

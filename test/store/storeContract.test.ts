@@ -217,6 +217,18 @@ for (const engine of ENGINES) {
         token = page.next_page_token;
       } while (token);
       assert.deepEqual(seen, ['alpha', 'beta', 'delta', 'gamma']);
+      // pages ordered by a metric run through the runs having it (NaN last of them) into those lacking it
+      for (const [orderBy, size] of [['metrics.loss DESC', 1], ['metrics.loss ASC', 3], ['metrics.loss DESC', 2]] as const) {
+        const paged: string[] = [];
+        let next: string | undefined;
+        do {
+          const page = await search(e, '', [orderBy], { max_results: size, ...(next ? { page_token: next } : {}) });
+          paged.push(...names(page));
+          next = page.next_page_token;
+        } while (next);
+        assert.deepEqual(paged, names(await search(e, '', [orderBy])), `${orderBy} by ${size}`);
+      }
+      assert.deepEqual(names(await search(e, "params.lr = '0.1'", ['metrics.loss DESC'], { max_results: 1, page_token: (await search(e, "params.lr = '0.1'", ['metrics.loss DESC'], { max_results: 1 })).next_page_token })), ['delta']);
 
       // the count a runs table's pager shows: what every page of the same search finds together
       const count = async (filter: string, extra: Record<string, unknown> = {}) => {

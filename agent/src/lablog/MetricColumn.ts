@@ -14,6 +14,20 @@ export class MetricColumn {
   stepSorted = true;
   timeSorted = true;
 
+  /** A column over arrays already filled (`length` points; the arrays are kept, not copied). */
+  static of(step: Float64Array<ArrayBuffer>, time: Float64Array<ArrayBuffer>, value: Float64Array<ArrayBuffer>, length: number): MetricColumn {
+    const col = new MetricColumn();
+    col.step = step;
+    col.time = time;
+    col.value = value;
+    col.length = length;
+    for (let i = 1; i < length && (col.stepSorted || col.timeSorted); i++) {
+      if (step[i]! < step[i - 1]!) col.stepSorted = false;
+      if (time[i]! < time[i - 1]!) col.timeSorted = false;
+    }
+    return col;
+  }
+
   /** Appends one point. */
   push(step: number, time: number, value: number): void {
     const n = this.length;
@@ -33,9 +47,9 @@ export class MetricColumn {
     return this.step.length * 24;
   }
 
-  /** The x column of an axis and whether it is in order. */
-  xs(axis: 'step' | 'time'): { x: Float64Array; sorted: boolean } {
-    return axis === 'step' ? { x: this.step, sorted: this.stepSorted } : { x: this.time, sorted: this.timeSorted };
+  /** The x column of an axis, whether it is in order, and the other coordinate's column (y). */
+  xs(axis: 'step' | 'time'): { x: Float64Array; sorted: boolean; y: Float64Array } {
+    return axis === 'step' ? { x: this.step, sorted: this.stepSorted, y: this.time } : { x: this.time, sorted: this.timeSorted, y: this.step };
   }
 
   private grow(): void {

@@ -8,9 +8,9 @@
 import type pg from 'pg';
 import { invalidParameter } from '../../errors.js';
 import { encodePoint, type BatchOrigin } from '../MetricLog.js';
-import { RUN_NAME_TAG, type MetricPoint, type StoreEvent } from '../records.js';
+import { RUN_NAME_TAG, type StoreEvent } from '../records.js';
 import type { Batch } from '../TrackingStore.js';
-import { toWireDouble } from '@lablog/schema';
+import { insertPoints } from './pgPointWrites.js';
 import { lockRun, type PgTransactions } from './PgTransactions.js';
 
 /** Most batches committed in one transaction. */
@@ -111,30 +111,9 @@ export class PgBatchCommitter {
       const name = Object.hasOwn(batch.tags, RUN_NAME_TAG) ? batch.tags[RUN_NAME_TAG] : undefined;
       await c.query('UPDATE runs SET params = params || $2, tags = tags || $3, run_name = coalesce(nullif($4, \'\'), run_name) WHERE rid = $1', [row.rid, params, batch.tags, name ?? null]);
     }
-    if (batch.metrics.length > 0) await insertPoints(c, row.rid, batch.metrics);
+    if (batch.metrics.length > 0) await insertPoints(c, row.rid, experiment_id, batch.metrics);
     if (Object.keys(params).length > 0) changed.push({ type: 'params', run_id, experiment_id, params });
     if (tagKeys.length > 0) changed.push({ type: 'tags', run_id, experiment_id, tags: batch.tags });
     if (batch.metrics.length > 0) changed.push({ type: 'metrics', run_id, experiment_id, metrics: batch.metrics, lines: batch.metrics.map(encodePoint).join('') });
   }
-}
-
-/**
- * Adds points to a run in one statement, and keeps the latest value per key: highest step,
- * then newest timestamp, the later logged on a tie (the shared rule, replacesLatest in @lablog/schema).
- */
-async function insertPoints(c: pg.PoolClient, rid: number, points: readonly MetricPoint[]): Promise<void> {
-  const keys = points.map((p) => p.key);
-  const steps = points.map((p) => p.step);
-  const stamps = points.map((p) => p.timestamp);
-  // non-finite values travel as PostgreSQL's float8 words
-  const values = points.map((p) => toWireDouble(p.value));
-  await c.query(
-    `WITH pts AS (SELECT * FROM unnest($2::text[], $3::int8[], $4::int8[], $5::float8[]) WITH ORDINALITY AS u(key, step, ts, value, n)),
-          ins AS (INSERT INTO metrics (rid, key, step, ts, value) SELECT $1, key, step, ts, value FROM pts ORDER BY n)
-     INSERT INTO latest_metrics (rid, key, value, ts, step)
-       SELECT DISTINCT ON (key) $1, key, value, ts, step FROM pts ORDER BY key, step DESC, ts DESC, n DESC
-     ON CONFLICT (rid, key) DO UPDATE SET value = EXCLUDED.value, ts = EXCLUDED.ts, step = EXCLUDED.step
-       WHERE (EXCLUDED.step, EXCLUDED.ts) >= (latest_metrics.step, latest_metrics.ts)`,
-    [rid, keys, steps, stamps, values],
-  );
 }

@@ -6,18 +6,16 @@
  * changes a transaction makes are numbered into the events table inside it (see PgChangeFeed):
  * acknowledged means committed, and every agent's feed delivers it in commit order.
  *
- * Transactions and their event numbering are PgTransactions'; log batches are group-committed
- * by PgBatchCommitter (one multi-row insert per batch, the latest value per key upserted in the
- * same statement); histories, downsampling and searches run in SQL (runSearchSql, pgDownsample).
+ * Transactions and their event numbering are PgTransactions'; experiments are PgExperiments'; log
+ * batches are group-committed by PgBatchCommitter (points kept in chunks, see metricChunks; the
+ * latest value per key upserted with them); histories and downsampling read the chunks through
+ * PgColumnCache (pgMetricHistory, pgDownsample); searches run in SQL (pgRunSearch,
+ * pgExperimentSearch); a live subscriber's snapshot is pgScopeState's.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
-import { alreadyExists, invalidParameter, notFound } from '../../errors.js';
-import { parseFilter } from '../../search/filterParser.js';
-import { parseOrderBy } from '../../search/orderBy.js';
-import { checkMaxResults, decodePageToken, encodePageToken } from '../../search/pageToken.js';
-import { searchExperiments } from '../../search/searchExperiments.js';
+import { invalidParameter, notFound } from '../../errors.js';
 import type { BatchOrigin } from '../MetricLog.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
 import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
@@ -25,11 +23,18 @@ import { randomRunName } from '../runNames.js';
 import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from '../TrackingStore.js';
 import { migrate } from './migrations.js';
 import { PgBatchCommitter } from './PgBatchCommitter.js';
-import { PgChangeFeed } from './PgChangeFeed.js';
+import { PgColumnCache } from './PgColumnCache.js';
+import { PgExperiments } from './PgExperiments.js';
+import { pgScopeState } from './pgScopeState.js';
+import { FEED_APPLICATION, PgChangeFeed } from './PgChangeFeed.js';
 import { lockRun, PgTransactions } from './PgTransactions.js';
 import { pgDownsample } from './pgDownsample.js';
-import { experimentRecord, PG_TYPES, runRecord, runRecords, type ExperimentRow, type LatestRow, type RunRow } from './pgRows.js';
-import { runCountSql, runSearchSql } from './runSearchSql.js';
+import { pgMetricHistory } from './pgMetricHistory.js';
+import { experimentRecord, PG_TYPES, runRecord, runRecords, withKey, type ExperimentRow, type RunRow } from './pgRows.js';
+import { pgSearchExperiments } from './pgExperimentSearch.js';
+import { pgSearchRuns } from './pgRunSearch.js';
+import { parseFilter } from '../../search/filterParser.js';
+import { runCountSql } from './runSearchSql.js';
 import { newDatasetInputs } from '../datasetInputs.js';
 
 /** Connections the agent opens at most (the feed's LISTEN connection aside). */
@@ -42,17 +47,6 @@ const POOL_SIZE = 8;
 const EVENTS_KEPT = 200_000;
 const EVENTS_KEPT_FOR = '15 minutes';
 
-/** A position in a metric's history: the (step, ts, ctid) of a row. */
-interface HistoryCursor {
-  step: number;
-  ts: number;
-  pos: string;
-}
-
-function cursorKey(rid: number, key: string, offset: number): string {
-  return `${rid}\u0000${key}\u0000${offset}`;
-}
-
 /** The PostgreSQL tracking store. */
 export class PgTrackingStore implements TrackingStore {
   readonly engine = 'postgresql';
@@ -60,8 +54,9 @@ export class PgTrackingStore implements TrackingStore {
   private closed = false;
   private readonly transactions: PgTransactions;
   private readonly batches: PgBatchCommitter;
-  /** Where history pages served recently stopped, by run, key and the offset that follows. */
-  private readonly historyCursors = new Map<string, HistoryCursor>();
+  private readonly experiments: PgExperiments;
+  /** Columns of recently read metrics, for histories and downsampling (LABLOG_PG_COLUMN_CACHE_BYTES sets its budget). */
+  private readonly columns: PgColumnCache;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -69,6 +64,8 @@ export class PgTrackingStore implements TrackingStore {
   ) {
     this.transactions = new PgTransactions(pool, feed);
     this.batches = new PgBatchCommitter(this.transactions);
+    this.experiments = new PgExperiments(pool, this.transactions);
+    this.columns = new PgColumnCache(pool, Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) > 0 ? Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) : undefined);
     this.trim = setInterval(() => {
       // the newest event always stays: the numbering goes on from it
       void this.pool
@@ -83,7 +80,7 @@ export class PgTrackingStore implements TrackingStore {
    * @param uri `postgresql://user@host:port/db` (libpq's URI; the password is best in PGPASSWORD or ~/.pgpass)
    */
   static async open(uri: string): Promise<PgTrackingStore> {
-    // JIT compiles expressions for ~150 ms before a big aggregate (a downsample) runs: more than it saves here
+    // JIT compiles expressions for ~150 ms before a big query runs: more than it saves here
     const pool = new pg.Pool({ connectionString: uri, max: POOL_SIZE, types: PG_TYPES, options: '-c jit=off' });
     // an idle client that loses its connection must not crash the agent; the next query reconnects
     pool.on('error', () => undefined);
@@ -95,7 +92,7 @@ export class PgTrackingStore implements TrackingStore {
         c.release();
       }
       const { rows } = await pool.query<{ value: string }>("SELECT value FROM lablog_meta WHERE key = 'database_id'");
-      const feed = await PgChangeFeed.open(pool, () => new pg.Client({ connectionString: uri, types: PG_TYPES }), `pg-${rows[0]!.value}`);
+      const feed = await PgChangeFeed.open(pool, () => new pg.Client({ connectionString: uri, types: PG_TYPES, application_name: FEED_APPLICATION }), `pg-${rows[0]!.value}`);
       return new PgTrackingStore(pool, feed);
     } catch (err) {
       await pool.end().catch(() => undefined);
@@ -103,92 +100,38 @@ export class PgTrackingStore implements TrackingStore {
     }
   }
 
-  /**
-   * Runs `work` in a transaction. The changes it lists are numbered into the events table last
-   * (under the numbering lock, held only until the commit), then the feed reads them.
-   */
-  // ---- experiments
+  // ---- experiments (PgExperiments)
 
-  async createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
-    return this.transactions.run(async (c, changed) => {
-      // ids a lablog import took are skipped
-      let id: string;
-      do id = String((await c.query<{ id: number }>("SELECT nextval('experiment_ids') AS id")).rows[0]!.id);
-      while ((await c.query('SELECT 1 FROM experiments WHERE experiment_id = $1', [id])).rowCount);
-      const now = Date.now();
-      const { rows } = await c.query<ExperimentRow>(
-        `INSERT INTO experiments VALUES ($1, $2, $3, 'active', $4, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING *`,
-        [id, name, artifactLocation || `mlflow-artifacts:/${id}`, now, tags],
-      );
-      if (rows.length === 0) throw alreadyExists(`Experiment(name=${name}) already exists.`);
-      const e = experimentRecord(rows[0]!);
-      changed.push({ type: 'experiment', experiment: e });
-      return e;
-    });
+  createExperiment(name: string, artifactLocation: string | undefined, tags: Record<string, string>): Promise<ExperimentRecord> {
+    return this.experiments.create(name, artifactLocation, tags);
   }
 
-  async getExperiment(id: string): Promise<ExperimentRecord> {
-    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [id]);
-    if (rows.length === 0) throw notFound(`No Experiment with id=${id} exists`);
-    return experimentRecord(rows[0]!);
+  getExperiment(id: string): Promise<ExperimentRecord> {
+    return this.experiments.get(id);
   }
 
-  async getExperimentByName(name: string): Promise<ExperimentRecord | null> {
-    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments WHERE name = $1', [name]);
-    return rows.length === 0 ? null : experimentRecord(rows[0]!);
+  getExperimentByName(name: string): Promise<ExperimentRecord | null> {
+    return this.experiments.byName(name);
   }
 
-  async searchExperiments(req: SearchRequest): Promise<Page<ExperimentRecord>> {
-    // experiments are few (hundreds): filtered by the shared in-memory rules over one read
-    const { rows } = await this.pool.query<ExperimentRow>('SELECT * FROM experiments ORDER BY creation_time, experiment_id');
-    const r = searchExperiments(rows.map(experimentRecord), definedOnly(req));
-    return r.nextPageToken === undefined ? { items: r.experiments } : { items: r.experiments, nextPageToken: r.nextPageToken };
+  searchExperiments(req: SearchRequest): Promise<Page<ExperimentRecord>> {
+    return pgSearchExperiments(this.pool, req);
   }
 
-  /** Changes one experiment under its row lock; `change` checks and returns the columns to set. */
-  private changeExperiment(id: string, change: (e: ExperimentRecord) => Partial<ExperimentRecord>): Promise<void> {
-    return this.transactions.run(async (c, changed) => {
-      const { rows } = await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1 FOR UPDATE', [id]);
-      if (rows.length === 0) throw notFound(`No Experiment with id=${id} exists`);
-      const next = { ...experimentRecord(rows[0]!), ...change(experimentRecord(rows[0]!)), last_update_time: Date.now() };
-      await c.query('UPDATE experiments SET name = $2, lifecycle_stage = $3, tags = $4, last_update_time = $5 WHERE experiment_id = $1', [
-        id,
-        next.name,
-        next.lifecycle_stage,
-        next.tags,
-        next.last_update_time,
-      ]);
-      changed.push({ type: 'experiment', experiment: next });
-    });
+  renameExperiment(id: string, newName: string): Promise<void> {
+    return this.experiments.rename(id, newName);
   }
 
-  async renameExperiment(id: string, newName: string): Promise<void> {
-    if (!newName) throw invalidParameter('The experiment name must not be empty.');
-    await this.changeExperiment(id, (e) => {
-      if (e.lifecycle_stage !== 'active') throw invalidParameter(`Cannot rename a non-active experiment ${id}.`);
-      return { name: newName };
-    });
+  setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
+    return this.experiments.setLifecycle(id, stage);
   }
 
-  async setExperimentLifecycle(id: string, stage: 'active' | 'deleted'): Promise<void> {
-    if (stage === 'deleted' && id === '0') throw invalidParameter("Cannot delete the default experiment '0'.");
-    await this.changeExperiment(id, () => ({ lifecycle_stage: stage }));
+  setExperimentTag(id: string, key: string, value: string): Promise<void> {
+    return this.experiments.setTag(id, key, value);
   }
 
-  async setExperimentTag(id: string, key: string, value: string): Promise<void> {
-    await this.changeExperiment(id, (e) => {
-      if (e.lifecycle_stage !== 'active') throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${e.lifecycle_stage}.`);
-      return { tags: withKey(e.tags, key, value) };
-    });
-  }
-
-  async deleteExperimentTag(id: string, key: string): Promise<void> {
-    await this.changeExperiment(id, (e) => {
-      if (!Object.hasOwn(e.tags, key)) throw notFound(`No tag with name: ${key} in experiment with id ${id}`);
-      const tags = { ...e.tags };
-      delete tags[key];
-      return { tags };
-    });
+  deleteExperimentTag(id: string, key: string): Promise<void> {
+    return this.experiments.deleteTag(id, key);
   }
 
   // ---- runs
@@ -257,19 +200,8 @@ export class PgTrackingStore implements TrackingStore {
     });
   }
 
-  async searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
-    // every part is checked before the database is asked, in the file engine's order
-    const size = checkMaxResults(req.maxResults);
-    const offset = decodePageToken(req.pageToken);
-    const clauses = parseFilter(req.filter, 'run');
-    const order = (req.orderBy ?? []).map((o) => parseOrderBy(o, 'run'));
-    const q = runSearchSql({ experimentIds, clauses, order, viewType: req.viewType ?? 'ACTIVE_ONLY', offset, limit: size + 1 });
-    const { rows: picked } = await this.pool.query<{ rid: number }>(q.text, q.values);
-    const rids = picked.slice(0, size).map((r) => r.rid);
-    const { rows } = await this.pool.query<RunRow>('SELECT * FROM runs WHERE rid = ANY($1::int8[])', [rids]);
-    const byRid = new Map(rows.map((r) => [r.rid, r]));
-    const items = await runRecords(this.pool, rids.map((rid) => byRid.get(rid)!).filter(Boolean));
-    return picked.length > size ? { items, nextPageToken: encodePageToken(offset + size) } : { items };
+  searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
+    return pgSearchRuns(this.pool, experimentIds, req);
   }
 
   async countRuns(experimentIds: readonly string[], req: Pick<SearchRequest, 'filter' | 'viewType'>): Promise<number> {
@@ -332,39 +264,11 @@ export class PgTrackingStore implements TrackingStore {
   // ---- metric reads
 
   async metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
-    const rid = await this.ridOf(runId);
-    // a page right after one served here continues from where that one stopped (an index range),
-    // instead of counting past `offset` rows again: a 1M-point history's 40 pages read it once
-    const at = range && range.offset > 0 ? this.historyCursors.get(cursorKey(rid, key, range.offset)) : undefined;
-    let rows: Array<{ value: number; ts: number; step: number; pos: string }>;
-    if (at) {
-      ({ rows } = await this.pool.query(
-        `SELECT value, ts, step, ctid::text AS pos FROM metrics WHERE rid = $1 AND key = $2 AND step >= $3 AND (step, ts, ctid) > ($3, $4, $5::tid)
-         ORDER BY step, ts, ctid LIMIT $6`,
-        [rid, key, at.step, at.ts, at.pos, range!.limit],
-      ));
-    } else {
-      const page = range ? ' LIMIT $3 OFFSET $4' : '';
-      ({ rows } = await this.pool.query(`SELECT value, ts, step, ctid::text AS pos FROM metrics WHERE rid = $1 AND key = $2 ORDER BY step, ts, ctid${page}`, range ? [rid, key, range.limit, range.offset] : [rid, key]));
-    }
-    if (range) {
-      // where the next page may start: after the last row, or the one before (callers ask one extra)
-      for (const back of [1, 2]) {
-        const r = rows[rows.length - back];
-        if (r) this.rememberCursor(cursorKey(rid, key, range.offset + rows.length - back + 1), { step: r.step, ts: r.ts, pos: r.pos });
-      }
-    }
-    return rows.map((r) => ({ key, value: r.value, timestamp: r.ts, step: r.step }));
-  }
-
-  private rememberCursor(k: string, c: HistoryCursor): void {
-    this.historyCursors.delete(k);
-    this.historyCursors.set(k, c);
-    if (this.historyCursors.size > 1000) this.historyCursors.delete(this.historyCursors.keys().next().value!);
+    return pgMetricHistory(this.pool, this.columns, await this.ridOf(runId), key, range);
   }
 
   async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
-    return pgDownsample(this.pool, await this.ridOf(runId), key, req);
+    return pgDownsample(this.pool, this.columns, await this.ridOf(runId), key, req);
   }
 
   // ---- what the folder store still keeps
@@ -398,35 +302,8 @@ export class PgTrackingStore implements TrackingStore {
 
   // ---- live
 
-  async scopeState(scope: Scope): Promise<ScopeState> {
-    const c = await this.pool.connect();
-    try {
-      // one snapshot of the database: the state and the last event seq agree
-      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const seq = (await c.query<{ s: number }>('SELECT coalesce(max(seq), 0)::int8 AS s FROM events')).rows[0]!.s;
-      let exps: ExperimentRow[];
-      let runs: RunRow[];
-      if (scope.kind === 'all') {
-        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments ORDER BY creation_time, experiment_id')).rows;
-        runs = (await c.query<RunRow>('SELECT * FROM runs ORDER BY rid')).rows;
-      } else if (scope.kind === 'experiment') {
-        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [scope.experiment_id])).rows;
-        if (exps.length === 0) throw notFound(`No Experiment with id=${scope.experiment_id} exists`);
-        runs = (await c.query<RunRow>('SELECT * FROM runs WHERE experiment_id = $1 ORDER BY rid', [scope.experiment_id])).rows;
-      } else {
-        runs = (await c.query<RunRow>('SELECT * FROM runs WHERE run_id = $1', [scope.run_id])).rows;
-        if (runs.length === 0) throw notFound(`Run with id=${scope.run_id} not found`);
-        exps = (await c.query<ExperimentRow>('SELECT * FROM experiments WHERE experiment_id = $1', [runs[0]!.experiment_id])).rows;
-      }
-      const docs = await runRecords(c, runs);
-      await c.query('COMMIT');
-      return { seq, experiments: exps.map(experimentRecord), runs: docs };
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
+  scopeState(scope: Scope): Promise<ScopeState> {
+    return pgScopeState(this.pool, scope);
   }
 
   async close(): Promise<void> {
@@ -436,15 +313,4 @@ export class PgTrackingStore implements TrackingStore {
     await this.feed.close();
     await this.pool.end();
   }
-}
-
-/** A copy of `rec` with `key` set as an own property, whatever the key. */
-function withKey(rec: Readonly<Record<string, string>>, key: string, value: string): Record<string, string> {
-  const out = { ...rec };
-  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  return out;
-}
-
-function definedOnly(req: SearchRequest) {
-  return Object.fromEntries(Object.entries(req).filter(([, v]) => v !== undefined)) as Parameters<typeof searchExperiments>[1];
 }

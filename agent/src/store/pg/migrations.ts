@@ -3,11 +3,11 @@
  * each in its own transaction and recorded in `lablog_migrations`. Agents starting at once on
  * one database take an advisory lock first, so each migration runs once.
  *
- * Lessons from MLflow's SQL store (mlflow#12813, #20927, #1865): metric rows carry a compact
- * integer run reference and no wide primary key (MLflow's is (key, timestamp, step, run_uuid,
- * value, is_nan), an index as large as the table); the latest value per metric is kept at write
- * time in its own table, so a search never scans the points; histories and downsampling read
- * the (run, key, step) index.
+ * Lessons from MLflow's SQL store (mlflow#12813, #20927, #1865): no row per metric point (MLflow's
+ * metrics table has one, under a primary key of (key, timestamp, step, run_uuid, value, is_nan),
+ * an index as large as the table): points are kept in chunks of thousands (version 3); the
+ * latest value per metric is kept at write time in its own table, with its experiment, so a
+ * search never scans the points nor joins every run.
  */
 import type { PoolClient } from 'pg';
 import { REGISTRY_MIGRATION } from './registryMigration.js';
@@ -97,6 +97,55 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   REGISTRY_MIGRATION,
+  {
+    version: 3,
+    what: 'metric points in chunks instead of a row each; latest metrics carry their experiment for search',
+    sql: `
+      -- a metric's points in chunks of up to 4096 (see metricChunks): the columns as big-endian
+      -- doubles (float8send's bytes), never compressed (doubles barely compress and a read would
+      -- pay for it), the bounds a read orders and prunes by
+      CREATE TABLE metric_chunks (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        rid bigint NOT NULL,
+        key text NOT NULL,
+        n int NOT NULL,
+        first_step bigint NOT NULL,
+        first_ts bigint NOT NULL,
+        last_step bigint NOT NULL,
+        last_ts bigint NOT NULL,
+        ts_lo bigint NOT NULL,
+        ts_hi bigint NOT NULL,
+        steps bytea NOT NULL,
+        stamps bytea NOT NULL,
+        vals bytea NOT NULL
+      );
+      ALTER TABLE metric_chunks ALTER steps SET STORAGE EXTERNAL, ALTER stamps SET STORAGE EXTERNAL, ALTER vals SET STORAGE EXTERNAL;
+      -- (with the sizes and first points: placing a batch and a metric's point count read the index only)
+      CREATE INDEX metric_chunks_in_order ON metric_chunks (rid, key, last_step, last_ts, seq) INCLUDE (n, first_step, first_ts);
+
+      -- the points stored so far, 4096 a chunk in the store's order (step, timestamp, then as logged)
+      INSERT INTO metric_chunks (rid, key, n, first_step, first_ts, last_step, last_ts, ts_lo, ts_hi, steps, stamps, vals)
+      SELECT rid, key, count(*), min(step), (array_agg(ts ORDER BY o))[1], max(step), (array_agg(ts ORDER BY o DESC))[1], min(ts), max(ts),
+             string_agg(float8send(step::float8), ''::bytea ORDER BY o), string_agg(float8send(ts::float8), ''::bytea ORDER BY o),
+             string_agg(float8send(value), ''::bytea ORDER BY o)
+        FROM (SELECT *, row_number() OVER (PARTITION BY rid, key ORDER BY step, ts, ctid) - 1 AS o FROM metrics) m
+       GROUP BY rid, key, o / 4096
+       ORDER BY rid, key, o / 4096;
+      DROP TABLE metrics;
+
+      -- a search ordered by a metric walks (experiment, key, value) in either direction, NaN after
+      -- the numbers both ways (see runSearchSql), instead of joining and sorting every run
+      ALTER TABLE latest_metrics ADD COLUMN experiment_id text;
+      UPDATE latest_metrics l SET experiment_id = r.experiment_id FROM runs r WHERE r.rid = l.rid;
+      ALTER TABLE latest_metrics ALTER experiment_id SET NOT NULL;
+      DROP INDEX latest_metrics_by_key;
+      -- (the runs' numbers ride along, and the value in the primary key: a walk that checks another
+      -- metric of each run it passes reads indexes only)
+      CREATE INDEX latest_metrics_ascending ON latest_metrics (experiment_id, key, value) INCLUDE (rid);
+      CREATE INDEX latest_metrics_descending ON latest_metrics (experiment_id, key, (value = 'NaN'::float8), value DESC) INCLUDE (rid);
+      ALTER TABLE latest_metrics DROP CONSTRAINT latest_metrics_pkey, ADD PRIMARY KEY (rid, key) INCLUDE (value);
+    `,
+  },
 ];
 
 /** The advisory lock key migrations run under (any constant; "lablog" in ASCII). */

@@ -95,3 +95,10 @@ export async function runRecords(q: pg.Pool | pg.PoolClient, rows: readonly RunR
   }
   return rows.map((r) => runRecord(r, byRun.get(r.rid) ?? []));
 }
+
+/** A copy of `rec` with `key` set as an own property, whatever the key. */
+export function withKey(rec: Readonly<Record<string, string>>, key: string, value: string): Record<string, string> {
+  const out = { ...rec };
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  return out;
+}

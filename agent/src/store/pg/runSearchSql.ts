@@ -1,24 +1,16 @@
 /**
- * runs/search compiled to one SQL query: the filter grammar's AST (search/filterParser) and the
- * order_by terms (search/orderBy) become WHERE and ORDER BY over `runs`, with MLflow's semantics
+ * runs/search compiled to SQL: the filter grammar's AST (search/filterParser) and the order_by
+ * terms (search/orderBy) become WHERE and ORDER BY over `runs` (split in two index walks when the
+ * first term is a metric: splitRunSearch), with MLflow's semantics
  * as the file engine has them: a run lacking the metric, param or tag a clause names never
  * matches (not even `!=`); a NaN metric compares false (but `!=`); runs lacking an order_by key
  * sort last in either direction, NaN metrics just before them; then start_time DESC, run_id.
  * LIKE has no escape character. Strings compare by code point (`COLLATE "C"`).
  */
 import type { ViewType } from '@lablog/schema';
-import type { ListTest, NumberTest, RunClause, StringTest } from '../../search/filterParser.js';
+import type { RunClause } from '../../search/filterParser.js';
 import type { OrderTerm } from '../../search/orderBy.js';
-
-/** Placeholders and their values, numbered in the order they are added. */
-export class SqlParams {
-  readonly values: unknown[] = [];
-  /** The placeholder of `v`. */
-  add(v: unknown): string {
-    this.values.push(v);
-    return `$${this.values.length}`;
-  }
-}
+import { numberTest, SqlParams, stringTest, type Sql } from './sqlTests.js';
 
 /** Run columns a filter or order_by attribute may name. */
 const RUN_COLUMNS = new Set(['run_id', 'run_name', 'status', 'user_id', 'artifact_uri', 'lifecycle_stage', 'start_time', 'end_time', 'experiment_id']);
@@ -26,27 +18,6 @@ const RUN_COLUMNS = new Set(['run_id', 'run_name', 'status', 'user_id', 'artifac
 function column(key: string): string {
   if (!RUN_COLUMNS.has(key)) throw new Error(`runSearchSql: unknown run attribute ${key}`);
   return `r.${key}`;
-}
-
-function numberTest(lhs: string, t: NumberTest, p: SqlParams, nanPossible: boolean): string {
-  const cmp = `${lhs} ${t.op === '!=' ? '<>' : t.op} ${p.add(t.value)}::float8`;
-  // PostgreSQL orders NaN above every number and equal to itself; Python compares it false
-  if (!nanPossible) return cmp;
-  return t.op === '!=' ? cmp : `(${cmp} AND ${lhs} <> 'NaN'::float8)`;
-}
-
-function stringTest(lhs: string, t: StringTest | ListTest, p: SqlParams): string {
-  if (t.type === 'list') return t.op === 'IN' ? `${lhs} = ANY(${p.add(t.values)}::text[])` : `${lhs} <> ALL(${p.add(t.values)}::text[])`;
-  switch (t.op) {
-    case '=':
-      return `${lhs} = ${p.add(t.value)}`;
-    case '!=':
-      return `${lhs} <> ${p.add(t.value)}`;
-    case 'LIKE':
-      return `${lhs} LIKE ${p.add(t.value)} ESCAPE ''`;
-    case 'ILIKE':
-      return `${lhs} ILIKE ${p.add(t.value)} ESCAPE ''`;
-  }
 }
 
 function clauseSql(c: RunClause, p: SqlParams): string {
@@ -78,7 +49,7 @@ function orderSql(t: OrderTerm, i: number, p: SqlParams): { join: string; order:
       const a = `o${i}`;
       return {
         join: `LEFT JOIN latest_metrics ${a} ON ${a}.rid = r.rid AND ${a}.key = ${p.add(t.key)}`,
-        order: `(CASE WHEN ${a}.value IS NULL THEN 2 WHEN ${a}.value = 'NaN'::float8 THEN 1 ELSE 0 END), ${a}.value ${dir}`,
+        order: `(${a}.value IS NULL), ${nanOrder(a, t.ascending)}`,
       };
     }
     case 'param':
@@ -95,6 +66,15 @@ function orderSql(t: OrderTerm, i: number, p: SqlParams): { join: string; order:
   }
 }
 
+/**
+ * A present metric's sort keys: numbers in the term's direction, NaN after them either way.
+ * PostgreSQL sorts NaN above every number, so ascending is the column's own order and
+ * descending puts NaN last first — the two orders the latest_metrics indexes hold.
+ */
+function nanOrder(alias: string, ascending: boolean): string {
+  return ascending ? `${alias}.value ASC` : `(${alias}.value = 'NaN'::float8) ASC, ${alias}.value DESC`;
+}
+
 /** What to search: everything already checked (clauses parsed, page size and offset decoded). */
 export interface RunSearchSpec {
   experimentIds: readonly string[];
@@ -106,8 +86,8 @@ export interface RunSearchSpec {
   limit: number;
 }
 
-/** The WHERE conditions choosing the runs of a search (experiments, view, filter). */
-function whereOf(spec: Pick<RunSearchSpec, 'experimentIds' | 'viewType' | 'clauses'>, p: SqlParams): string[] {
+/** WHERE conditions of the runs `spec` selects (alias `r`). */
+function conditions(spec: Pick<RunSearchSpec, 'experimentIds' | 'viewType' | 'clauses'>, p: SqlParams): string[] {
   const where: string[] = [];
   if (spec.experimentIds.length > 0) where.push(`r.experiment_id = ANY(${p.add([...spec.experimentIds])}::text[])`);
   if (spec.viewType === 'ACTIVE_ONLY') where.push(`r.lifecycle_stage = 'active'`);
@@ -116,28 +96,75 @@ function whereOf(spec: Pick<RunSearchSpec, 'experimentIds' | 'viewType' | 'claus
   return where;
 }
 
-/** The query counting the runs a search finds over all its pages. */
-export function runCountSql(spec: Pick<RunSearchSpec, 'experimentIds' | 'viewType' | 'clauses'>): { text: string; values: unknown[] } {
-  const p = new SqlParams();
-  const where = whereOf(spec, p);
-  return { text: `SELECT count(*)::int8 AS n FROM runs r${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`, values: p.values };
-}
-
-/** The query selecting the matching runs' `rid`s, in order, for one page. */
-export function runSearchSql(spec: RunSearchSpec): { text: string; values: unknown[] } {
-  const p = new SqlParams();
-  const where = whereOf(spec, p);
+/** The joins and ORDER BY items of `terms` (numbered from `first`), then MLflow's default order. */
+function ordering(terms: readonly OrderTerm[], first: number, p: SqlParams): { joins: string[]; order: string[] } {
   const joins: string[] = [];
   const order: string[] = [];
-  spec.order.forEach((t, i) => {
-    const o = orderSql(t, i, p);
+  terms.forEach((t, i) => {
+    const o = orderSql(t, first + i, p);
     if (o.join) joins.push(o.join);
     order.push(o.order);
   });
   order.push('r.start_time DESC', 'r.run_id COLLATE "C" ASC');
-  const text =
-    `SELECT r.rid FROM runs r ${joins.join(' ')}` +
-    (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY ${order.join(', ')} LIMIT ${p.add(spec.limit)} OFFSET ${p.add(spec.offset)}`;
-  return { text, values: p.values };
+  return { joins, order };
+}
+
+function where(conds: readonly string[]): string {
+  return conds.length > 0 ? ` WHERE ${conds.join(' AND ')}` : '';
+}
+
+/** The query counting the runs a search finds over all its pages. */
+export function runCountSql(spec: Pick<RunSearchSpec, 'experimentIds' | 'viewType' | 'clauses'>): Sql {
+  const p = new SqlParams();
+  return { text: `SELECT count(*)::int8 AS n FROM runs r${where(conditions(spec, p))}`, values: p.values };
+}
+
+/** The query selecting the matching runs' `rid`s, in order, `limit` of them from `offset`. */
+export function runSearchSql(spec: RunSearchSpec): Sql {
+  const p = new SqlParams();
+  const conds = conditions(spec, p);
+  const { joins, order } = ordering(spec.order, 0, p);
+  return { text: `SELECT r.rid FROM runs r ${joins.join(' ')}${where(conds)} ORDER BY ${order.join(', ')} LIMIT ${p.add(spec.limit)} OFFSET ${p.add(spec.offset)}`, values: p.values };
+}
+
+/**
+ * A search whose first order_by term is a metric, in two parts that each read an index in order
+ * instead of joining and sorting every run (what MLflow's search does): the runs that have the
+ * metric, walked through latest_metrics' (experiment, key, value) index and stopped after the
+ * page; then, once those run out, the runs that lack it (which sort last in either direction).
+ * `present` and `absent` take the offset and limit as their last two placeholders; `countPresent`
+ * tells where the absent part starts when a page begins past the present ones.
+ */
+export interface SplitSearch {
+  present: (offset: number, limit: number) => Sql;
+  countPresent: Sql;
+  absent: (offset: number, limit: number) => Sql;
+}
+
+/** The split search of `spec`, or null when its first order_by term is not a metric. */
+export function splitRunSearch(spec: RunSearchSpec): SplitSearch | null {
+  const [first, ...rest] = spec.order;
+  if (first?.entity !== 'metric') return null;
+  const build = (part: 'present' | 'absent' | 'count', offset: number, limit: number): Sql => {
+    const p = new SqlParams();
+    const conds = conditions(spec, p);
+    const key = p.add(first.key);
+    const { joins, order } = ordering(rest, 1, p);
+    if (part === 'absent') {
+      conds.push(`NOT EXISTS (SELECT 1 FROM latest_metrics o0 WHERE o0.rid = r.rid AND o0.key = ${key})`);
+      return { text: `SELECT r.rid FROM runs r ${joins.join(' ')}${where(conds)} ORDER BY ${order.join(', ')} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`, values: p.values };
+    }
+    // the same experiments on the metric's side, so its index's leading column narrows the walk
+    // (one experiment as `=`: PostgreSQL 15 reads `= ANY` out of the index's order)
+    const ids = spec.experimentIds;
+    const exps = ids.length === 1 ? ` AND o0.experiment_id = ${p.add(ids[0])}` : ids.length > 1 ? ` AND o0.experiment_id = ANY(${p.add([...ids])}::text[])` : '';
+    const from = `FROM latest_metrics o0 JOIN runs r ON r.rid = o0.rid ${joins.join(' ')}`;
+    conds.unshift(`o0.key = ${key}${exps}`);
+    if (part === 'count') return { text: `SELECT count(*)::int8 AS n ${from}${where(conds)}`, values: p.values };
+    return {
+      text: `SELECT r.rid ${from}${where(conds)} ORDER BY ${nanOrder('o0', first.ascending)}, ${order.join(', ')} LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
+      values: p.values,
+    };
+  };
+  return { present: (o, l) => build('present', o, l), countPresent: build('count', 0, 0), absent: (o, l) => build('absent', o, l) };
 }

@@ -4,7 +4,7 @@
  * points are appended; past a limit the buffer reduces itself into buckets again, so a run that
  * logs for hours holds a bounded number of entries.
  */
-import type { DownsampleReply } from '@lablog/schema';
+import { bucketOf, bucketScale, type DownsampleReply } from '@lablog/schema';
 
 /** One run's entries for one metric. */
 export class SeriesBuffer {
@@ -101,13 +101,12 @@ export class SeriesBuffer {
     const n = this.x.length;
     if (n <= buckets) return;
     const x0 = this.x[0]!;
-    const span = this.x[n - 1]! - x0;
-    const scale = span > 0 ? buckets / span : 0;
+    const scale = bucketScale(x0, this.x[n - 1]!, buckets);
     const out = new SeriesBuffer();
     out.points = this.points;
     let bucket = -1;
     for (let i = 0; i < n; i++) {
-      const b = Math.min(buckets - 1, Math.floor((this.x[i]! - x0) * scale));
+      const b = bucketOf(this.x[i]!, x0, scale, buckets);
       const mn = this.min[i]!;
       const mx = this.max[i]!;
       if (b !== bucket) {
