@@ -248,13 +248,20 @@ for (const engine of ENGINES) {
       assert.equal(bad.body.error_code, 'INVALID_PARAMETER_VALUE');
     });
 
-    test('a dataset is one input of a run: logged again (other tags, as MLflow 3 re-logs it) it keeps its first input', { skip }, async () => {
+    test('a dataset is one input of a run: logged again (other tags, as MLflow 3 re-logs it) it keeps its first input; a model input too', { skip }, async () => {
       const { runId } = await newRun(a.url, 'inputs-once', 'r');
       const dataset = { name: 'mnist', digest: 'd1', source_type: 'local', source: '{}' };
       assert.equal((await post(a.url, 'runs/log-inputs', { run_id: runId, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset }] })).status, 200);
       assert.equal((await post(a.url, 'runs/log-inputs', { run_id: runId, datasets: [{ tags: [], dataset }, { tags: [], dataset: { ...dataset, digest: 'd2' } }] })).status, 200);
       const inputs = (await get<{ run: { inputs: { dataset_inputs?: Array<{ tags?: unknown[]; dataset: { digest: string } }> } } }>(a.url, 'runs/get', { run_id: runId })).body.run.inputs.dataset_inputs ?? [];
       assert.deepEqual(inputs.map((i) => [i.dataset.digest, i.tags?.length ?? 0]), [['d1', 1], ['d2', 0]]);
+      // MLflow 3's model inputs (log_metric(model_id=…) sends them): each model once, beside the datasets
+      assert.equal((await post(a.url, 'runs/log-inputs', { run_id: runId, models: [{ model_id: 'm-1' }] })).status, 200);
+      assert.equal((await post(a.url, 'runs/log-inputs', { run_id: runId, models: [{ model_id: 'm-1' }, { model_id: 'm-2' }] })).status, 200);
+      const after = (await get<{ run: { inputs: { dataset_inputs?: unknown[]; model_inputs?: Array<{ model_id: string }> } } }>(a.url, 'runs/get', { run_id: runId })).body.run.inputs;
+      assert.deepEqual(after.model_inputs, [{ model_id: 'm-1' }, { model_id: 'm-2' }]);
+      assert.equal(after.dataset_inputs?.length, 2);
+      assert.equal((await post(a.url, 'runs/log-inputs', { run_id: runId })).status, 400);
     });
 
     test('log-model keeps every model when two are logged at once', { skip }, async () => {

@@ -78,7 +78,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; lo
 
   app.post('/runs/log-inputs', { schema: { body: R.LogInputs } }, async (req) => {
     // MLflow 2 requires datasets; an MLflow 3 client sends only `models` when it logs model inputs
-    if (req.body.datasets === undefined && (req.body as { models?: unknown }).models === undefined) throw missingParameter('datasets');
+    if (req.body.datasets === undefined && req.body.models === undefined) throw missingParameter('datasets');
     const datasets = req.body.datasets ?? [];
     if (datasets.length > MAX_DATASETS) throw invalidParameter(`At most ${MAX_DATASETS} datasets can be logged at once; got ${datasets.length}.`);
     for (const d of datasets) {
@@ -92,7 +92,7 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; lo
         if (t.value.length > 500) throw invalidParameter('Input tag value exceeds the maximum length of 500 characters.');
       }
     }
-    await store.logInputs(req.body.run_id, datasets);
+    await store.logInputs(req.body.run_id, datasets, req.body.models ?? []);
     return {};
   });
 

@@ -52,7 +52,11 @@ export function wireRun(doc: RunDoc): WireRun {
   if (params.length > 0) data.params = params;
   const tags = keyValueList(doc.tags);
   if (tags.length > 0) data.tags = tags;
-  const run: WireRun = { info: wireRunInfo(doc), data, inputs: doc.inputs.length > 0 ? { dataset_inputs: doc.inputs } : {} };
+  const inputs: WireRun['inputs'] = {};
+  if (doc.inputs.length > 0) inputs.dataset_inputs = doc.inputs;
+  // by model id, as MLflow's SQL store answers them
+  if (doc.model_inputs?.length) inputs.model_inputs = [...doc.model_inputs].sort((a, b) => (a.model_id < b.model_id ? -1 : a.model_id > b.model_id ? 1 : 0));
+  const run: WireRun = { info: wireRunInfo(doc), data, inputs };
   // MLflow 3's server always sends outputs, {} when the run has no model outputs
   run.outputs = doc.model_outputs?.length ? { model_outputs: doc.model_outputs } : {};
   return run;

@@ -20,7 +20,7 @@ import { ModelRegistry } from '../registry/ModelRegistry.js';
 import { ExperimentBook } from './ExperimentBook.js';
 import { GroupCommitter } from './GroupCommitter.js';
 import type { BatchOrigin, MetricLog } from './MetricLog.js';
-import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from './records.js';
+import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelInputRecord, type ModelOutputRecord, type RunDoc, type StoreEvent } from './records.js';
 import { writeImportedRun, type ImportedRun, type ImportedRunCounts } from './runImport.js';
 import { randomRunName } from './runNames.js';
 import { acquireStoreLock, type StoreLock } from './storeLock.js';
@@ -32,7 +32,7 @@ import { StoredRun, type BatchClaim } from './StoredRun.js';
 import { LocalChangeFeed } from './ChangeFeed.js';
 import type { Batch, NewRun, RunUpdate } from './TrackingStore.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from './logModelHistory.js';
-import { newDatasetInputs } from './datasetInputs.js';
+import { newDatasetInputs, newModelInputs } from './datasetInputs.js';
 
 export { RUN_NAME_TAG };
 export type { Batch, NewRun, RunUpdate };
@@ -279,13 +279,20 @@ export class FileStore {
     this.emit({ type: 'tags', run_id: runId, experiment_id: doc.info.experiment_id, tags: { [LOG_MODEL_HISTORY_TAG]: history } });
   }
 
-  /** Records dataset inputs; a dataset already logged with the same name and digest is not doubled. */
-  async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
+  /**
+   * Records dataset inputs (a dataset already logged with the same name and digest is not
+   * doubled) and MLflow 3 model inputs (each model once).
+   */
+  async logInputs(runId: string, inputs: readonly DatasetInput[], models: readonly ModelInputRecord[] = []): Promise<void> {
     let added: DatasetInput[] = [];
     const run = this.activeRun(runId);
+    const fresh = newModelInputs(run.doc.model_inputs ?? [], models);
+    if (inputs.length === 0 && fresh.length === 0) return;
     const doc = await run.update((d) => {
       added = newDatasetInputs(d.inputs, inputs);
       d.inputs.push(...added);
+      const more = newModelInputs(d.model_inputs ?? [], models);
+      if (more.length) (d.model_inputs ??= []).push(...more);
     });
     if (added.length === 0) return;
     this.emit({ type: 'inputs', run_id: runId, experiment_id: doc.info.experiment_id, inputs: added });

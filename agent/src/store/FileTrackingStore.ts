@@ -15,7 +15,7 @@ import { countRuns, searchRuns } from '../search/searchRuns.js';
 import type { FileStore } from './FileStore.js';
 import { hasKey, setKey } from './keyedRecord.js';
 import type { BatchOrigin } from './MetricLog.js';
-import type { ExperimentRecord, MetricPoint, ModelOutputRecord, RunDoc } from './records.js';
+import type { ExperimentRecord, MetricPoint, ModelInputRecord, ModelOutputRecord, RunDoc } from './records.js';
 import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from './TrackingStore.js';
 
 /** The tracking store over a store folder. */
@@ -118,8 +118,8 @@ export class FileTrackingStore implements TrackingStore {
     return this.files.deleteTag(runId, key);
   }
 
-  logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
-    return this.files.logInputs(runId, inputs);
+  logInputs(runId: string, inputs: readonly DatasetInput[], models: readonly ModelInputRecord[] = []): Promise<void> {
+    return this.files.logInputs(runId, inputs, models);
   }
 
   logModel(runId: string, model: object): Promise<void> {

@@ -120,12 +120,13 @@ export class StoredRun {
     return this.writes.run(async () => {
       const cur = this.current;
       const draft: RunDoc = {
-        ...structuredClone({ info: cur.info, params: cur.params, tags: cur.tags, inputs: cur.inputs, model_outputs: cur.model_outputs }),
+        ...structuredClone({ info: cur.info, params: cur.params, tags: cur.tags, inputs: cur.inputs, model_outputs: cur.model_outputs, model_inputs: cur.model_inputs }),
         latest_metrics: cur.latest_metrics,
         metrics_bytes: cur.metrics_bytes,
         client_batches: cur.client_batches,
       };
       if (draft.model_outputs === undefined) delete draft.model_outputs;
+      if (draft.model_inputs === undefined) delete draft.model_inputs;
       change(draft);
       await writeFileDurably(join(this.dir, 'run.json'), stringifyDoc(draft));
       // the summary may have moved on while the copy was being written

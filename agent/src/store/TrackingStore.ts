@@ -16,7 +16,7 @@
 import type { DatasetInput, DownsampleReply, RunStatus, Scope, ViewType } from '@lablog/schema';
 import type { ChangeFeed } from './ChangeFeed.js';
 import type { BatchOrigin } from './MetricLog.js';
-import type { ExperimentRecord, MetricPoint, ModelOutputRecord, RunDoc } from './records.js';
+import type { ExperimentRecord, MetricPoint, ModelInputRecord, ModelOutputRecord, RunDoc } from './records.js';
 
 /** Fields of a new run. */
 export interface NewRun {
@@ -129,7 +129,8 @@ export interface TrackingStore {
   /** @throws RESOURCE_DOES_NOT_EXIST when the tag is absent */
   deleteTag(runId: string, key: string): Promise<void>;
   /** Records dataset inputs; one already logged (same name, digest and tags) is not doubled. */
-  logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void>;
+  /** Dataset inputs (a dataset once per run) and MLflow 3 model inputs (a model once per run). */
+  logInputs(runId: string, inputs: readonly DatasetInput[], models?: readonly ModelInputRecord[]): Promise<void>;
   /** Appends a model to the run's `mlflow.log-model.history` tag (read and written in one operation). */
   logModel(runId: string, model: object): Promise<void>;
   /** Records logged models the run produced (MLflow 3 `runs/outputs`), each once. */

@@ -57,6 +57,13 @@ export interface RunDoc {
   client_batches?: Record<string, number>;
   /** MLflow 3 logged models the run produced (`runs/outputs`); absent until there is one. */
   model_outputs?: ModelOutputRecord[];
+  /** MLflow 3 logged models the run used (`runs/log-inputs` with `models`); absent until there is one. */
+  model_inputs?: ModelInputRecord[];
+}
+
+/** A logged model a run used as an input. */
+export interface ModelInputRecord {
+  model_id: string;
 }
 
 /** A logged model a run produced, at a step. */

@@ -68,7 +68,8 @@ export interface WireRunInfo {
 export interface WireRun {
   info: WireRunInfo;
   data: { metrics?: WireMetric[]; params?: KeyValue[]; tags?: KeyValue[] };
-  inputs: { dataset_inputs?: DatasetInput[] };
+  /** Dataset inputs; MLflow 3: also the logged models the run used (absent when none). */
+  inputs: { dataset_inputs?: DatasetInput[]; model_inputs?: Array<{ model_id: string }> };
   /** MLflow 3: the logged models the run produced; absent when there are none. */
   outputs?: { model_outputs?: Array<{ model_id: string; step: number }> };
 }

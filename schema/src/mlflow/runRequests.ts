@@ -67,7 +67,12 @@ export const LogBatch = Type.Object(
 export type LogBatch = Static<typeof LogBatch>;
 
 export const LogInputs = Type.Object(
-  { run_id: Type.String(), datasets: Type.Optional(Type.Array(DatasetInput)) },
+  {
+    run_id: Type.String(),
+    datasets: Type.Optional(Type.Array(DatasetInput)),
+    /** MLflow 3: logged models the run used (`log_metric(model_id=…)` sends them). */
+    models: Type.Optional(Type.Array(Type.Object({ model_id: Type.String({ minLength: 1, maxLength: 256 }) }), { maxItems: 1000 })),
+  },
   { $id: 'mlflow.LogInputs' },
 );
 export type LogInputs = Static<typeof LogInputs>;

@@ -18,7 +18,7 @@ import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
 import { invalidParameter, notFound } from '../../errors.js';
 import type { BatchOrigin } from '../MetricLog.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
-import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
+import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelInputRecord, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
 import { randomRunName } from '../runNames.js';
 import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from '../TrackingStore.js';
 import { migrate } from './migrations.js';
@@ -35,7 +35,7 @@ import { pgSearchExperiments } from './pgExperimentSearch.js';
 import { pgSearchRuns } from './pgRunSearch.js';
 import { parseFilter } from '../../search/filterParser.js';
 import { runCountSql } from './runSearchSql.js';
-import { newDatasetInputs } from '../datasetInputs.js';
+import { newDatasetInputs, newModelInputs } from '../datasetInputs.js';
 
 /** Connections the agent opens at most (the feed's LISTEN connection aside). */
 const POOL_SIZE = 8;
@@ -225,13 +225,16 @@ export class PgTrackingStore implements TrackingStore {
     });
   }
 
-  async logInputs(runId: string, inputs: readonly DatasetInput[]): Promise<void> {
+  async logInputs(runId: string, inputs: readonly DatasetInput[], models: readonly ModelInputRecord[] = []): Promise<void> {
     await this.transactions.run(async (c, changed) => {
       const row = await lockRun(c, runId, true);
       const added = newDatasetInputs(row.inputs, inputs);
-      if (added.length === 0) return;
-      await c.query('UPDATE runs SET inputs = inputs || $2::jsonb WHERE rid = $1', [row.rid, JSON.stringify(added)]);
-      changed.push({ type: 'inputs', run_id: runId, experiment_id: row.experiment_id, inputs: added });
+      if (added.length > 0) {
+        await c.query('UPDATE runs SET inputs = inputs || $2::jsonb WHERE rid = $1', [row.rid, JSON.stringify(added)]);
+        changed.push({ type: 'inputs', run_id: runId, experiment_id: row.experiment_id, inputs: added });
+      }
+      const fresh = newModelInputs(row.model_inputs ?? [], models);
+      if (fresh.length > 0) await c.query("UPDATE runs SET model_inputs = coalesce(model_inputs, '[]'::jsonb) || $2::jsonb WHERE rid = $1", [row.rid, JSON.stringify(fresh)]);
     });
   }
 
@@ -294,7 +297,7 @@ export class PgTrackingStore implements TrackingStore {
       if (event.type === 'run') keep(event.run);
     });
     const { rows } = await this.pool.query<RunRow>(
-      `SELECT rid, run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage, '{}'::jsonb AS params, '{}'::jsonb AS tags, '[]'::jsonb AS inputs, NULL AS model_outputs FROM runs`,
+      `SELECT rid, run_id, experiment_id, run_name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage, '{}'::jsonb AS params, '{}'::jsonb AS tags, '[]'::jsonb AS inputs, NULL AS model_outputs, NULL AS model_inputs FROM runs`,
     );
     for (const r of rows) if (!infos.has(r.run_id)) keep(runRecord(r, []));
     return (runId) => infos.get(runId);

@@ -146,6 +146,11 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE latest_metrics DROP CONSTRAINT latest_metrics_pkey, ADD PRIMARY KEY (rid, key) INCLUDE (value);
     `,
   },
+  {
+    version: 4,
+    what: 'the logged models a run used (MLflow 3 model inputs)',
+    sql: `ALTER TABLE runs ADD COLUMN model_inputs jsonb;`,
+  },
 ];
 
 /** The advisory lock key migrations run under (any constant; "lablog" in ASCII). */

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { DatasetInput, LifecycleStage, RunStatus } from '@lablog/schema';
-import type { ExperimentRecord, LatestMetric, ModelOutputRecord, RunDoc, RunInfoRecord } from '../records.js';
+import type { ExperimentRecord, LatestMetric, ModelInputRecord, ModelOutputRecord, RunDoc, RunInfoRecord } from '../records.js';
 
 /** Type parsers of the store's pool. */
 export const PG_TYPES = {
@@ -33,6 +33,7 @@ export interface RunRow extends RunInfoRecord {
   tags: Record<string, string>;
   inputs: DatasetInput[];
   model_outputs: ModelOutputRecord[] | null;
+  model_inputs: ModelInputRecord[] | null;
 }
 
 /** A row of `latest_metrics`. */
@@ -80,6 +81,7 @@ export function runRecord(r: RunRow, latest: readonly LatestRow[]): RunDoc {
     metrics_bytes: 0,
   };
   if (r.model_outputs) doc.model_outputs = r.model_outputs;
+  if (r.model_inputs) doc.model_inputs = r.model_inputs;
   return doc;
 }
 
