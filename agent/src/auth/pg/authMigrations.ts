@@ -4,12 +4,7 @@
  * at once on one database take an advisory lock of their own first, so each migration runs once.
  */
 import type { PoolClient } from 'pg';
-
-interface Migration {
-  version: number;
-  what: string;
-  sql: string;
-}
+import { applyMigrations, type Migration } from '../../store/pg/migrationTrack.js';
 
 /** Every auth migration, oldest first. Never edit a released one: add the next. */
 export const AUTH_MIGRATIONS: readonly Migration[] = [
@@ -64,28 +59,7 @@ export const AUTH_MIGRATIONS: readonly Migration[] = [
 /** The advisory lock key auth migrations run under ("lbauth" in ASCII), not the tracking store's. */
 const AUTH_MIGRATION_LOCK = 0x6c6261757468;
 
-/** Applies the auth migrations the database lacks; returns the versions applied. */
-export async function migrateAuth(client: PoolClient): Promise<number[]> {
-  await client.query('SELECT pg_advisory_lock($1)', [AUTH_MIGRATION_LOCK]);
-  try {
-    await client.query('CREATE TABLE IF NOT EXISTS auth_schema_version (version int PRIMARY KEY, what text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-    const done = new Set((await client.query<{ version: number }>('SELECT version FROM auth_schema_version')).rows.map((r) => r.version));
-    const applied: number[] = [];
-    for (const m of AUTH_MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(m.sql);
-        await client.query('INSERT INTO auth_schema_version (version, what) VALUES ($1, $2)', [m.version, m.what]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      }
-      applied.push(m.version);
-    }
-    return applied;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [AUTH_MIGRATION_LOCK]);
-  }
+/** Applies the migrations the database lacks; returns the versions applied. */
+export function migrateAuth(client: PoolClient): Promise<number[]> {
+  return applyMigrations(client, { migrations: AUTH_MIGRATIONS, table: 'auth_schema_version', lock: AUTH_MIGRATION_LOCK });
 }

@@ -10,14 +10,8 @@
  * search never scans the points nor joins every run.
  */
 import type { PoolClient } from 'pg';
+import { applyMigrations, type Migration } from './migrationTrack.js';
 import { REGISTRY_MIGRATION } from './registryMigration.js';
-
-/** One migration: its version and the statements that make it. */
-interface Migration {
-  version: number;
-  what: string;
-  sql: string;
-}
 
 /** Every migration, oldest first. Never edit a released one: add the next. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -156,28 +150,7 @@ export const MIGRATIONS: readonly Migration[] = [
 /** The advisory lock key migrations run under (any constant; "lablog" in ASCII). */
 const MIGRATION_LOCK = 0x6c61626c6f67;
 
-/** Applies the migrations `client`'s database lacks; returns the versions applied. */
-export async function migrate(client: PoolClient): Promise<number[]> {
-  await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-  try {
-    await client.query('CREATE TABLE IF NOT EXISTS lablog_migrations (version int PRIMARY KEY, what text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
-    const done = new Set((await client.query<{ version: number }>('SELECT version FROM lablog_migrations')).rows.map((r) => r.version));
-    const applied: number[] = [];
-    for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(m.sql);
-        await client.query('INSERT INTO lablog_migrations (version, what) VALUES ($1, $2)', [m.version, m.what]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw err;
-      }
-      applied.push(m.version);
-    }
-    return applied;
-  } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-  }
+/** Applies the migrations the database lacks; returns the versions applied. */
+export function migrate(client: PoolClient): Promise<number[]> {
+  return applyMigrations(client, { migrations: MIGRATIONS, table: 'lablog_migrations', lock: MIGRATION_LOCK });
 }
