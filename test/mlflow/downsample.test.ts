@@ -15,14 +15,7 @@ import { createAgent } from 'lablog';
 import { engineMissing, startEngineAgent, type EngineAgent } from '../support/engines.js';
 import { newRun, post } from '../support/mlflowHttp.js';
 import { startAgent, type StartedAgent } from '../support/startAgent.js';
-
-type Value = number | 'NaN' | 'Infinity' | '-Infinity';
-interface Point {
-  key: string;
-  value: Value;
-  timestamp: number;
-  step: number;
-}
+import { pgAgentWithoutColumnCache, rng, type Point, type Value } from '../support/metricPoints.js';
 
 const num = (v: Value): number => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity);
 const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -71,15 +64,6 @@ function reference(points: Point[], axis: 'step' | 'time', n: number, lo = -Infi
     out.count.push(g.length);
   }
   return out;
-}
-
-/** A seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 async function logAll(url: string, runId: string, points: Point[]): Promise<void> {
@@ -315,12 +299,7 @@ describe('metric downsampling endpoint on PostgreSQL past the column cache (the 
   let pgAgent: EngineAgent;
   before(async () => {
     if (skip) return;
-    process.env.LABLOG_PG_COLUMN_CACHE_BYTES = '1';
-    try {
-      pgAgent = await startEngineAgent('postgresql');
-    } finally {
-      delete process.env.LABLOG_PG_COLUMN_CACHE_BYTES;
-    }
+    pgAgent = await pgAgentWithoutColumnCache();
   });
   after(() => pgAgent?.close());
 

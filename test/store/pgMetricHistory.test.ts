@@ -10,23 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { engineMissing, startEngineAgent, type EngineAgent } from '../support/engines.js';
 import { get, newRun, post } from '../support/mlflowHttp.js';
-
-type Value = number | 'NaN' | 'Infinity' | '-Infinity';
-interface Point {
-  key: string;
-  value: Value;
-  timestamp: number;
-  step: number;
-}
-
-/** A seeded generator, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { pgAgentWithoutColumnCache, rng, type Point, type Value } from '../support/metricPoints.js';
 
 /** Every point of a metric, `pageSize` a page. */
 async function pagedHistory(url: string, runId: string, key: string, pageSize: number): Promise<Point[]> {
@@ -127,12 +111,7 @@ describe('metric history on PostgreSQL past the column cache (a page reads the c
   let a: EngineAgent;
   before(async () => {
     if (skip) return;
-    process.env.LABLOG_PG_COLUMN_CACHE_BYTES = '1';
-    try {
-      a = await startEngineAgent('postgresql');
-    } finally {
-      delete process.env.LABLOG_PG_COLUMN_CACHE_BYTES;
-    }
+    a = await pgAgentWithoutColumnCache();
   });
   after(() => a?.close());
 
