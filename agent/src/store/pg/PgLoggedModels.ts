@@ -8,9 +8,9 @@
  * Searches read the requested experiments' models and apply the shared search rules in memory.
  */
 import type pg from 'pg';
-import { toWireDouble, type LifecycleStage, type LoggedModelStatus } from '@lablog/schema';
+import { toWireDouble, type LoggedModelStatus } from '@lablog/schema';
 import { notFound } from '../../errors.js';
-import type { LoggedModelDoc, ModelMetricRecord } from '../../loggedModels/loggedModelRecords.js';
+import type { LoggedModelDoc, LoggedModelInfoRecord, ModelMetricRecord } from '../../loggedModels/loggedModelRecords.js';
 import { loggedModelEdits, loggedModelNotFound, newLoggedModelDoc, type LoggedModelEdit } from '../../loggedModels/loggedModelRules.js';
 import type { LoggedModelStore, NewLoggedModel } from '../../loggedModels/LoggedModelStore.js';
 import { searchLoggedModels, type SearchLoggedModelsRequest } from '../../loggedModels/searchLoggedModels.js';
@@ -20,18 +20,7 @@ import type { PgTransactions } from './PgTransactions.js';
 import { experimentRecord, type ExperimentRow } from './pgRows.js';
 
 /** A row of `logged_models`. */
-interface LoggedModelRow {
-  model_id: string;
-  experiment_id: string;
-  name: string;
-  creation_timestamp_ms: number;
-  last_updated_timestamp_ms: number;
-  artifact_uri: string;
-  status: LoggedModelStatus;
-  model_type: string;
-  source_run_id: string;
-  status_message: string;
-  lifecycle_stage: LifecycleStage;
+interface LoggedModelRow extends LoggedModelInfoRecord {
   params: Record<string, string>;
   tags: Record<string, string>;
   /** Values as wire doubles: jsonb holds no NaN or ±Infinity. */
