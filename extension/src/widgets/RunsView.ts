@@ -25,6 +25,8 @@ import { missingKeysNote } from './runsTable/missingKeys.js';
 import { PAGE_SIZE, Pager } from './runsTable/Pager.js';
 import { RunsTable } from './runsTable/RunsTable.js';
 import { ReadAgain } from './runsTable/ReadAgain.js';
+import { CompareButton, parallelToggle, shownSelect } from './runsTable/toolbarControls.js';
+import { el } from './previews/dom.js';
 import { RunsPage } from './runsTable/RunsPage.js';
 import { readRunsPage } from './runsTable/readRunsPage.js';
 import { arrangeTree } from './runsTable/runTree.js';
@@ -35,12 +37,8 @@ type RunsRoute = Extract<Route, { view: 'runs' }>;
 const REQUERY_DELAY = 400;
 /** …values of runs not shown (which a filter or sort may bring onto the page). */
 const REQUERY_LATER = 2000;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  e.className = className;
-  return e;
-}
+/** How often the pager's total is counted again while the same runs are searched (ms). */
+const RECOUNT_MS = 5000;
 
 /** An experiment's runs table (or, for the home route, the way to the latest one). */
 export class RunsView extends Widget implements RoutedView {
@@ -57,15 +55,19 @@ export class RunsView extends Widget implements RoutedView {
     () => this.page?.filterKeys() ?? [],
   );
   private readonly chooser = new ColumnChooser((columns) => this.go({ ...this.route, columns }));
-  private readonly compare = el('button', 'll-button ll-primary ll-compare');
+  // the comparison remembers this table as it is, for its "← Runs"
+  private readonly compare = new CompareButton(() => this.table.selected.size >= 2 && this.ctx.nav.go({ view: 'compare', runIds: [...this.table.selected], back: this.route }));
   private readonly pager = new Pager(
     () => this.pageMoved(),
     (size) => this.go({ ...this.route, size: size === PAGE_SIZE ? undefined : size, page: undefined }),
   );
   private readonly selectionActions: SelectionActions;
-  private readonly parallelToggle = el('button', 'll-button ll-parallel-toggle');
+  private readonly parallelToggle = parallelToggle(() => this.go({ ...this.route, parallel: this.route.parallel ? undefined : true }));
   private parallel: RunsParallel | null = null;
-  private readonly shown = el('select', 'll-input ll-runs-shown');
+  private readonly shown = shownSelect((show) => {
+    this.table.selected.clear();
+    this.go({ ...this.route, show, page: undefined });
+  });
   private readonly table: RunsTable;
   private page: RunsPage | null = null;
   private readonly collapsed = new Set<string>();
@@ -99,29 +101,9 @@ export class RunsView extends Widget implements RoutedView {
       this.table.selected.clear();
       void this.load();
     });
-    for (const [value, label] of [
-      ['', 'Active runs'],
-      ['deleted', 'Deleted runs'],
-      ['all', 'All runs'],
-    ]) this.shown.append(Object.assign(document.createElement('option'), { value, textContent: label }));
-    this.shown.setAttribute('aria-label', 'Which runs to list');
-    this.shown.addEventListener('change', () => {
-      const show = this.shown.value === 'deleted' || this.shown.value === 'all' ? this.shown.value : undefined;
-      this.table.selected.clear();
-      this.go({ ...this.route, show, page: undefined });
-    });
-    this.parallelToggle.type = 'button';
-    this.parallelToggle.textContent = 'Parallel coordinates';
-    this.parallelToggle.title = 'Every run the filter matches as a line across its params and metrics; drag along an axis to filter';
-    this.parallelToggle.addEventListener('click', () => this.go({ ...this.route, parallel: this.route.parallel ? undefined : true }));
-    this.compare.type = 'button';
-    this.compare.addEventListener('click', () => {
-      // the comparison remembers this table as it is, for its "← Runs"
-      if (this.table.selected.size >= 2) this.ctx.nav.go({ view: 'compare', runIds: [...this.table.selected], back: this.route });
-    });
     this.errorLine.setAttribute('role', 'alert');
     const actions = el('div', 'll-runs-actions');
-    actions.append(this.shown, this.chooser.node, this.parallelToggle, this.selectionActions.node, this.compare, this.pager.node);
+    actions.append(this.shown, this.chooser.node, this.parallelToggle, this.selectionActions.node, this.compare.node, this.pager.node);
     this.toolbar.append(this.filterBox.node, actions);
     this.scroller.append(this.table.node);
     this.node.append(this.header.node, this.toolbar, this.errorLine, this.message, this.scroller);
@@ -167,7 +149,15 @@ export class RunsView extends Widget implements RoutedView {
       // (the view's own nodes are plain DOM; the panel's goes in the same way, above the table)
       this.node.insertBefore(this.parallel.node, this.scroller);
     }
-    if (read && this.route.experimentId !== undefined && this.mode === 'experiment') void this.load();
+    // just opened: it reads the runs the table's last search found, without reading the page again
+    if (read && this.route.experimentId !== undefined && this.mode === 'experiment') this.readParallel(this.route.experimentId);
+  }
+
+  /** The filter the last search ran with (plain words read as a name search). */
+  private searchedFilter: string | undefined;
+
+  private readParallel(experimentId: string): void {
+    void this.parallel?.read({ experimentId, filter: this.searchedFilter, viewType: this.viewType });
   }
 
   /** The page of the route (a link to page 3), or the first. */
@@ -305,7 +295,8 @@ export class RunsView extends Widget implements RoutedView {
         this.page?.set(page.items);
         this.pager.show(page.items.length, page.nextPageToken !== undefined);
         void this.countRuns(id, filter, seq);
-        void this.parallel?.read({ experimentId: id, filter, viewType: this.viewType });
+        this.searchedFilter = filter;
+        this.readParallel(id);
       }
     } catch (err) {
       this.pageSignature = '';
@@ -328,8 +319,18 @@ export class RunsView extends Widget implements RoutedView {
     if (pending.length) this.onLive(pending);
   }
 
-  /** Counts the runs over all pages for the pager's total, after the page is drawn (it never holds the page up). */
+  /**
+   * Counts the runs over all pages for the pager's total, after the page is drawn (it never holds
+   * the page up). A count is a pass over every run of the experiment, so it is made again only
+   * when the runs searched changed (experiment, filter, view: the pager forgets its total then),
+   * or at most every `RECOUNT_MS` while live changes make the page read again; in between, live
+   * runs added to the page move the total by themselves (Pager.recount).
+   */
   private async countRuns(experimentId: string, filter: string | undefined, seq: number): Promise<void> {
+    const key = JSON.stringify([experimentId, filter ?? '', this.viewType]);
+    const now = performance.now();
+    if (this.pager.hasTotal && key === this.counted.key && now - this.counted.at < RECOUNT_MS) return;
+    this.counted = { key, at: now };
     try {
       const total = await this.ctx.query.countRuns({ experimentIds: [experimentId], filter, viewType: this.viewType });
       if (seq === this.loadSeq && !this.isDisposed) this.pager.setTotal(total);
@@ -337,6 +338,9 @@ export class RunsView extends Widget implements RoutedView {
       // the total is a nicety: the pager pages without it
     }
   }
+
+  /** What the last count counted, and when. */
+  private counted = { key: '', at: 0 };
 
   private async noteMissingKeys(experimentId: string, keys: FilterKey[], seq: number): Promise<void> {
     const known = [...(this.page?.params ?? [])].map((k) => `params.${k}`).concat([...(this.page?.metrics ?? [])].map((k) => `metrics.${k}`));
@@ -387,10 +391,7 @@ export class RunsView extends Widget implements RoutedView {
       if (run) stages[run.info.lifecycle_stage === 'deleted' ? 'deleted' : 'active'].push(id);
     }
     this.selectionActions.show(stages);
-    const n = this.table.selected.size;
-    this.compare.disabled = n < 2;
-    this.compare.textContent = n >= 2 ? `Compare ${n} runs` : 'Compare';
-    this.compare.title = n >= 2 ? 'Charts, params and metrics of the selected runs side by side' : 'Select two or more runs to compare them';
+    this.compare.show(this.table.selected.size);
   }
 
   /** Ticks the durations of running runs while the view is on screen. */

@@ -99,6 +99,11 @@ export class Pager {
     this.reset();
   }
 
+  /** Whether the total is known (it is forgotten when the runs searched change). */
+  get hasTotal(): boolean {
+    return this.total !== null;
+  }
+
   /** Whether the first page is shown. */
   get first(): boolean {
     return this.index === 0;
