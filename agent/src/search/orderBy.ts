@@ -84,9 +84,17 @@ function runValue(term: OrderTerm): (doc: RunDoc) => SortValue {
 }
 
 function byStartTimeDescThenRunId(a: RunDoc, b: RunDoc): number {
-  const t = b.info.start_time - a.info.start_time;
+  return compareByDefaultOrder(a.info.start_time, a.info.run_id, b.info.start_time, b.info.run_id);
+}
+
+/**
+ * MLflow's default order of runs, which ends every run order: start_time DESC, then run_id ASC
+ * (code-unit order). Takes the two fields, for searches that keep them outside run documents.
+ */
+export function compareByDefaultOrder(aStart: number, aId: string, bStart: number, bId: string): number {
+  const t = bStart - aStart;
   if (t !== 0) return t;
-  return a.info.run_id < b.info.run_id ? -1 : a.info.run_id > b.info.run_id ? 1 : 0;
+  return aId < bId ? -1 : aId > bId ? 1 : 0;
 }
 
 /**

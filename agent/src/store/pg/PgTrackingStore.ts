@@ -10,7 +10,7 @@
  * batches are group-committed by PgBatchCommitter (points kept in chunks, see metricChunks; the
  * latest value per key upserted with them); histories and downsampling read the chunks through
  * PgColumnCache (pgMetricHistory, pgDownsample); searches run in SQL (pgRunSearch,
- * pgExperimentSearch); a live subscriber's snapshot is pgScopeState's.
+ * pgExperimentSearch), metric searches over LatestMetricsIndex; a live subscriber's snapshot is pgScopeState's.
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -33,6 +33,7 @@ import { pgMetricHistory } from './pgMetricHistory.js';
 import { experimentRecord, PG_TYPES, runRecord, runRecords, withKey, type ExperimentRow, type RunRow } from './pgRows.js';
 import { pgSearchExperiments } from './pgExperimentSearch.js';
 import { pgSearchRuns } from './pgRunSearch.js';
+import { LatestMetricsIndex } from './LatestMetricsIndex.js';
 import { parseFilter } from '../../search/filterParser.js';
 import { runCountSql } from './runSearchSql.js';
 import { newDatasetInputs, newModelInputs } from '../datasetInputs.js';
@@ -57,6 +58,8 @@ export class PgTrackingStore implements TrackingStore {
   private readonly experiments: PgExperiments;
   /** Columns of recently read metrics, for histories and downsampling (LABLOG_PG_COLUMN_CACHE_BYTES sets its budget). */
   private readonly columns: PgColumnCache;
+  /** Latest metrics of recently searched experiments, for metric searches (LABLOG_PG_SEARCH_INDEX_ENTRIES sets its budget; 0 turns it off). */
+  readonly latestMetrics: LatestMetricsIndex;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -66,6 +69,8 @@ export class PgTrackingStore implements TrackingStore {
     this.batches = new PgBatchCommitter(this.transactions);
     this.experiments = new PgExperiments(pool, this.transactions);
     this.columns = new PgColumnCache(pool, Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) > 0 ? Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) : undefined);
+    const entries = process.env.LABLOG_PG_SEARCH_INDEX_ENTRIES;
+    this.latestMetrics = new LatestMetricsIndex(pool, feed, entries !== undefined && Number(entries) >= 0 ? Number(entries) : undefined);
     this.trim = setInterval(() => {
       // the newest event always stays: the numbering goes on from it
       void this.pool
@@ -201,7 +206,7 @@ export class PgTrackingStore implements TrackingStore {
   }
 
   searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
-    return pgSearchRuns(this.pool, experimentIds, req);
+    return pgSearchRuns(this.pool, experimentIds, req, this.latestMetrics);
   }
 
   async countRuns(experimentIds: readonly string[], req: Pick<SearchRequest, 'filter' | 'viewType'>): Promise<number> {

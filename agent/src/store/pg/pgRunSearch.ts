@@ -1,9 +1,10 @@
 /**
  * runs/search on PostgreSQL: every part of the request checked first (in the file engine's
- * order), the matching runs picked in SQL (runSearchSql), then read with their latest metrics.
- * A search ordered first by a metric reads in two parts (splitRunSearch) — the runs having the
- * metric through its index, then the runs lacking it — inside one read-only snapshot, so a page
- * is consistent even while other agents write.
+ * order), the matching runs picked — by LatestMetricsIndex when the search names only metrics
+ * (indexedRunSearch), otherwise in SQL (runSearchSql) — then read with their latest metrics.
+ * A search ordered first by a metric reads in SQL in two parts (splitRunSearch) — the runs
+ * having the metric through its index, then the runs lacking it — inside one read-only
+ * snapshot, so a page is consistent even while other agents write.
  */
 import type pg from 'pg';
 import { parseFilter } from '../../search/filterParser.js';
@@ -11,6 +12,8 @@ import { parseOrderBy } from '../../search/orderBy.js';
 import { checkMaxResults, decodePageToken, encodePageToken } from '../../search/pageToken.js';
 import type { RunDoc } from '../records.js';
 import type { Page, SearchRequest } from '../TrackingStore.js';
+import { indexAnswers, indexedRunSearch } from './indexedRunSearch.js';
+import type { LatestMetricsIndex } from './LatestMetricsIndex.js';
 import { runRecords, type RunRow } from './pgRows.js';
 import { runSearchSql, splitRunSearch, type RunSearchSpec } from './runSearchSql.js';
 
@@ -26,23 +29,46 @@ async function pickRuns(c: pg.PoolClient, spec: RunSearchSpec): Promise<number[]
   return [...present, ...(await rids(split.absent(Math.max(0, spec.offset - before), spec.limit - present.length)))];
 }
 
-/** Runs of `experimentIds` (all when empty) in the view that match `req`, sorted, one page. */
-export async function pgSearchRuns(pool: pg.Pool, experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
+/** The run ids `spec` picks, in order, from the index; null when it does not hold every experiment searched. */
+async function pickIndexed(index: LatestMetricsIndex, spec: RunSearchSpec): Promise<string[] | null> {
+  if (spec.experimentIds.length === 0 || !indexAnswers(spec.clauses, spec.order)) return null;
+  const held = await Promise.all(spec.experimentIds.map((id) => index.runs(id)));
+  if (held.some((h) => h === null)) return null;
+  return indexedRunSearch(held.map((h) => h!), spec);
+}
+
+/**
+ * Runs of `experimentIds` (all when empty) in the view that match `req`, sorted, one page.
+ * @param index this agent's latest metrics, for the searches it answers (none: all in SQL)
+ */
+export async function pgSearchRuns(pool: pg.Pool, experimentIds: readonly string[], req: SearchRequest, index?: LatestMetricsIndex): Promise<Page<RunDoc>> {
   const size = checkMaxResults(req.maxResults);
   const offset = decodePageToken(req.pageToken);
   const clauses = parseFilter(req.filter, 'run');
   const order = (req.orderBy ?? []).map((o) => parseOrderBy(o, 'run'));
+  const spec: RunSearchSpec = { experimentIds, clauses, order, viewType: req.viewType ?? 'ACTIVE_ONLY', offset, limit: size + 1 };
+  const indexed = index ? await pickIndexed(index, spec) : null;
   const c = await pool.connect();
   try {
     // Memoize caches a probe per run number, and a walk meets each run once: all cost, no hits
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL enable_memoize = off');
-    const picked = await pickRuns(c, { experimentIds, clauses, order, viewType: req.viewType ?? 'ACTIVE_ONLY', offset, limit: size + 1 });
-    const rids = picked.slice(0, size);
-    const { rows } = await c.query<RunRow>('SELECT * FROM runs WHERE rid = ANY($1::int8[])', [rids]);
-    const byRid = new Map(rows.map((r) => [r.rid, r]));
-    const items = await runRecords(c, rids.map((rid) => byRid.get(rid)!).filter(Boolean));
+    let more: boolean;
+    let rows: RunRow[];
+    if (indexed) {
+      more = indexed.length > size;
+      const ids = indexed.slice(0, size);
+      const byId = new Map((await c.query<RunRow>('SELECT * FROM runs WHERE run_id = ANY($1::text[])', [ids])).rows.map((r) => [r.run_id, r]));
+      rows = ids.map((id) => byId.get(id)!).filter(Boolean);
+    } else {
+      const picked = await pickRuns(c, spec);
+      more = picked.length > size;
+      const rids = picked.slice(0, size);
+      const byRid = new Map((await c.query<RunRow>('SELECT * FROM runs WHERE rid = ANY($1::int8[])', [rids])).rows.map((r) => [r.rid, r]));
+      rows = rids.map((rid) => byRid.get(rid)!).filter(Boolean);
+    }
+    const items = await runRecords(c, rows);
     await c.query('COMMIT');
-    return picked.length > size ? { items, nextPageToken: encodePageToken(offset + size) } : { items };
+    return more ? { items, nextPageToken: encodePageToken(offset + size) } : { items };
   } catch (err) {
     await c.query('ROLLBACK').catch(() => undefined);
     throw err;
