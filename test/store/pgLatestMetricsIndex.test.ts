@@ -18,11 +18,11 @@ type WithIndex = { latestMetrics: { loaded(experimentId: string): Promise<unknow
 
 /** An agent on `database` with the index's budget set to `entries` (undefined: the default). */
 async function agentWithIndex(database: string, entries: string | undefined): Promise<EngineAgent> {
-  if (entries !== undefined) process.env.LABLOG_PG_SEARCH_INDEX_ENTRIES = entries;
+  if (entries !== undefined) process.env.LABLOG_PG_SEARCH_INDEX_BYTES = entries;
   try {
     return await startEngineAgent('postgresql', {}, database);
   } finally {
-    delete process.env.LABLOG_PG_SEARCH_INDEX_ENTRIES;
+    delete process.env.LABLOG_PG_SEARCH_INDEX_BYTES;
   }
 }
 
@@ -39,7 +39,7 @@ describe('PostgreSQL: metric searches over the agent’s latest metrics', async 
     database = await freshDatabase();
     sql = await agentWithIndex(database, '0');
     indexed = await agentWithIndex(database, undefined);
-    small = await agentWithIndex(database, '50');
+    small = await agentWithIndex(database, '20000');
   });
   after(async () => {
     await Promise.all([sql, indexed, small].map((a) => a?.close()));

@@ -8,9 +8,9 @@
  *
  * An experiment is read in the background on its first search (answered in SQL meanwhile), from one snapshot that also reads the feed's
  * position; the feed's events past that position are applied after, so nothing committed is
- * missed or applied twice. Bounded: at most `budget` entries (an experiment, a run, or one metric
- * value of a run) across experiments, least recently searched out first; an experiment larger than the
- * budget alone is not held, and its searches stay in SQL.
+ * missed or applied twice. Bounded: at most `budget` bytes across experiments (counted per run and
+ * per metric value), least recently searched out first; an experiment larger than the budget alone
+ * is not held, and its searches stay in SQL.
  */
 import type pg from 'pg';
 import { replacesLatest } from '@lablog/schema';
@@ -18,8 +18,16 @@ import type { FeedEvent } from '../ChangeFeed.js';
 import type { MetricPoint, RunInfoRecord } from '../records.js';
 import type { PgChangeFeed } from './PgChangeFeed.js';
 
-/** Entries held at most by default: 100,000 runs with 39 metrics each. */
-export const INDEX_ENTRIES = 4_000_000;
+/** Bytes held at most by default (the column cache's budget): ~800,000 runs, or 100,000 runs with 36 metrics each. */
+export const INDEX_BYTES = 128 * 1024 * 1024;
+/**
+ * What a run costs held (its id, start time, lifecycle, slot), a metric value (value, step,
+ * timestamp), an experiment — estimates on the high side: 100,000 runs with two metrics each held
+ * 20.4 MB of heap (measured with --expose-gc), where these count 22.4 MB.
+ */
+const RUN_BYTES = 160;
+const VALUE_BYTES = 32;
+const EXPERIMENT_BYTES = 1024;
 
 /** How long an experiment too large to hold is searched in SQL before its size is read again. */
 const REFUSED_FOR_MS = 60_000;
@@ -45,7 +53,7 @@ interface Held extends ExperimentRuns {
   readonly slots: Map<string, number>;
   /** The feed position the snapshot it was loaded from includes. */
   readonly loadedAt: number;
-  entries: number;
+  bytes: number;
 }
 
 interface Loading {
@@ -59,17 +67,17 @@ export class LatestMetricsIndex {
   // a Map iterates in insertion order: re-inserting on use keeps the least recent first
   private readonly held = new Map<string, Held>();
   private readonly loading = new Map<string, Loading>();
-  private entries = 0;
+  private bytes = 0;
   /** When experiments too large to hold were last refused: read again only after REFUSED_FOR_MS. */
   private readonly refused = new Map<string, number>();
 
   /**
-   * @param budget entries held at most (LABLOG_PG_SEARCH_INDEX_ENTRIES); 0 holds nothing
+   * @param budget bytes held at most (LABLOG_PG_SEARCH_INDEX_BYTES); 0 holds nothing
    */
   constructor(
     private readonly pool: pg.Pool,
     private readonly feed: PgChangeFeed,
-    private readonly budget = INDEX_ENTRIES,
+    private readonly budget = INDEX_BYTES,
   ) {
     feed.subscribe((e) => this.apply(e));
   }
@@ -119,8 +127,8 @@ export class LatestMetricsIndex {
     try {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       const size = await c.query<{ n: number }>(
-        'SELECT 1 + (SELECT count(*) FROM runs WHERE experiment_id = $1) + (SELECT count(*) FROM latest_metrics WHERE experiment_id = $1) AS n',
-        [experimentId],
+        'SELECT $2::int8 + $3::int8 * (SELECT count(*) FROM runs WHERE experiment_id = $1) + $4::int8 * (SELECT count(*) FROM latest_metrics WHERE experiment_id = $1) AS n',
+        [experimentId, EXPERIMENT_BYTES, RUN_BYTES, VALUE_BYTES],
       );
       if (Number(size.rows[0]!.n) > this.budget) {
         await c.query('COMMIT');
@@ -139,7 +147,7 @@ export class LatestMetricsIndex {
         [experimentId],
       );
       await c.query('COMMIT');
-      held = { runIds: [], startTimes: [], lifecycles: [], metrics: new Map(), slots: new Map(), loadedAt: Number(at.rows[0]!.seq), entries: 1 };
+      held = { runIds: [], startTimes: [], lifecycles: [], metrics: new Map(), slots: new Map(), loadedAt: Number(at.rows[0]!.seq), bytes: EXPERIMENT_BYTES };
       const byRid = new Map<number, number>();
       for (const r of runs.rows) byRid.set(r.rid, this.slot(held, r));
       for (const m of metrics.rows) {
@@ -153,7 +161,7 @@ export class LatestMetricsIndex {
       c.release();
     }
     this.held.set(experimentId, held);
-    this.entries += held.entries;
+    this.bytes += held.bytes;
     for (const e of pending) this.applyTo(held, e);
     this.evict(experimentId);
     return held;
@@ -164,10 +172,10 @@ export class LatestMetricsIndex {
     if (id === undefined) return;
     const held = this.held.get(id);
     if (held) {
-      const before = held.entries;
+      const before = held.bytes;
       this.applyTo(held, e);
-      this.entries += held.entries - before;
-      if (this.entries > this.budget) this.evict(id);
+      this.bytes += held.bytes - before;
+      if (this.bytes > this.budget) this.evict(id);
     } else this.loading.get(id)?.pending.push(e);
   }
 
@@ -193,7 +201,7 @@ export class LatestMetricsIndex {
       held.runIds.push(run.run_id);
       held.startTimes.push(run.start_time);
       held.lifecycles.push(run.lifecycle_stage);
-      held.entries++;
+      held.bytes += RUN_BYTES;
     }
     return slot;
   }
@@ -208,7 +216,7 @@ export class LatestMetricsIndex {
   private setLatest(held: Held, slot: number, key: string, value: number, step: number, ts: number): void {
     let col = held.metrics.get(key);
     if (!col) held.metrics.set(key, (col = { value: [], step: [], ts: [] }));
-    if (col.value[slot] === undefined) held.entries++;
+    if (col.value[slot] === undefined) held.bytes += VALUE_BYTES;
     col.value[slot] = value;
     col.step[slot] = step;
     col.ts[slot] = ts;
@@ -217,17 +225,17 @@ export class LatestMetricsIndex {
   /** Drops the least recently searched experiments (never `keep`) until the budget holds. */
   private evict(keep: string): void {
     for (const [id, held] of this.held) {
-      if (this.entries <= this.budget) return;
+      if (this.bytes <= this.budget) return;
       if (id === keep) continue;
       this.held.delete(id);
-      this.entries -= held.entries;
+      this.bytes -= held.bytes;
     }
     // the one kept alone is over the budget: it goes too, and is read again (and refused) next time
-    if (this.entries > this.budget) {
+    if (this.bytes > this.budget) {
       const held = this.held.get(keep);
       if (held) {
         this.held.delete(keep);
-        this.entries -= held.entries;
+        this.bytes -= held.bytes;
       }
     }
   }

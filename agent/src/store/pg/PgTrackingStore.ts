@@ -58,7 +58,7 @@ export class PgTrackingStore implements TrackingStore {
   private readonly experiments: PgExperiments;
   /** Columns of recently read metrics, for histories and downsampling (LABLOG_PG_COLUMN_CACHE_BYTES sets its budget). */
   private readonly columns: PgColumnCache;
-  /** Latest metrics of recently searched experiments, for metric searches (LABLOG_PG_SEARCH_INDEX_ENTRIES sets its budget; 0 turns it off). */
+  /** Latest metrics of recently searched experiments, for metric searches (LABLOG_PG_SEARCH_INDEX_BYTES sets its budget; 0 turns it off). */
   readonly latestMetrics: LatestMetricsIndex;
 
   private constructor(
@@ -69,8 +69,8 @@ export class PgTrackingStore implements TrackingStore {
     this.batches = new PgBatchCommitter(this.transactions);
     this.experiments = new PgExperiments(pool, this.transactions);
     this.columns = new PgColumnCache(pool, Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) > 0 ? Number(process.env.LABLOG_PG_COLUMN_CACHE_BYTES) : undefined);
-    const entries = process.env.LABLOG_PG_SEARCH_INDEX_ENTRIES;
-    this.latestMetrics = new LatestMetricsIndex(pool, feed, entries !== undefined && Number(entries) >= 0 ? Number(entries) : undefined);
+    const bytes = process.env.LABLOG_PG_SEARCH_INDEX_BYTES;
+    this.latestMetrics = new LatestMetricsIndex(pool, feed, bytes !== undefined && Number(bytes) >= 0 ? Number(bytes) : undefined);
     this.trim = setInterval(() => {
       // the newest event always stays: the numbering goes on from it
       void this.pool
