@@ -1,15 +1,17 @@
 /**
- * Metric history endpoints: get-history (paged, 25 000 per page as MLflow), get-history-bulk
+ * Metric history endpoints: get-history (paged, 25 000 per page as MLflow; the next page encoded
+ * ahead, see historyReadAhead), get-history-bulk
  * (the UI's full history of several runs) and get-history-bulk-interval (its sampled history),
  * with MLflow's checks, messages and sampling.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runRequests as R } from '@lablog/schema';
 import { invalidParameter, missingParameter } from '../errors.js';
-import { decodePageToken, encodePageToken } from '../search/pageToken.js';
+import { decodePageToken } from '../search/pageToken.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import type { MetricPoint } from '../store/records.js';
 import { listOf, optionalInt64, runIdOf } from './requestFields.js';
+import { HistoryReadAhead, type HistoryPage } from './historyReadAhead.js';
 import { wireMetric } from './wire.js';
 
 /** Most points in one get-history page. */
@@ -52,18 +54,17 @@ function lowerBound(sorted: readonly number[], x: number): number {
 
 /** Registers the metric history endpoints. */
 export const metricRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore }> = async (app, { store }) => {
-  app.get('/metrics/get-history', { schema: { querystring: R.GetMetricHistory } }, async (req) => {
+  const readAhead = new HistoryReadAhead();
+  // one point past the page tells whether another page follows
+  const readPage = (p: HistoryPage) => store.metricHistory(p.runId, p.key, { offset: p.offset, limit: p.max + 1 });
+  app.get('/metrics/get-history', { schema: { querystring: R.GetMetricHistory } }, async (req, reply) => {
     const q = req.query;
     const runId = runIdOf(q);
     const max = optionalInt64(q.max_results, 'max_results') ?? HISTORY_PAGE_MAX;
     if (max < 1 || max > HISTORY_PAGE_MAX) throw invalidParameter(`max_results must be between 1 and ${HISTORY_PAGE_MAX}; got ${max}.`);
-    const offset = decodePageToken(q.page_token);
-    // one point past the page tells whether another page follows
-    const points = await store.metricHistory(runId, q.metric_key, { offset, limit: max + 1 });
-    return {
-      metrics: points.slice(0, max).map(wireMetric),
-      ...(points.length > max ? { next_page_token: encodePageToken(offset + max) } : {}),
-    };
+    const page: HistoryPage = { runId, key: q.metric_key, offset: decodePageToken(q.page_token), max };
+    const body = readAhead.body(page, await readPage(page), readPage);
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 
   // The UI's older bulk history: every point of one metric of several runs, runs in id order,

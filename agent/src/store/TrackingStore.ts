@@ -139,7 +139,9 @@ export interface TrackingStore {
   // ---- metric reads
   /**
    * Points of one metric of a run: in logging order (file) or step order (SQL; the same for
-   * the usual increasing steps), `offset`/`limit` applied. @throws RESOURCE_DOES_NOT_EXIST
+   * the usual increasing steps), `offset`/`limit` applied. Each a plain object with the wire's
+   * fields in the wire's order (`key`, `value`, `timestamp`, `step`): get-history writes a page
+   * of finite values as it is. @throws RESOURCE_DOES_NOT_EXIST
    */
   metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]>;
   /** Min/max/last per x bucket of one metric. @throws RESOURCE_DOES_NOT_EXIST */
