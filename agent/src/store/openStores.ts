@@ -52,7 +52,7 @@ export async function openStores(uri: string, filesDir: string): Promise<OpenSto
   const files = await FileStore.open(filesDir);
   try {
     const tracking = await PgTrackingStore.open(uri);
-    const models = await PgModelStores.open(uri, tracking.feed).catch(async (err: unknown) => {
+    const models = await PgModelStores.open(tracking).catch(async (err: unknown) => {
       await tracking.close();
       throw err;
     });
@@ -69,7 +69,6 @@ export async function openStores(uri: string, filesDir: string): Promise<OpenSto
       files,
       close: () =>
         (closing ??= (async () => {
-          await models.close();
           await tracking.close();
           await files.close();
         })()),

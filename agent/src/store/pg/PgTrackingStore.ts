@@ -38,7 +38,7 @@ import { parseFilter } from '../../search/filterParser.js';
 import { runCountSql } from './runSearchSql.js';
 import { newDatasetInputs, newModelInputs } from '../datasetInputs.js';
 
-/** Connections the agent opens at most (the feed's LISTEN connection aside). */
+/** Connections the agent opens at most, registry and logged models included (the feed's LISTEN connection aside). */
 const POOL_SIZE = 8;
 /**
  * Events kept for viewers that resume (a metric batch's event holds its points, so the table is
@@ -62,7 +62,8 @@ export class PgTrackingStore implements TrackingStore {
   readonly latestMetrics: LatestMetricsIndex;
 
   private constructor(
-    private readonly pool: pg.Pool,
+    /** The store's connections, shared with the registry and logged models (PgModelStores). */
+    readonly pool: pg.Pool,
     readonly feed: PgChangeFeed,
   ) {
     this.transactions = new PgTransactions(pool, feed);
