@@ -70,6 +70,11 @@ export class LoggedModelBook {
     return this.stored(modelId).doc;
   }
 
+  /** Every model, deleted ones too (what a move into a database carries over). */
+  all(): LoggedModelDoc[] {
+    return [...this.models.values()].map((m) => m.doc);
+  }
+
   /** The models of the given experiments that are not deleted. */
   inExperiments(experimentIds: readonly string[]): LoggedModelDoc[] {
     const wanted = new Set(experimentIds);

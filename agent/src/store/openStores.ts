@@ -49,6 +49,7 @@ export async function openStores(uri: string, filesDir: string): Promise<OpenSto
   }
   const { PgTrackingStore } = await import('./pg/PgTrackingStore.js');
   const { PgModelStores } = await import('./pg/PgModelStores.js');
+  const { moveFolderModels } = await import('./pg/folderModelsMove.js');
   const files = await FileStore.open(filesDir);
   try {
     const tracking = await PgTrackingStore.open(uri);
@@ -56,6 +57,14 @@ export async function openStores(uri: string, filesDir: string): Promise<OpenSto
       await tracking.close();
       throw err;
     });
+    const moved = await moveFolderModels(tracking.pool, { dir: files.dir, models: files.registry.models(), loggedModels: files.loggedModels.all() }).catch(async (err: unknown) => {
+      await tracking.close();
+      throw err;
+    });
+    if (moved) {
+      console.error(`lablog: moved the registry and logged models of ${filesDir} into the database: ${moved.models} models, ${moved.versions} versions, ${moved.loggedModels} logged models`);
+      for (const line of moved.left) console.error(`lablog:   left in the folder: ${line}`);
+    }
     files.followRuns(await tracking.runLookup());
     // what the folder store commits (artifact files) joins the database's feed, for every agent's viewers
     files.feed.subscribe(({ event }) => {
