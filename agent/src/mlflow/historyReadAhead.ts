@@ -45,7 +45,8 @@ export function encodeHistoryPage(points: PagePoints, page: Pick<HistoryPage, 'o
 
 interface Ahead {
   points: PagePoints;
-  body: string;
+  /** The body as bytes: turning two megabytes of text into UTF-8 is done ahead too. */
+  body: Buffer;
   at: number;
 }
 
@@ -72,7 +73,7 @@ export class HistoryReadAhead {
    * read and encoded after this reply is on its way.
    * @param read reads a page's points from the store (up to `max + 1`)
    */
-  body(page: HistoryPage, points: PagePoints, read: (p: HistoryPage) => Promise<PagePoints>): string {
+  body(page: HistoryPage, points: PagePoints, read: (p: HistoryPage) => Promise<PagePoints>): string | Buffer {
     const id = idOf(page);
     const ahead = this.pages.get(id);
     this.pages.delete(id);
@@ -88,7 +89,7 @@ export class HistoryReadAhead {
         (points) => {
           const now = Date.now();
           for (const [id, p] of this.pages) if (this.pages.size >= PAGES_KEPT || now - p.at > KEPT_MS) this.pages.delete(id);
-          this.pages.set(idOf(next), { points, body: encodeHistoryPage(points, next), at: now });
+          this.pages.set(idOf(next), { points, body: Buffer.from(encodeHistoryPage(points, next)), at: now });
         },
         // the request for it reads the store itself, and meets the error there
         () => undefined,
