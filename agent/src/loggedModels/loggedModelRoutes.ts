@@ -91,7 +91,8 @@ export const loggedModelRoutes: FastifyPluginAsyncTypebox<{ stores: LoggedModelR
 
   app.post('/runs/outputs', { schema: { body: L.LogOutputs } }, async (req) => {
     const outputs = [];
-    for (const m of req.body.models ?? []) outputs.push({ model_id: (await models.getLoggedModel(m.model_id)).info.model_id, step: int64(m.step, 'step') });
+    // the store checks that each model exists, in the same operation that records it
+    for (const m of req.body.models ?? []) outputs.push({ model_id: m.model_id, step: int64(m.step, 'step') });
     await tracking.logOutputs(req.body.run_id, outputs);
     return {};
   });

@@ -301,10 +301,12 @@ export class FileStore {
   /**
    * Records the logged models a run produced (MLflow 3 `runs/outputs`); an output already
    * recorded (same model and step) is not doubled.
+   * @throws RESOURCE_DOES_NOT_EXIST when a model is absent or deleted (checked in the run's write: nothing is recorded)
    */
   async logOutputs(runId: string, outputs: readonly ModelOutputRecord[]): Promise<void> {
     let added = 0;
     const doc = await this.activeRun(runId).update((d) => {
+      for (const o of outputs) this.loggedModels.get(o.model_id);
       const recorded = (d.model_outputs ??= []);
       for (const o of outputs) {
         if (recorded.some((r) => r.model_id === o.model_id && r.step === o.step)) continue;

@@ -133,7 +133,7 @@ export interface TrackingStore {
   logInputs(runId: string, inputs: readonly DatasetInput[], models?: readonly ModelInputRecord[]): Promise<void>;
   /** Appends a model to the run's `mlflow.log-model.history` tag (read and written in one operation). */
   logModel(runId: string, model: object): Promise<void>;
-  /** Records logged models the run produced (MLflow 3 `runs/outputs`), each once. */
+  /** Records logged models the run produced (MLflow 3 `runs/outputs`), each once. @throws RESOURCE_DOES_NOT_EXIST for a model absent or deleted, checked in the same operation */
   logOutputs(runId: string, outputs: readonly ModelOutputRecord[]): Promise<void>;
 
   // ---- metric reads

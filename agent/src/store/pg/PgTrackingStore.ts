@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { DatasetInput, DownsampleReply, Scope } from '@lablog/schema';
 import { invalidParameter, notFound } from '../../errors.js';
+import { loggedModelNotFound } from '../../loggedModels/loggedModelRules.js';
 import type { BatchOrigin } from '../MetricLog.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
 import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelInputRecord, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
@@ -257,6 +258,11 @@ export class PgTrackingStore implements TrackingStore {
   async logOutputs(runId: string, outputs: readonly ModelOutputRecord[]): Promise<void> {
     await this.transactions.run(async (c, changed) => {
       const row = await lockRun(c, runId, true);
+      // the models stay while this commits (a delete waits for it)
+      const ids = [...new Set(outputs.map((o) => o.model_id))];
+      const { rows } = await c.query<{ model_id: string }>("SELECT model_id FROM logged_models WHERE model_id = ANY($1::text[]) AND lifecycle_stage = 'active' FOR SHARE", [ids]);
+      const missing = ids.find((id) => !rows.some((r) => r.model_id === id));
+      if (missing !== undefined) throw loggedModelNotFound(missing);
       const recorded = [...(row.model_outputs ?? [])];
       let added = 0;
       for (const o of outputs) {
