@@ -3,7 +3,7 @@
  * (LatestMetricsIndex) find exactly what the same searches find in SQL: two agents on one
  * database, one with the index turned off, the other with it held, random runs (NaN, ±Infinity,
  * missing metrics, ties, steps out of order, deleted runs) written through the first — so the
- * second learns every change from the feed — and every page of many searches compared.
+ * second learns every change from the feed — and every page of many searches, and their counts, compared.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -59,7 +59,14 @@ describe('PostgreSQL: metric searches over the agent’s latest metrics', async 
     return ids;
   };
 
-  test('every page of every search equals SQL’s, before and after changes other agents make', { skip }, async () => {
+  /** runs/count of a filter. */
+  const count = async (url: string, experimentId: string, filter: string, viewType: string) => {
+    const res = await fetch(`${url}/api/2.0/lablog/runs/count`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ experiment_ids: [experimentId], filter, run_view_type: viewType }) });
+    assert.equal(res.status, 200);
+    return ((await res.json()) as { count: number }).count;
+  };
+
+  test('every page of every search, and every count, equals SQL’s, before and after changes other agents make', { skip }, async () => {
     const random = rng(15);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
     const exp = await post<{ experiment_id: string }>(sql.url, 'experiments/create', { name: 'indexed' });
@@ -95,6 +102,10 @@ describe('PostgreSQL: metric searches over the agent’s latest metrics', async 
       const filters = ['', 'metrics.a > 0', 'metrics.a != 0.5', 'metrics.b <= 0.25 AND metrics.a >= -1', 'metrics.a = 0.25', 'metrics.b < 100'];
       const orders = [['metrics.a DESC'], ['metrics.b ASC', 'metrics.a DESC'], ['metrics.a ASC', 'attributes.start_time ASC'], []];
       for (const filter of filters) {
+        for (const viewType of ['ACTIVE_ONLY', 'ALL', 'DELETED_ONLY']) {
+          const want = await count(sql.url, e, filter, viewType);
+          assert.equal(await count(indexed.url, e, filter, viewType), want, `${when}: count ${filter} | ${viewType}`);
+        }
         for (const orderBy of orders) {
           if (!filter && orderBy.length === 0) continue;
           for (const viewType of ['ACTIVE_ONLY', 'ALL', 'DELETED_ONLY']) {

@@ -33,10 +33,8 @@ import { pgDownsample } from './pgDownsample.js';
 import { pgMetricHistory } from './pgMetricHistory.js';
 import { experimentRecord, PG_TYPES, runRecord, runRecords, withKey, type ExperimentRow, type RunRow } from './pgRows.js';
 import { pgSearchExperiments } from './pgExperimentSearch.js';
-import { pgSearchRuns } from './pgRunSearch.js';
+import { pgCountRuns, pgSearchRuns } from './pgRunSearch.js';
 import { LatestMetricsIndex } from './LatestMetricsIndex.js';
-import { parseFilter } from '../../search/filterParser.js';
-import { runCountSql } from './runSearchSql.js';
 import { newDatasetInputs, newModelInputs } from '../datasetInputs.js';
 
 /** Connections the agent opens at most, registry and logged models included (the feed's LISTEN connection aside). */
@@ -212,9 +210,7 @@ export class PgTrackingStore implements TrackingStore {
   }
 
   async countRuns(experimentIds: readonly string[], req: Pick<SearchRequest, 'filter' | 'viewType'>): Promise<number> {
-    const q = runCountSql({ experimentIds, clauses: parseFilter(req.filter, 'run'), viewType: req.viewType ?? 'ACTIVE_ONLY' });
-    const { rows } = await this.pool.query<{ n: string | number }>(q.text, q.values);
-    return Number(rows[0]!.n);
+    return pgCountRuns(this.pool, experimentIds, req, this.latestMetrics);
   }
 
   // ---- logging

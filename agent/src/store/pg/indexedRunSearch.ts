@@ -36,30 +36,49 @@ export function indexAnswers(clauses: readonly RunClause[], order: readonly Orde
   );
 }
 
+/** Calls `visit` with every run of `experiments` in the view that passes every (metric) clause. */
+function eachMatch(experiments: readonly ExperimentRuns[], clauses: readonly RunClause[], viewType: ViewType, visit: (runs: ExperimentRuns, slot: number) => void): void {
+  const tests = clauses.map((c) => ({ key: c.key, test: numberPredicate((c as Extract<RunClause, { entity: 'metric' }>).test) }));
+  for (const runs of experiments) {
+    const columns = tests.map((t) => runs.metrics.get(t.key)?.value);
+    const n = runs.runIds.length;
+    next: for (let slot = 0; slot < n; slot++) {
+      if (!inView(runs.lifecycles[slot]!, viewType)) continue;
+      for (let i = 0; i < tests.length; i++) {
+        const v = columns[i]?.[slot];
+        if (v === undefined || !tests[i]!.test(v)) continue next;
+      }
+      visit(runs, slot);
+    }
+  }
+}
+
+/** How many runs of `experiments` in the view pass every clause (all metric clauses: see indexAnswers). */
+export function indexedRunCount(experiments: readonly ExperimentRuns[], clauses: readonly RunClause[], viewType: ViewType): number {
+  let n = 0;
+  eachMatch(experiments, clauses, viewType, () => n++);
+  return n;
+}
+
 /** The run ids of the page `search` asks for, in order, over the runs of several experiments. */
 export function indexedRunSearch(experiments: readonly ExperimentRuns[], search: IndexedSearch): string[] {
-  const tests = search.clauses.map((c) => ({ key: c.key, test: numberPredicate((c as Extract<RunClause, { entity: 'metric' }>).test) }));
   const terms = search.order;
   const m = terms.length;
   // each match's sort keys read once, into one flat array, as the file engine's runSorter does
   const keys: SortValue[] = [];
   const starts: number[] = [];
   const ids: string[] = [];
-  for (const runs of experiments) {
-    const filtered = tests.map((t) => runs.metrics.get(t.key)?.value);
-    const ordered = terms.map((t) => (t.entity === 'metric' ? runs.metrics.get(t.key)?.value : runs.startTimes));
-    const n = runs.runIds.length;
-    next: for (let slot = 0; slot < n; slot++) {
-      if (!inView(runs.lifecycles[slot]!, search.viewType)) continue;
-      for (let i = 0; i < tests.length; i++) {
-        const v = filtered[i]?.[slot];
-        if (v === undefined || !tests[i]!.test(v)) continue next;
-      }
-      for (let t = 0; t < m; t++) keys.push(ordered[t]?.[slot]);
-      starts.push(runs.startTimes[slot]!);
-      ids.push(runs.runIds[slot]!);
+  let columnsOf: ExperimentRuns | undefined;
+  let ordered: Array<readonly (number | undefined)[] | undefined> = [];
+  eachMatch(experiments, search.clauses, search.viewType, (runs, slot) => {
+    if (runs !== columnsOf) {
+      columnsOf = runs;
+      ordered = terms.map((t) => (t.entity === 'metric' ? runs.metrics.get(t.key)?.value : runs.startTimes));
     }
-  }
+    for (let t = 0; t < m; t++) keys.push(ordered[t]?.[slot]);
+    starts.push(runs.startTimes[slot]!);
+    ids.push(runs.runIds[slot]!);
+  });
   const compare = (a: number, b: number): number => {
     for (let t = 0; t < m; t++) {
       const c = compareValues(keys[a * m + t], keys[b * m + t], terms[t]!.ascending);

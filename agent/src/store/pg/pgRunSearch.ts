@@ -1,5 +1,5 @@
 /**
- * runs/search on PostgreSQL: every part of the request checked first (in the file engine's
+ * runs/search and runs/count on PostgreSQL: every part of the request checked first (in the file engine's
  * order), the matching runs picked — by LatestMetricsIndex when the search names only metrics
  * (indexedRunSearch), otherwise in SQL (runSearchSql) — then read with their latest metrics.
  * A search ordered first by a metric reads in SQL in two parts (splitRunSearch) — the runs
@@ -12,10 +12,10 @@ import { parseOrderBy } from '../../search/orderBy.js';
 import { checkMaxResults, decodePageToken, encodePageToken } from '../../search/pageToken.js';
 import type { RunDoc } from '../records.js';
 import type { Page, SearchRequest } from '../TrackingStore.js';
-import { indexAnswers, indexedRunSearch } from './indexedRunSearch.js';
-import type { LatestMetricsIndex } from './LatestMetricsIndex.js';
+import { indexAnswers, indexedRunCount, indexedRunSearch } from './indexedRunSearch.js';
+import type { ExperimentRuns, LatestMetricsIndex } from './LatestMetricsIndex.js';
 import { runRecords, type RunRow } from './pgRows.js';
-import { runSearchSql, splitRunSearch, type RunSearchSpec } from './runSearchSql.js';
+import { runCountSql, runSearchSql, splitRunSearch, type RunSearchSpec } from './runSearchSql.js';
 
 /** The `rid`s of the runs `spec` picks, in order. */
 async function pickRuns(c: pg.PoolClient, spec: RunSearchSpec): Promise<number[]> {
@@ -29,12 +29,24 @@ async function pickRuns(c: pg.PoolClient, spec: RunSearchSpec): Promise<number[]
   return [...present, ...(await rids(split.absent(Math.max(0, spec.offset - before), spec.limit - present.length)))];
 }
 
-/** The run ids `spec` picks, in order, from the index; null when it does not hold every experiment searched. */
-async function pickIndexed(index: LatestMetricsIndex, spec: RunSearchSpec): Promise<string[] | null> {
-  if (spec.experimentIds.length === 0 || !indexAnswers(spec.clauses, spec.order)) return null;
+/** The experiments' runs in the index, when `spec` is one it answers and it holds them all; else null. */
+async function heldRuns(index: LatestMetricsIndex | undefined, spec: Pick<RunSearchSpec, 'experimentIds' | 'clauses' | 'order'>): Promise<ExperimentRuns[] | null> {
+  if (!index || spec.experimentIds.length === 0 || !indexAnswers(spec.clauses, spec.order)) return null;
   const held = await Promise.all(spec.experimentIds.map((id) => index.runs(id)));
-  if (held.some((h) => h === null)) return null;
-  return indexedRunSearch(held.map((h) => h!), spec);
+  return held.some((h) => h === null) ? null : held.map((h) => h!);
+}
+
+/**
+ * How many runs of `experimentIds` (all when empty) in the view match `filter`, over all pages.
+ * @param index this agent's latest metrics, for the filters it answers
+ */
+export async function pgCountRuns(pool: pg.Pool, experimentIds: readonly string[], req: Pick<SearchRequest, 'filter' | 'viewType'>, index?: LatestMetricsIndex): Promise<number> {
+  const spec = { experimentIds, clauses: parseFilter(req.filter, 'run'), order: [], viewType: req.viewType ?? 'ACTIVE_ONLY' };
+  const held = await heldRuns(index, spec);
+  if (held) return indexedRunCount(held, spec.clauses, spec.viewType);
+  const q = runCountSql(spec);
+  const { rows } = await pool.query<{ n: string | number }>(q.text, q.values);
+  return Number(rows[0]!.n);
 }
 
 /**
@@ -47,7 +59,8 @@ export async function pgSearchRuns(pool: pg.Pool, experimentIds: readonly string
   const clauses = parseFilter(req.filter, 'run');
   const order = (req.orderBy ?? []).map((o) => parseOrderBy(o, 'run'));
   const spec: RunSearchSpec = { experimentIds, clauses, order, viewType: req.viewType ?? 'ACTIVE_ONLY', offset, limit: size + 1 };
-  const indexed = index ? await pickIndexed(index, spec) : null;
+  const held = await heldRuns(index, spec);
+  const indexed = held ? indexedRunSearch(held, spec) : null;
   const c = await pool.connect();
   try {
     // Memoize caches a probe per run number, and a walk meets each run once: all cost, no hits
