@@ -1,7 +1,8 @@
 /**
  * Group commit for append-only files: appends that arrive while a commit is under way wait
  * for the next one, and each commit writes every pending chunk of a file in one write and
- * one fdatasync. A caller's promise resolves only once its bytes are on disk.
+ * one fdatasync (or one write alone, to a target whose writes are durable when they return).
+ * A caller's promise resolves only once its bytes are on disk.
  */
 import type { FileHandle } from 'node:fs/promises';
 
@@ -9,6 +10,8 @@ import type { FileHandle } from 'node:fs/promises';
 export interface AppendTarget {
   /** Open handle in append mode. */
   handle(): Promise<FileHandle>;
+  /** True when the handle's writes are durable once they return (opened with O_DSYNC): no fdatasync follows them. */
+  readonly syncedWrites?: boolean;
   /** Called after a failed write so the target can cut its file back to what was committed. */
   rollback(): Promise<void>;
   /** Called once the commit that asked for `handle()` is over (written and synced, or rolled back). */
@@ -65,7 +68,7 @@ async function commitOne(target: AppendTarget, items: Pending[]): Promise<void> 
     const data = items.length === 1 ? items[0]!.data : items.map((p) => p.data).join('');
     const { bytesWritten } = await fh.write(data);
     if (bytesWritten !== Buffer.byteLength(data)) throw new Error(`short write: ${bytesWritten} of ${Buffer.byteLength(data)} bytes`);
-    await fh.datasync();
+    if (!target.syncedWrites) await fh.datasync();
   } catch (err) {
     await target.rollback().catch(() => undefined);
     target.release?.();

@@ -189,11 +189,17 @@ export class StoredRun {
       const known = (doc.client_batches ??= {});
       for (const b of batches) setKey(known, b.client, Math.max(getKey(known, b.client) ?? -1, b.seq));
     }
-    const latest = doc.latest_metrics;
+    // the batch's newest point of each key first: one summary write per key, not one per point
+    // (a 1000-point batch of one key spent ~0.15 ms redefining the same property)
+    const newest = new Map<string, MetricPoint>();
     for (const p of points) {
-      const cur = getKey(latest, p.key);
-      const next = { value: p.value, timestamp: p.timestamp, step: p.step };
-      if (!cur || isNewer(next, cur)) setKey(latest, p.key, next);
+      const cur = newest.get(p.key);
+      if (!cur || isNewer(p, cur)) newest.set(p.key, p);
+    }
+    const latest = doc.latest_metrics;
+    for (const [key, p] of newest) {
+      const cur = getKey(latest, key);
+      if (!cur || isNewer(p, cur)) setKey(latest, key, { value: p.value, timestamp: p.timestamp, step: p.step });
     }
     doc.metrics_bytes = this.metrics.size;
   }
