@@ -151,6 +151,11 @@ export class FileStore {
     return this.runs.docsOf(experimentIds);
   }
 
+  /** The runs of one experiment (the table's array: do not modify) and its count of changes (`RunTable.version`). */
+  runsOfExperiment(experimentId: string): { runs: readonly StoredRun[]; version: number } {
+    return { runs: this.runs.ofExperiment(experimentId), version: this.runs.version(experimentId) };
+  }
+
 
   /** Creates a run. @throws RESOURCE_DOES_NOT_EXIST, INVALID_PARAMETER_VALUE (experiment not active) */
   async createRun(spec: NewRun): Promise<RunDoc> {
