@@ -118,17 +118,28 @@ export function runComparator(orderBy: readonly string[] = []): Comparator<RunDo
  * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`), at once.
  */
 export function runSorter(orderBy: readonly string[] = []): (runs: readonly RunDoc[], limit?: number) => RunDoc[] {
+  if (orderBy.length === 0) return (runs, limit = runs.length) => firstSorted(runs, byStartTimeDescThenRunId, limit);
+  const sortIndexes = runIndexSorter(orderBy);
+  return (runs, limit) => sortIndexes(runs, limit).map((i) => runs[i]!);
+}
+
+/**
+ * Like `runSorter`, but returns the positions of the runs in `runs` instead of the runs, so a
+ * caller can keep an order over objects that hold the documents (the file engine's runs).
+ * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`), at once.
+ */
+export function runIndexSorter(orderBy: readonly string[] = []): (runs: readonly RunDoc[], limit?: number) => number[] {
   const terms = orderBy.map((entry) => parseOrderBy(entry, 'run'));
-  if (terms.length === 0) return (runs, limit = runs.length) => firstSorted(runs, byStartTimeDescThenRunId, limit);
+  if (terms.length === 0) {
+    return (runs, limit = runs.length) => firstSorted(indexes(runs.length), (a, b) => byStartTimeDescThenRunId(runs[a]!, runs[b]!), limit);
+  }
   const getters = terms.map(runValue);
   const ascending = terms.map((t) => t.ascending);
   const m = terms.length;
   return (runs, limit = runs.length) => {
     // each run's keys read once, into one flat array: no object per run on 100k-run searches
     const keys: SortValue[] = new Array(runs.length * m);
-    const order: number[] = new Array(runs.length);
     for (let i = 0; i < runs.length; i++) {
-      order[i] = i;
       for (let t = 0; t < m; t++) keys[i * m + t] = getters[t]!(runs[i]!);
     }
     const compare = (a: number, b: number): number => {
@@ -138,8 +149,23 @@ export function runSorter(orderBy: readonly string[] = []): (runs: readonly RunD
       }
       return byStartTimeDescThenRunId(runs[a]!, runs[b]!);
     };
-    return firstSorted(order, compare, limit).map((i) => runs[i]!);
+    return firstSorted(indexes(runs.length), compare, limit);
   };
+}
+
+function indexes(n: number): number[] {
+  const out: number[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/**
+ * A name for the order `orderBy` asks for: entries that order runs the same way (`metrics.loss`
+ * and `metrics.loss ASC`, `created` and `start_time`) get the same name.
+ * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`).
+ */
+export function runOrderKey(orderBy: readonly string[] = []): string {
+  return JSON.stringify(orderBy.map((entry) => parseOrderBy(entry, 'run')));
 }
 
 const INTEGER = /^\d+$/;
