@@ -28,7 +28,7 @@ import { ReadAgain } from './runsTable/ReadAgain.js';
 import { CompareButton, parallelToggle, shownSelect } from './runsTable/toolbarControls.js';
 import { el } from './previews/dom.js';
 import { RunsPage } from './runsTable/RunsPage.js';
-import { readRunsPage } from './runsTable/readRunsPage.js';
+import { FilterChecks, readRunsPage } from './runsTable/readRunsPage.js';
 import { arrangeTree } from './runsTable/runTree.js';
 
 type RunsRoute = Extract<Route, { view: 'runs' }>;
@@ -79,6 +79,8 @@ export class RunsView extends Widget implements RoutedView {
   private pageSignature = '';
   /** A read gathered from live changes. */
   private readonly readAgain = new ReadAgain(() => void this.load());
+  /** The agent's answers about filters typed here. */
+  private readonly checks: FilterChecks;
   /** The home route's wait for a first run. */
   private home: LatestExperimentWait | null = null;
 
@@ -89,6 +91,7 @@ export class RunsView extends Widget implements RoutedView {
     super();
     this.addClass('ll-runs-view');
     this.header = new ExperimentHeader(ctx);
+    this.checks = new FilterChecks(ctx.query);
     this.table = new RunsTable(ctx, {
       sort: (col) => this.sortBy(col),
       selectionChanged: () => this.showCompare(),
@@ -114,6 +117,8 @@ export class RunsView extends Widget implements RoutedView {
     if (route.view !== 'runs') return false;
     const prev = this.route;
     this.route = route;
+    // the echo of a route this view set itself (Prev / Next put the page in the URL): drawn already
+    if (this.mode === 'experiment' && formatRoute(route) === formatRoute(prev)) return true;
     if (route.experimentId === undefined) {
       if (this.mode !== 'home') this.showHome();
       return true;
@@ -272,7 +277,7 @@ export class RunsView extends Widget implements RoutedView {
     this.loading = true;
     this.node.dataset.loading = 'true';
     try {
-      const { page, filter, note, keys } = await readRunsPage(this.ctx.query, {
+      const { page, filter, note, keys } = await readRunsPage(this.ctx.query, this.checks, {
         experimentIds: [id],
         filter: this.route.filter,
         orderBy: [this.route.orderBy ?? DEFAULT_ORDER],
