@@ -128,7 +128,8 @@ export class RunsView extends Widget implements RoutedView {
     this.showParallel(route.parallel === true && route.experimentId !== undefined, route.parallel !== prev.parallel);
     if (this.mode !== 'experiment' || route.experimentId !== prev.experimentId || route.show !== prev.show || route.size !== prev.size) this.openExperiment(route.experimentId);
     else if (route.filter !== prev.filter || route.orderBy !== prev.orderBy) {
-      this.openPage();
+      // another order of the same runs: the pager's total stands (a count is a pass over them all)
+      this.openPage(route.filter === prev.filter);
       void this.load();
     } else if (route.page !== prev.page && (route.page ?? 0) !== this.pager.pageIndex) {
       this.openPage();
@@ -165,11 +166,11 @@ export class RunsView extends Widget implements RoutedView {
     void this.parallel?.read({ experimentId, filter: this.searchedFilter, viewType: this.viewType });
   }
 
-  /** The page of the route (a link to page 3), or the first. */
-  private openPage(): void {
+  /** The page of the route (a link to page 3), or the first; `keepTotal`: the runs searched are the same. */
+  private openPage(keepTotal = false): void {
     this.pager.setSize(this.route.size ?? PAGE_SIZE);
     if (this.route.page) this.pager.openAt(this.route.page);
-    else this.pager.reset();
+    else this.pager.reset(keepTotal);
   }
 
   /** Prev / Next: the page goes into the URL (so a reload or a shared link shows it), then is read. */
