@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { searchRuns, type RunDoc } from 'lablog/search';
+import { rng } from '../support/metricPoints.js';
 import { post } from '../support/mlflowHttp.js';
 import { startAgent, type StartedAgent } from '../support/startAgent.js';
 
@@ -85,6 +86,33 @@ describe('kept search orders (file engine)', () => {
     const now = await search(body);
     assert.equal(now.runs?.[0]?.info.run_id, r.body.run.info.run_id);
     assert.deepEqual(now, expected(body));
+  });
+
+  test('kept orders follow runs as they change, one by one or many at once', async () => {
+    const r = rng(7);
+    const orders = [['metrics.m DESC'], ['metrics.m ASC'], ['params.p', 'metrics.m'], ['tags.t DESC'], []];
+    for (const order_by of orders) await same({ order_by, max_results: 10 });
+    const pick = () => ids[Math.floor(r() * ids.length)]!;
+    for (let round = 0; round < 40; round++) {
+      // a few changes, or (now and then) more than a kept order follows
+      const changes = round % 13 === 12 ? 80 : 1 + Math.floor(r() * 3);
+      for (let c = 0; c < changes; c++) {
+        const what = r();
+        const id = pick();
+        if (what < 0.6) await post(a.url, 'runs/log-batch', { run_id: id, metrics: [{ key: 'm', value: Math.floor(r() * 12), timestamp: 10 + round, step: 10 + round }] });
+        else if (what < 0.75) await post(a.url, 'runs/set-tag', { run_id: id, key: 't', value: String(Math.floor(r() * 5)) });
+        else if (what < 0.85) await post(a.url, r() < 0.5 ? 'runs/delete' : 'runs/restore', { run_id: id });
+        else {
+          const n = await post<{ run: { info: { run_id: string } } }>(a.url, 'runs/create', { experiment_id: exp, run_name: `new${round}-${c}`, start_time: 1000 + Math.floor(r() * 7) });
+          ids.push(n.body.run.info.run_id);
+          await post(a.url, 'runs/log-batch', { run_id: n.body.run.info.run_id, metrics: [{ key: 'm', value: Math.floor(r() * 12), timestamp: 1, step: 0 }] });
+        }
+      }
+      for (const order_by of orders) {
+        const body = { order_by, max_results: 9, ...(round % 2 ? { page_token: token(9) } : {}), ...(round % 3 ? {} : { run_view_type: 'ALL' }) };
+        assert.deepEqual(await search(body), expected(body), `round ${round}, ${JSON.stringify(body)}`);
+      }
+    }
   });
 
   test('a count asked again follows the runs', async () => {

@@ -5,7 +5,7 @@
 import type { ViewType } from '@lablog/schema';
 import type { RunDoc } from '../store/records.js';
 import { parseFilter } from './filterParser.js';
-import { runIndexSorter, runOrderKey, runSorter } from './orderBy.js';
+import { runComparator, runIndexSorter, runOrderKey, runSorter } from './orderBy.js';
 import { checkMaxResults, decodePageToken, encodePageToken, pageOfFirst } from './pageToken.js';
 import { compileRunFilter } from './runFilter.js';
 
@@ -60,9 +60,15 @@ export interface RunHolder {
  * @param orderKey the order's name (`runOrderKey`)
  * @param sortIndexes sorts candidate documents (the positions of `runs` in order), for a source
  *   that decides to keep the order
+ * @param compare the same order between two documents (`runComparator`), for a source that
+ *   puts changed runs back into an order it kept
  * @returns the candidates in order, or undefined when the source has none ready
  */
-export type SortedRunSource = (orderKey: string, sortIndexes: (runs: readonly RunDoc[]) => number[]) => readonly RunHolder[] | undefined;
+export type SortedRunSource = (
+  orderKey: string,
+  sortIndexes: (runs: readonly RunDoc[]) => number[],
+  compare: (a: RunDoc, b: RunDoc) => number,
+) => readonly RunHolder[] | undefined;
 
 /**
  * `searchRuns` for a caller that may keep its runs sorted: when `sorted` has the candidates in
@@ -80,7 +86,7 @@ export function searchRunsWith(req: SearchRunsRequest, gather: () => readonly Ru
   const sort = runSorter(req.orderBy);
   const viewType = req.viewType ?? 'ACTIVE_ONLY';
 
-  const kept = sorted(runOrderKey(req.orderBy), (runs) => runIndexSorter(req.orderBy)(runs));
+  const kept = sorted(runOrderKey(req.orderBy), (runs) => runIndexSorter(req.orderBy)(runs), runComparator(req.orderBy));
   if (kept !== undefined) return walkSorted(kept, (doc) => inView(doc.info.lifecycle_stage, viewType) && matches(doc), offset, size);
 
   const runs = gather();

@@ -151,9 +151,9 @@ export class FileStore {
     return this.runs.docsOf(experimentIds);
   }
 
-  /** The runs of one experiment (the table's array: do not modify) and its count of changes (`RunTable.version`). */
-  runsOfExperiment(experimentId: string): { runs: readonly StoredRun[]; version: number } {
-    return { runs: this.runs.ofExperiment(experimentId), version: this.runs.version(experimentId) };
+  /** The runs in memory, for what the engine derives from them and keeps (search orders); changed only by this store. */
+  get runTable(): RunTable {
+    return this.runs;
   }
 
 

@@ -30,7 +30,7 @@ export class FileTrackingStore implements TrackingStore {
   /** @param files the open folder store (this object closes it) */
   constructor(readonly files: FileStore) {
     this.columns = new ColumnCache(files);
-    this.sorted = new SortedRuns((id) => files.runsOfExperiment(id));
+    this.sorted = new SortedRuns(files.runTable);
   }
 
   get feed() {

@@ -44,21 +44,45 @@ export class RunTable {
     const { run_id, experiment_id } = run.doc.info;
     const before = this.byId.get(run_id);
     this.byId.set(run_id, run);
-    this.changed(experiment_id);
-    run.onChange(() => this.changed(experiment_id));
-    if (before) {
-      const old = this.byExperiment.get(before.doc.info.experiment_id)!;
-      // the same experiment: in the same place, as before
-      if (before.doc.info.experiment_id === experiment_id) return void (old[old.indexOf(before)] = run);
-      old.splice(old.indexOf(before), 1);
-    }
     let list = this.byExperiment.get(experiment_id);
-    if (!list) this.byExperiment.set(experiment_id, (list = []));
-    list.push(run);
+    if (before) {
+      const from = before.doc.info.experiment_id;
+      const old = this.byExperiment.get(from)!;
+      // the same experiment: in the same place, as before
+      if (from === experiment_id) old[old.indexOf(before)] = run;
+      else old.splice(old.indexOf(before), 1);
+      this.changed(from, before);
+    }
+    if (before?.doc.info.experiment_id !== experiment_id) {
+      if (!list) this.byExperiment.set(experiment_id, (list = []));
+      list.push(run);
+    }
+    run.onChange(() => this.changed(experiment_id, run));
+    this.changed(experiment_id, run);
   }
 
-  private changed(experimentId: string): void {
+  /** Told of every change (see `watch`). */
+  private readonly watchers = new Set<(experimentId: string, run: StoredRun) => void>();
+
+  /**
+   * Tells `watcher`, synchronously, of every run added, replaced (the run replaced, then the new
+   * one) or whose document changed, as the change becomes visible — with `version`, what a kept
+   * search order needs to follow the runs without sorting them all again.
+   * @returns the function that stops telling it
+   */
+  watch(watcher: (experimentId: string, run: StoredRun) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  private changed(experimentId: string, run: StoredRun): void {
     this.changes.set(experimentId, (this.changes.get(experimentId) ?? 0) + 1);
+    for (const w of this.watchers) w(experimentId, run);
+  }
+
+  /** Whether `run` is the table's run of its id (not one since replaced). */
+  holds(run: StoredRun): boolean {
+    return this.byId.get(run.doc.info.run_id) === run;
   }
 
   /**
