@@ -108,7 +108,7 @@ async function serverMs(url: string, body: Record<string, unknown>): Promise<{ f
   return { first: times[0]!, median: stats(times).median };
 }
 
-/** Logs a new value of `m1` to one run: the experiment's runs changed, so no search order kept before holds. */
+/** Logs a new value of `m1` to one run: the experiment's runs changed since the last search. */
 async function changeOneRun(url: string, experimentId: string, i: number): Promise<void> {
   const r = await post<{ runs: Array<{ info: { run_id: string } }> }>(url, 'runs/search', { experiment_ids: [experimentId], max_results: 1, filter: `attributes.run_name = 'run-${(i * 7919) % 1000}'` });
   const id = r.body.runs[0]!.info.run_id;
@@ -151,8 +151,9 @@ export async function browserTableBench(url: string, RUNS = 10_000): Promise<Row
     await act(page, { kind: 'filter', filter: '' });
     const pageTimes: Timing[] = [];
     for (let i = 0; i < repeats; i++) pageTimes.push(await act(page, { kind: 'click', selector: 'button[aria-label="Next page"]' }));
-    // as in an experiment where training goes on: a run changes before each sort, so the agent
-    // cannot answer from an order it kept (it searches every run, as on the first ask)
+    // as in an experiment where training goes on: a run changes before each sort (the agent puts
+    // the changed run back into the order it kept; the Node figures' "first" is a search with no
+    // order kept)
     const changedTimes: Timing[] = [];
     for (let i = 0; i < repeats; i++) {
       await changeOneRun(url, experimentId, i);
