@@ -94,8 +94,8 @@ describe('kept search orders (file engine)', () => {
     for (const order_by of orders) await same({ order_by, max_results: 10 });
     const pick = () => ids[Math.floor(r() * ids.length)]!;
     for (let round = 0; round < 40; round++) {
-      // a few changes, or (now and then) more than a kept order follows
-      const changes = round % 13 === 12 ? 80 : 1 + Math.floor(r() * 3);
+      // a few changes (moved in place), some more (merged), or more than a kept order follows
+      const changes = round % 13 === 12 ? 80 : round % 13 === 6 ? 30 : 1 + Math.floor(r() * 3);
       for (let c = 0; c < changes; c++) {
         const what = r();
         const id = pick();

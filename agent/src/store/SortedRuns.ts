@@ -36,6 +36,21 @@ interface Kept {
   changed: Set<StoredRun> | null;
 }
 
+/** Changed runs moved in place in a kept order; more are merged in one pass. */
+const FEW = 16;
+
+/** The first place at or after `from` in the sorted `runs` whose run sorts after `run` (a binary search). */
+function placeOf(runs: readonly StoredRun[], run: StoredRun, compare: (a: RunDoc, b: RunDoc) => number, from: number): number {
+  let lo = from;
+  let hi = runs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(runs[mid]!.doc, run.doc) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Kept search orders and counts, bounded. */
 export class SortedRuns {
   // Maps iterate in insertion order: re-inserting on use keeps the least recent first
@@ -97,27 +112,31 @@ export class SortedRuns {
    */
   private repair(kept: Kept, compare: (a: RunDoc, b: RunDoc) => number, version: number): void {
     const changed = kept.changed!;
-    const rest = kept.runs!.filter((r) => !changed.has(r));
     const back = [...changed].filter((r) => this.table.holds(r) && r.doc.info.experiment_id === kept.experimentId).sort((a, b) => compare(a.doc, b.doc));
+    kept.version = version;
+    kept.changed = new Set();
+    // a few runs (a run logging, between two reads of the page): found and moved in place, which
+    // costs a scan of references each, not a pass over the runs
+    if (changed.size <= FEW) {
+      const runs = kept.runs!;
+      for (const run of changed) {
+        const i = runs.indexOf(run);
+        if (i >= 0) runs.splice(i, 1);
+      }
+      for (const run of back) runs.splice(placeOf(runs, run, compare, 0), 0, run);
+      return;
+    }
+    const rest = kept.runs!.filter((r) => !changed.has(r));
     const out: StoredRun[] = new Array(rest.length + back.length);
     let from = 0;
     let o = 0;
     for (const run of back) {
-      // the first place after `from` whose run sorts after this one
-      let lo = from;
-      let hi = rest.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (compare(rest[mid]!.doc, run.doc) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-      while (from < lo) out[o++] = rest[from++]!;
+      const at = placeOf(rest, run, compare, from);
+      while (from < at) out[o++] = rest[from++]!;
       out[o++] = run;
     }
     while (from < rest.length) out[o++] = rest[from++]!;
     kept.runs = out;
-    kept.version = version;
-    kept.changed = new Set();
   }
 
   private keep(key: string, kept: Kept): void {
