@@ -24,7 +24,7 @@ export class FileTrackingStore implements TrackingStore {
   readonly engine = 'file';
   /** Metric columns of recent runs, for downsampled reads. */
   private readonly columns: ColumnCache;
-  /** Search orders and counts of experiments whose runs did not change since. */
+  /** Kept search orders of experiments (followed as their runs change) and counts (while they do not). */
   private readonly sorted: SortedRuns;
 
   /** @param files the open folder store (this object closes it) */
