@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser.js';
-import { post } from '../test/support/mlflowHttp.js';
+import { get, post } from '../test/support/mlflowHttp.js';
 import { fmt, since, type Row } from './table.js';
 
 /** Runs per family: one parent, the rest nested under it. */
@@ -96,7 +96,12 @@ function stats(times: number[]): { median: number; p95: number } {
   return { median: s[Math.floor(s.length / 2)]!, p95: s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]! };
 }
 
-async function serverMs(url: string, body: Record<string, unknown>): Promise<number> {
+/**
+ * The same search 9 times: the first and the median. The file engine keeps an order from its
+ * second ask, so "first" is the cost without a kept order when no search asked for that order
+ * before (next page: `start_time DESC`, which the page never asks for).
+ */
+async function serverMs(url: string, body: Record<string, unknown>): Promise<{ first: number; median: number }> {
   const times: number[] = [];
   for (let i = 0; i < 9; i++) {
     const t0 = performance.now();
@@ -104,7 +109,14 @@ async function serverMs(url: string, body: Record<string, unknown>): Promise<num
     if (r.status !== 200) throw new Error(`runs/search: ${JSON.stringify(r.body)}`);
     times.push(since(t0));
   }
-  return stats(times).median;
+  return { first: times[0]!, median: stats(times).median };
+}
+
+/** Logs a new value of `m1` to one run: the experiment's runs changed since the last search. */
+async function changeOneRun(url: string, experimentId: string, i: number): Promise<void> {
+  const r = await post<{ runs: Array<{ info: { run_id: string } }> }>(url, 'runs/search', { experiment_ids: [experimentId], max_results: 1, filter: `attributes.run_name = 'run-${(i * 7919) % 1000}'` });
+  const id = r.body.runs[0]!.info.run_id;
+  await post(url, 'runs/log-batch', { run_id: id, metrics: [{ key: 'm1', value: Math.random(), timestamp: Date.now(), step: 11 + i }] });
 }
 
 /**
@@ -112,11 +124,14 @@ async function serverMs(url: string, body: Record<string, unknown>): Promise<num
  * @param RUNS runs in the experiment (10 000 by default; 100 000 for the issue's scale targets)
  */
 export async function browserTableBench(url: string, RUNS = 10_000): Promise<Row[]> {
-  const exp = await post<{ experiment_id: string }>(url, 'experiments/create', { name: `table-bench-${RUNS}` });
-  const experimentId = exp.body.experiment_id;
+  const name = `table-bench-${RUNS}`;
+  // a store kept by LABLOG_BENCH_STORE may hold the experiment from an earlier run: reuse it
+  const found = await get<{ experiment?: { experiment_id: string } }>(url, 'experiments/get-by-name', { experiment_name: name });
+  const reused = found.status === 200 && found.body.experiment !== undefined;
+  const experimentId = reused ? found.body.experiment!.experiment_id : (await post<{ experiment_id: string }>(url, 'experiments/create', { name })).body.experiment_id;
   const repeats = RUNS >= BIG ? 9 : REPEATS;
   const f0 = performance.now();
-  await fill(url, experimentId, RUNS);
+  if (!reused) await fill(url, experimentId, RUNS);
   const fillS = since(f0) / 1000;
 
   const browser = await launchBrowser();
@@ -140,15 +155,22 @@ export async function browserTableBench(url: string, RUNS = 10_000): Promise<Row
     await act(page, { kind: 'filter', filter: '' });
     const pageTimes: Timing[] = [];
     for (let i = 0; i < repeats; i++) pageTimes.push(await act(page, { kind: 'click', selector: 'button[aria-label="Next page"]' }));
+    // as in an experiment where training goes on: a run changes before each sort (the agent puts
+    // the changed run back into the order it kept)
+    const changedTimes: Timing[] = [];
+    for (let i = 0; i < repeats; i++) {
+      await changeOneRun(url, experimentId, i);
+      changedTimes.push(await act(page, { kind: 'click', selector: 'th[data-col="metrics.m0"] button' }));
+    }
     const rows = await page.locator('table.ll-runs-table tbody tr').count();
     if (rows === 0) throw new Error('the table is empty after paging');
 
     const base = { experiment_ids: [experimentId] };
     const serverSort = await serverMs(url, { ...base, order_by: ['metrics.m0 ASC'] });
     const serverFilter = await serverMs(url, { ...base, filter: filters[1], order_by: ['metrics.m0 DESC'] });
-    const serverPage = await serverMs(url, { ...base, order_by: ['attributes.start_time DESC'], page_token: Buffer.from(JSON.stringify({ offset: 1000 })).toString('base64') }).catch(() => NaN);
+    const serverPage = await serverMs(url, { ...base, order_by: ['attributes.start_time DESC'], page_token: Buffer.from(JSON.stringify({ offset: 1000 })).toString('base64') }).catch(() => null);
 
-    const line = (what: string, times: Timing[], server: number): Row => {
+    const line = (what: string, times: Timing[], server: { first: number; median: number } | null): Row => {
       const s = stats(times.map((t) => t.total));
       const request = stats(times.map((t) => t.request)).median;
       const page = stats(times.map((t) => t.total - t.request)).median;
@@ -156,15 +178,16 @@ export async function browserTableBench(url: string, RUNS = 10_000): Promise<Row
         figure: `runs table, ${fmt(RUNS)} runs: ${what} (n=${times.length}, event to rows laid out)`,
         value: `median ${fmt(s.median, 1)} ms, p95 ${fmt(s.p95, 1)} ms (request ${fmt(request, 1)} + page ${fmt(page, 1)})`,
         target: RUNS >= BIG ? '< 200 ms' : '< 100 ms',
-        reference: Number.isNaN(server) ? '' : `runs/search from Node ${fmt(server, 1)} ms`,
+        reference: server === null ? '' : `runs/search from Node: first ${fmt(server.first, 1)} ms, median ${fmt(server.median, 1)} ms`,
       };
     };
     return [
-      { figure: `fill: ${fmt(RUNS)} runs (params, 5 metrics, nested) over REST (${WORKERS} workers)`, value: `${fmt(fillS, 1)} s`, target: '-' },
+      { figure: `fill: ${fmt(RUNS)} runs (params, 5 metrics, nested) over REST (${WORKERS} workers)`, value: reused ? 'reused (LABLOG_BENCH_STORE)' : `${fmt(fillS, 1)} s`, target: '-' },
       { figure: `runs table: open page to first 100 rows (${fmt(RUNS)} runs)`, value: `${fmt(openMs)} ms`, target: RUNS >= BIG ? '< 1 000 ms' : '-' },
       line('sort by a metric', sortTimes, serverSort),
       line('apply a filter', filterTimes, serverFilter),
       line('next page', pageTimes, serverPage),
+      line('sort by a metric, a run changed before each', changedTimes, null),
       { figure: 'runs table: console errors during the bench', value: String(errors.length), target: '0', reference: errors.slice(0, 2).join(' | ') },
     ];
   } finally {

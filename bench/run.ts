@@ -37,17 +37,30 @@ async function withStore<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
+/** Runs `fn` against an agent process on `dir`; the agent is stopped after. */
+async function onAgent<T>(dir: string, fn: (agent: AgentProcess) => Promise<T>): Promise<T> {
+  const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
+  try {
+    return await fn(agent);
+  } finally {
+    agent.child.kill('SIGTERM');
+    await agent.exited;
+  }
+}
+
 /** Runs `fn` against an agent process on a fresh store; the agent is stopped and the store removed after. */
 function withAgentProcess<T>(fn: (agent: AgentProcess) => Promise<T>): Promise<T> {
-  return withStore(async (dir) => {
-    const agent = await startAgentProcess(['serve', '--port', '0', '--store', dir]);
-    try {
-      return await fn(agent);
-    } finally {
-      agent.child.kill('SIGTERM');
-      await agent.exited;
-    }
-  });
+  return withStore((dir) => onAgent(dir, fn));
+}
+
+/**
+ * Like {@link withAgentProcess}, but on the folder named by `LABLOG_BENCH_STORE` when it is set:
+ * that store is kept after the part, so a slow fill (100 000 runs over REST) is paid once and the
+ * part's next run reuses it (the part looks its experiment up by name before filling).
+ */
+function withKeptAgentProcess<T>(fn: (agent: AgentProcess) => Promise<T>): Promise<T> {
+  const kept = process.env['LABLOG_BENCH_STORE'];
+  return kept ? onAgent(kept, fn) : withAgentProcess(fn);
 }
 
 async function main(): Promise<void> {
@@ -64,9 +77,9 @@ async function main(): Promise<void> {
   if (!only || only === 'experiments') rows.push(...(await withStore(experimentBench)));
   if (!only || only === 'artifacts') rows.push(...(await withAgentProcess((agent) => artifactBench(agent.url, agent.child.pid!))));
   if (!only || only === 'artifacts' || only === 'artifacts-s3') rows.push(...(await s3ArtifactBench()));
-  if (!only || only === 'browser-table') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url))));
+  if (!only || only === 'browser-table') rows.push(...(await withKeptAgentProcess((agent) => browserTableBench(agent.url))));
   // 100 000 runs take minutes to log: only when asked by name
-  if (only === 'browser-table-100k') rows.push(...(await withAgentProcess((agent) => browserTableBench(agent.url, 100_000))));
+  if (only === 'browser-table-100k') rows.push(...(await withKeptAgentProcess((agent) => browserTableBench(agent.url, 100_000))));
   if (!only || only === 'browser-charts') rows.push(...(await withAgentProcess((agent) => browserChartBench(agent.url))));
   if (!only || only === 'browser-compare') rows.push(...(await withAgentProcess((agent) => browserCompareBench(agent.url))));
   if (!only || only === 'jupyterlab') rows.push(...(await jupyterlabBench()));

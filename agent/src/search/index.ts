@@ -31,7 +31,7 @@ export type {
 export { compileLike } from './like.js';
 export { compileRunFilter, matchesRun, type RunPredicate } from './runFilter.js';
 export { compileExperimentFilter, type ExperimentPredicate } from './experimentFilter.js';
-export { experimentComparator, parseOrderBy, runComparator, runSorter, type Comparator, type OrderTerm } from './orderBy.js';
+export { experimentComparator, parseOrderBy, runComparator, runIndexSorter, runOrderKey, runSorter, type Comparator, type OrderTerm } from './orderBy.js';
 export { firstSorted } from './firstSorted.js';
 export {
   SEARCH_MAX_RESULTS_DEFAULT,
@@ -42,7 +42,7 @@ export {
   pageOf,
   type Page,
 } from './pageToken.js';
-export { countRuns, inView, searchRuns, type SearchRunsRequest, type SearchRunsResult } from './searchRuns.js';
+export { countRuns, inView, searchRuns, searchRunsWith, type RunHolder, type SearchRunsRequest, type SearchRunsResult, type SortedRunSource } from './searchRuns.js';
 export { searchExperiments, type SearchExperimentsRequest, type SearchExperimentsResult } from './searchExperiments.js';
 export { compileModelVersionFilter, compileRegisteredModelFilter, type ModelVersionPredicate, type RegisteredModelPredicate } from './registryFilter.js';
 export { MODEL_VERSIONS_PAGE, REGISTERED_MODELS_PAGE, searchModelVersions, searchRegisteredModels, type SearchRegistryRequest } from './searchRegistry.js';

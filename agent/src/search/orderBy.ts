@@ -126,17 +126,46 @@ export function runComparator(orderBy: readonly string[] = []): Comparator<RunDo
  * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`), at once.
  */
 export function runSorter(orderBy: readonly string[] = []): (runs: readonly RunDoc[], limit?: number) => RunDoc[] {
+  if (orderBy.length === 0) return (runs, limit = runs.length) => firstSorted(runs, byStartTimeDescThenRunId, limit);
+  const sortIndexes = runIndexSorter(orderBy);
+  return (runs, limit) => sortIndexes(runs, limit).map((i) => runs[i]!);
+}
+
+/**
+ * Like `runSorter`, but returns the positions of the runs in `runs` instead of the runs, so a
+ * caller can keep an order over objects that hold the documents (the file engine's runs).
+ * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`), at once.
+ */
+export function runIndexSorter(orderBy: readonly string[] = []): (runs: readonly RunDoc[], limit?: number) => number[] {
   const terms = orderBy.map((entry) => parseOrderBy(entry, 'run'));
-  if (terms.length === 0) return (runs, limit = runs.length) => firstSorted(runs, byStartTimeDescThenRunId, limit);
   const getters = terms.map(runValue);
   const ascending = terms.map((t) => t.ascending);
   const m = terms.length;
+  const metric = m === 1 && terms[0]!.entity === 'metric';
   return (runs, limit = runs.length) => {
-    // each run's keys read once, into one flat array: no object per run on 100k-run searches
-    const keys: SortValue[] = new Array(runs.length * m);
-    const order: number[] = new Array(runs.length);
-    for (let i = 0; i < runs.length; i++) {
-      order[i] = i;
+    const n = runs.length;
+    // each run's keys read once, into flat arrays: runs come in no order (a folder listing) and a
+    // full sort of 100k of them (a kept order) makes ~1.7M comparisons; reading each key through
+    // the run's document there took ~0.5 s for the default order alone. A metric's values seldom
+    // tie, so its start times are read from the documents when they do.
+    if (metric) {
+      const tie = (a: number, b: number) => byStartTimeDescThenRunId(runs[a]!, runs[b]!);
+      return firstSorted(indexes(n), metricCompare(runs, getters[0] as (doc: RunDoc) => number | undefined, ascending[0]!, tie), limit);
+    }
+    // the default order, or a full sort (a kept order: terms that tie often, such as a param)
+    const start = m === 0 || limit * 4 >= n ? new Float64Array(n) : null;
+    if (start) for (let i = 0; i < n; i++) start[i] = runs[i]!.info.start_time;
+    const byDefault = (a: number, b: number): number => {
+      if (!start) return byStartTimeDescThenRunId(runs[a]!, runs[b]!);
+      const t = start[b]! - start[a]!;
+      if (t !== 0) return t;
+      const x = runs[a]!.info.run_id;
+      const y = runs[b]!.info.run_id;
+      return x < y ? -1 : x > y ? 1 : 0;
+    };
+    if (m === 0) return firstSorted(indexes(n), byDefault, limit);
+    const keys: SortValue[] = new Array(n * m);
+    for (let i = 0; i < n; i++) {
       for (let t = 0; t < m; t++) keys[i * m + t] = getters[t]!(runs[i]!);
     }
     const compare = (a: number, b: number): number => {
@@ -144,10 +173,50 @@ export function runSorter(orderBy: readonly string[] = []): (runs: readonly RunD
         const c = compareValues(keys[a * m + t], keys[b * m + t], ascending[t]!);
         if (c !== 0) return c;
       }
-      return byStartTimeDescThenRunId(runs[a]!, runs[b]!);
+      return byDefault(a, b);
     };
-    return firstSorted(order, compare, limit).map((i) => runs[i]!);
+    return firstSorted(indexes(n), compare, limit);
   };
+}
+
+/**
+ * The comparison of one metric term, the table's usual order: `compareValues`, then `tie`, over
+ * typed arrays (a metric's value is a number), ~3× faster than over mixed values.
+ */
+function metricCompare(runs: readonly RunDoc[], value: (doc: RunDoc) => number | undefined, ascending: boolean, tie: (a: number, b: number) => number): (a: number, b: number) => number {
+  const dir = ascending ? 1 : -1;
+  const n = runs.length;
+  const key = new Float64Array(n);
+  // as `rank`: 0 for a number, 1 for NaN, 2 for a missing value
+  const rank = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = value(runs[i]!);
+    if (v === undefined) rank[i] = 2;
+    else if (v !== v) rank[i] = 1;
+    else key[i] = v;
+  }
+  return (a, b) => {
+    const r = rank[a]! - rank[b]!;
+    if (r !== 0) return r;
+    // equal values (a difference of 0, or NaN for two equal infinities) fall to the tie-breaker
+    const c = rank[a] === 0 ? dir * (key[a]! - key[b]!) : 0;
+    return c > 0 || c < 0 ? c : tie(a, b);
+  };
+}
+
+function indexes(n: number): number[] {
+  const out: number[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+/**
+ * A name for the order `orderBy` asks for: entries that order runs the same way (`metrics.loss`
+ * and `metrics.loss ASC`, `created` and `start_time`) get the same name.
+ * @throws 400 INVALID_PARAMETER_VALUE for an invalid entry (see `parseOrderBy`).
+ */
+export function runOrderKey(orderBy: readonly string[] = []): string {
+  return JSON.stringify(orderBy.map((entry) => parseOrderBy(entry, 'run')));
 }
 
 const INTEGER = /^\d+$/;

@@ -151,6 +151,11 @@ export class FileStore {
     return this.runs.docsOf(experimentIds);
   }
 
+  /** The runs in memory, for what the engine derives from them and keeps (search orders); changed only by this store. */
+  get runTable(): RunTable {
+    return this.runs;
+  }
+
 
   /** Creates a run. @throws RESOURCE_DOES_NOT_EXIST, INVALID_PARAMETER_VALUE (experiment not active) */
   async createRun(spec: NewRun): Promise<RunDoc> {

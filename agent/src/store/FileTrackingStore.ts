@@ -11,8 +11,9 @@ import { invalidParameter, notFound } from '../errors.js';
 import { ColumnCache } from '../lablog/ColumnCache.js';
 import { downsample } from '../lablog/downsample.js';
 import { searchExperiments } from '../search/searchExperiments.js';
-import { countRuns, searchRuns } from '../search/searchRuns.js';
+import { countRuns, searchRunsWith } from '../search/searchRuns.js';
 import type { FileStore } from './FileStore.js';
+import { SortedRuns } from './SortedRuns.js';
 import { hasKey, setKey } from './keyedRecord.js';
 import type { BatchOrigin } from './MetricLog.js';
 import type { ExperimentRecord, MetricPoint, ModelInputRecord, ModelOutputRecord, RunDoc } from './records.js';
@@ -23,10 +24,13 @@ export class FileTrackingStore implements TrackingStore {
   readonly engine = 'file';
   /** Metric columns of recent runs, for downsampled reads. */
   private readonly columns: ColumnCache;
+  /** Kept search orders of experiments (followed as their runs change) and counts (while they do not). */
+  private readonly sorted: SortedRuns;
 
   /** @param files the open folder store (this object closes it) */
   constructor(readonly files: FileStore) {
     this.columns = new ColumnCache(files);
+    this.sorted = new SortedRuns(files.runTable);
   }
 
   get feed() {
@@ -100,12 +104,16 @@ export class FileTrackingStore implements TrackingStore {
   }
 
   async searchRuns(experimentIds: readonly string[], req: SearchRequest): Promise<Page<RunDoc>> {
-    const r = searchRuns(this.files.runsOf(experimentIds), strip(req));
+    // one experiment (a runs table): its order may be kept; several: searched each time
+    const one = new Set(experimentIds).size === 1 ? experimentIds[0]! : null;
+    const r = searchRunsWith(strip(req), () => this.files.runsOf(experimentIds), one === null ? () => undefined : this.sorted.source(one));
     return page(r.runs, r.nextPageToken);
   }
 
   async countRuns(experimentIds: readonly string[], req: Pick<SearchRequest, 'filter' | 'viewType'>): Promise<number> {
-    return countRuns(this.files.runsOf(experimentIds), strip(req));
+    const count = () => countRuns(this.files.runsOf(experimentIds), strip(req));
+    if (new Set(experimentIds).size !== 1) return count();
+    return this.sorted.count(experimentIds[0]!, JSON.stringify([req.filter ?? '', req.viewType ?? 'ACTIVE_ONLY']), count);
   }
 
   // ---- logging

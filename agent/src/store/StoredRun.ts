@@ -35,6 +35,8 @@ export class StoredRun {
   /** Document writes, one at a time. */
   private readonly writes = new SerialQueue();
   private current: RunDoc;
+  /** Told of every change of the document, as it becomes the run's (see `onChange`). */
+  private changed: () => void = () => undefined;
 
   private constructor(
     readonly dir: string,
@@ -47,6 +49,15 @@ export class StoredRun {
   /** The run's document as last written. Replaced, never edited, by `update`. */
   get doc(): RunDoc {
     return this.current;
+  }
+
+  /**
+   * Sets the one function told, synchronously, each time the document changes (replaced by an
+   * update, or its metric summary moved): the run table's count of changes per experiment, which
+   * tells a kept search order whether it still holds.
+   */
+  onChange(changed: () => void): void {
+    this.changed = changed;
   }
 
   /** Creates the run's files. */
@@ -132,6 +143,7 @@ export class StoredRun {
       // the summary may have moved on while the copy was being written
       draft.metrics_bytes = this.current.metrics_bytes;
       this.current = draft;
+      this.changed();
       return draft;
     });
   }
@@ -202,6 +214,7 @@ export class StoredRun {
       if (!cur || isNewer(p, cur)) setKey(latest, key, { value: p.value, timestamp: p.timestamp, step: p.step });
     }
     doc.metrics_bytes = this.metrics.size;
+    this.changed();
   }
 
   /** Saves a pending summary, waits for the last write and closes the metric log. */

@@ -6,7 +6,7 @@
  * The home route (no experiment) goes to the experiment with the newest run, or says how to
  * log a first run when there is none.
  */
-import { RequestError, type WatchEvent } from '@lablog/client';
+import { RequestError } from '@lablog/client';
 import type { FilterKey } from '@lablog/schema';
 import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
@@ -16,29 +16,24 @@ import { ColumnChooser } from './runsTable/ColumnChooser.js';
 import { DEFAULT_ORDER, FIXED_COLUMNS, dataColumn, formatOrder, parseOrder, type Column } from './runsTable/columns.js';
 import { FilterBox, FilterRefused } from './runsTable/FilterBox.js';
 import { ExperimentHeader } from './runsTable/ExperimentHeader.js';
-import { RunsParallel } from './runsTable/RunsParallel.js';
+import { ParallelPanel } from './runsTable/ParallelPanel.js';
 import { SelectionActions } from './runsTable/SelectionActions.js';
 import { gettingStarted } from './runsTable/gettingStarted.js';
 import { LatestExperimentWait } from './runsTable/latestExperiment.js';
 import { LiveRuns } from './runsTable/LiveRuns.js';
 import { missingKeysNote } from './runsTable/missingKeys.js';
 import { PAGE_SIZE, Pager } from './runsTable/Pager.js';
+import { PagerTotal } from './runsTable/PagerTotal.js';
 import { RunsTable } from './runsTable/RunsTable.js';
-import { ReadAgain } from './runsTable/ReadAgain.js';
+import { LiveTable } from './runsTable/LiveTable.js';
 import { CompareButton, parallelToggle, shownSelect } from './runsTable/toolbarControls.js';
 import { el } from './previews/dom.js';
 import { RunsPage } from './runsTable/RunsPage.js';
-import { readRunsPage } from './runsTable/readRunsPage.js';
+import { FilterChecks, readRunsPage } from './runsTable/readRunsPage.js';
 import { arrangeTree } from './runsTable/runTree.js';
 
 type RunsRoute = Extract<Route, { view: 'runs' }>;
 
-/** How long live changes that need a new read are gathered before it (ms): a run added or changed… */
-const REQUERY_DELAY = 400;
-/** …values of runs not shown (which a filter or sort may bring onto the page). */
-const REQUERY_LATER = 2000;
-/** How often the pager's total is counted again while the same runs are searched (ms). */
-const RECOUNT_MS = 5000;
 
 /** An experiment's runs table (or, for the home route, the way to the latest one). */
 export class RunsView extends Widget implements RoutedView {
@@ -61,9 +56,11 @@ export class RunsView extends Widget implements RoutedView {
     () => this.pageMoved(),
     (size) => this.go({ ...this.route, size: size === PAGE_SIZE ? undefined : size, page: undefined }),
   );
+  /** The pager's total, counted after each page is drawn when the runs searched changed. */
+  private readonly total: PagerTotal;
   private readonly selectionActions: SelectionActions;
   private readonly parallelToggle = parallelToggle(() => this.go({ ...this.route, parallel: this.route.parallel ? undefined : true }));
-  private parallel: RunsParallel | null = null;
+  private readonly parallel: ParallelPanel;
   private readonly shown = shownSelect((show) => {
     this.table.selected.clear();
     this.go({ ...this.route, show, page: undefined });
@@ -73,12 +70,31 @@ export class RunsView extends Widget implements RoutedView {
   private readonly collapsed = new Set<string>();
   private live: LiveRuns | null = null;
   private loading = false;
-  private pendingLive: WatchEvent[] = [];
   private loadSeq = 0;
   /** What the last read found (route and rows), to leave the table alone when a read finds the same. */
   private pageSignature = '';
-  /** A read gathered from live changes. */
-  private readonly readAgain = new ReadAgain(() => void this.load());
+  /** Live changes applied to the table. */
+  private readonly liveTable = new LiveTable({
+    page: () => (this.mode === 'experiment' ? this.page : null),
+    loading: () => this.loading,
+    // a new run goes straight to the top on the first page, newest first, without filter
+    insertsLive: () => this.pager.first && !this.route.filter && !this.route.show && (this.route.orderBy ?? DEFAULT_ORDER) === DEFAULT_ORDER,
+    experimentChanged: (e) => this.header.render(e.experiment_id, e),
+    columnsGrew: () => !this.route.columns && (this.renderTable(), true),
+    drawRows: () => this.renderRows(),
+    drawRuns: (ids) => {
+      for (const id of ids) {
+        const run = this.page?.byRunId(id);
+        if (run) this.table.updateRun(run);
+      }
+      this.setTicker(this.table.anyRunning);
+    },
+    recount: (shown) => this.pager.recount(shown),
+    keysGrew: () => this.page && this.chooser.render(this.chosenColumns, this.page.params, this.page.metrics, this.page.tagKeys(false)),
+    read: () => void this.load(),
+  });
+  /** The agent's answers about filters typed here. */
+  private readonly checks: FilterChecks;
   /** The home route's wait for a first run. */
   private home: LatestExperimentWait | null = null;
 
@@ -89,6 +105,16 @@ export class RunsView extends Widget implements RoutedView {
     super();
     this.addClass('ll-runs-view');
     this.header = new ExperimentHeader(ctx);
+    this.checks = new FilterChecks(ctx.query);
+    this.total = new PagerTotal(ctx.query, this.pager);
+    // a brush is a filter: its clauses join the table's filter (and so the URL); the panel goes
+    // above the table (the view's own nodes are plain DOM; the panel's goes in the same way)
+    this.parallel = new ParallelPanel(
+      ctx.query,
+      this.parallelToggle,
+      (node) => this.node.insertBefore(node, this.scroller),
+      (clauses) => this.go({ ...this.route, filter: [this.route.filter, ...clauses].filter(Boolean).join(' and '), page: undefined }),
+    );
     this.table = new RunsTable(ctx, {
       sort: (col) => this.sortBy(col),
       selectionChanged: () => this.showCompare(),
@@ -114,6 +140,8 @@ export class RunsView extends Widget implements RoutedView {
     if (route.view !== 'runs') return false;
     const prev = this.route;
     this.route = route;
+    // the echo of a route this view set itself (Prev / Next put the page in the URL): drawn already
+    if (this.mode === 'experiment' && formatRoute(route) === formatRoute(prev)) return true;
     if (route.experimentId === undefined) {
       if (this.mode !== 'home') this.showHome();
       return true;
@@ -123,7 +151,8 @@ export class RunsView extends Widget implements RoutedView {
     this.showParallel(route.parallel === true && route.experimentId !== undefined, route.parallel !== prev.parallel);
     if (this.mode !== 'experiment' || route.experimentId !== prev.experimentId || route.show !== prev.show || route.size !== prev.size) this.openExperiment(route.experimentId);
     else if (route.filter !== prev.filter || route.orderBy !== prev.orderBy) {
-      this.openPage();
+      // another order of the same runs: the pager's total stands (a count is a pass over them all)
+      this.openPage(route.filter === prev.filter);
       void this.load();
     } else if (route.page !== prev.page && (route.page ?? 0) !== this.pager.pageIndex) {
       this.openPage();
@@ -134,37 +163,16 @@ export class RunsView extends Widget implements RoutedView {
 
   /** Shows or hides the parallel-coordinates panel; `read`: draw it now (it was just opened). */
   private showParallel(on: boolean, read: boolean): void {
-    this.parallelToggle.setAttribute('aria-pressed', String(on));
-    if (!on) {
-      this.parallel?.dispose();
-      this.parallel = null;
-      return;
-    }
-    if (!this.parallel) {
-      // a brush is a filter: its clauses join the table's filter (and so the URL)
-      this.parallel = new RunsParallel(this.ctx.query, (clauses) => {
-        const filter = [this.route.filter, ...clauses].filter(Boolean).join(' and ');
-        this.go({ ...this.route, filter, page: undefined });
-      });
-      // (the view's own nodes are plain DOM; the panel's goes in the same way, above the table)
-      this.node.insertBefore(this.parallel.node, this.scroller);
-    }
     // just opened: it reads the runs the table's last search found, without reading the page again
-    if (read && this.route.experimentId !== undefined && this.mode === 'experiment') this.readParallel(this.route.experimentId);
+    const id = this.route.experimentId;
+    this.parallel.show(on, read && id !== undefined && this.mode === 'experiment' ? { experimentId: id, viewType: this.viewType } : null);
   }
 
-  /** The filter the last search ran with (plain words read as a name search). */
-  private searchedFilter: string | undefined;
-
-  private readParallel(experimentId: string): void {
-    void this.parallel?.read({ experimentId, filter: this.searchedFilter, viewType: this.viewType });
-  }
-
-  /** The page of the route (a link to page 3), or the first. */
-  private openPage(): void {
+  /** The page of the route (a link to page 3), or the first; `keepTotal`: the runs searched are the same. */
+  private openPage(keepTotal = false): void {
     this.pager.setSize(this.route.size ?? PAGE_SIZE);
     if (this.route.page) this.pager.openAt(this.route.page);
-    else this.pager.reset();
+    else this.pager.reset(keepTotal);
   }
 
   /** Prev / Next: the page goes into the URL (so a reload or a shared link shows it), then is read. */
@@ -239,17 +247,16 @@ export class RunsView extends Widget implements RoutedView {
         this.message.replaceChildren();
       },
     );
-    this.live = new LiveRuns(this.ctx, id, (batch) => this.onLive(batch));
+    this.live = new LiveRuns(this.ctx, id, (batch) => this.liveTable.apply(batch));
     void this.load();
   }
 
   private stopExperiment(): void {
     this.live?.dispose();
     this.live = null;
-    this.pendingLive = [];
+    this.liveTable.reset();
     this.home?.dispose();
     this.home = null;
-    this.readAgain.cancel();
     this.setTicker(false);
   }
 
@@ -266,13 +273,13 @@ export class RunsView extends Widget implements RoutedView {
   private async load(): Promise<void> {
     const id = this.route.experimentId;
     if (id === undefined) return;
-    this.readAgain.cancel();
+    this.liveTable.reading();
     const seq = ++this.loadSeq;
     let unchanged = false;
     this.loading = true;
     this.node.dataset.loading = 'true';
     try {
-      const { page, filter, note, keys } = await readRunsPage(this.ctx.query, {
+      const { page, filter, note, keys } = await readRunsPage(this.ctx.query, this.checks, {
         experimentIds: [id],
         filter: this.route.filter,
         orderBy: [this.route.orderBy ?? DEFAULT_ORDER],
@@ -294,9 +301,8 @@ export class RunsView extends Widget implements RoutedView {
       if (!unchanged) {
         this.page?.set(page.items);
         this.pager.show(page.items.length, page.nextPageToken !== undefined);
-        void this.countRuns(id, filter, seq);
-        this.searchedFilter = filter;
-        this.readParallel(id);
+        void this.total.count({ experimentId: id, filter, viewType: this.viewType }, () => seq === this.loadSeq && !this.isDisposed);
+        this.parallel.searched(filter, { experimentId: id, viewType: this.viewType });
       }
     } catch (err) {
       this.pageSignature = '';
@@ -314,33 +320,8 @@ export class RunsView extends Widget implements RoutedView {
     this.loading = false;
     delete this.node.dataset.loading;
     if (!unchanged) this.renderTable();
-    const pending = this.pendingLive;
-    this.pendingLive = [];
-    if (pending.length) this.onLive(pending);
+    this.liveTable.read();
   }
-
-  /**
-   * Counts the runs over all pages for the pager's total, after the page is drawn (it never holds
-   * the page up). A count is a pass over every run of the experiment, so it is made again only
-   * when the runs searched changed (experiment, filter, view: the pager forgets its total then),
-   * or at most every `RECOUNT_MS` while live changes make the page read again; in between, live
-   * runs added to the page move the total by themselves (Pager.recount).
-   */
-  private async countRuns(experimentId: string, filter: string | undefined, seq: number): Promise<void> {
-    const key = JSON.stringify([experimentId, filter ?? '', this.viewType]);
-    const now = performance.now();
-    if (this.pager.hasTotal && key === this.counted.key && now - this.counted.at < RECOUNT_MS) return;
-    this.counted = { key, at: now };
-    try {
-      const total = await this.ctx.query.countRuns({ experimentIds: [experimentId], filter, viewType: this.viewType });
-      if (seq === this.loadSeq && !this.isDisposed) this.pager.setTotal(total);
-    } catch {
-      // the total is a nicety: the pager pages without it
-    }
-  }
-
-  /** What the last count counted, and when. */
-  private counted = { key: '', at: 0 };
 
   private async noteMissingKeys(experimentId: string, keys: FilterKey[], seq: number): Promise<void> {
     const known = [...(this.page?.params ?? [])].map((k) => `params.${k}`).concat([...(this.page?.metrics ?? [])].map((k) => `metrics.${k}`));
@@ -401,34 +382,6 @@ export class RunsView extends Widget implements RoutedView {
 
   // ---- live --------------------------------------------------------------------------------
 
-  /** Whether a new run goes straight to the top: first page, newest first, no filter. */
-  private get insertsLive(): boolean {
-    return this.pager.first && !this.route.filter && !this.route.show && (this.route.orderBy === undefined || this.route.orderBy === DEFAULT_ORDER);
-  }
-
-  private onLive(batch: readonly WatchEvent[]): void {
-    if (this.mode !== 'experiment' || !this.page) return;
-    if (this.loading) {
-      this.pendingLive.push(...batch);
-      return;
-    }
-    const out = this.page.apply(batch, this.insertsLive);
-    if (out.experiment) this.header.render(out.experiment.experiment_id, out.experiment);
-    if (out.columnsGrew && !this.route.columns) this.renderTable();
-    else if (out.rebuild) this.renderRows();
-    else {
-      const now = Date.now();
-      for (const id of out.touched) {
-        const run = this.page.byRunId(id);
-        if (run) this.table.updateRun(run, now);
-      }
-      this.setTicker(this.table.anyRunning);
-    }
-    if (out.rebuild) this.pager.recount(this.page.runs.length);
-    if (out.newKeys) this.chooser.render(this.chosenColumns, this.page.params, this.page.metrics, (this.page?.tagKeys(false) ?? []));
-    if (out.requery !== 'no') this.readAgain.in(out.requery === 'soon' ? REQUERY_DELAY : REQUERY_LATER);
-  }
-
   // ---- lifecycle ---------------------------------------------------------------------------
 
   protected override onAfterAttach(msg: Message): void {
@@ -445,8 +398,7 @@ export class RunsView extends Widget implements RoutedView {
     if (this.isDisposed) return;
     this.stopExperiment();
     this.chooser.dispose();
-    this.parallel?.dispose();
-    this.parallel = null;
+    this.parallel.dispose();
     this.mode = null;
     super.dispose();
   }

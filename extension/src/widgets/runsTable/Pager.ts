@@ -109,11 +109,15 @@ export class Pager {
     return this.index === 0;
   }
 
-  /** Back to the first page (a new filter or order); the total is counted again. */
-  reset(): void {
+  /**
+   * Back to the first page (a new filter or order).
+   * @param keepTotal the runs searched are the same (only their order changed): the total stands;
+   *   otherwise it is forgotten, to be counted again
+   */
+  reset(keepTotal = false): void {
     this.index = 0;
     this.hasNext = false;
-    this.total = null;
+    if (!keepTotal) this.total = null;
   }
 
   /** How many runs the page shows now (runs that started while it was open included). */

@@ -26,6 +26,8 @@ interface RowView {
   cells: HTMLTableCellElement[];
   check: HTMLInputElement;
   link: HTMLAnchorElement;
+  /** The columns the row has cells for (`RunsTable.layout` when it was made). */
+  layout: string;
 }
 
 /** A table of runs; `node` is its `<table>`. */
@@ -37,6 +39,8 @@ export class RunsTable {
   private readonly tbody = document.createElement('tbody');
   private readonly selectAll = document.createElement('input');
   private columns: readonly Column[] = [];
+  /** The ids of `columns`: rows made for the same ids are reused for other runs. */
+  private layout = '';
   private rows = new Map<string, RowView>();
   private renders = 0;
 
@@ -84,6 +88,7 @@ export class RunsTable {
   /** Draws the header for `columns`, sorted by `orderBy`. */
   renderHead(columns: readonly Column[], orderBy: string | undefined): void {
     this.columns = columns;
+    this.layout = columns.map((c) => c.id).join('\n');
     const sort = parseOrder(orderBy);
     const tr = document.createElement('tr');
     const sel = document.createElement('th');
@@ -128,32 +133,38 @@ export class RunsTable {
     return th;
   }
 
-  /** Draws the body: one row per tree row. Keeps focus on the same run when it is still shown. */
+  /**
+   * Draws the body: one row per tree row. Rows already drawn for the same columns are reused in
+   * place for the new runs (a new page, filter or order changes the text of the cells, not the
+   * table's structure); only rows beyond them are made or removed. Keeps focus on the same run
+   * when it is still shown.
+   */
   renderBody(rows: readonly TreeRow[], now = Date.now()): void {
     const focused = (document.activeElement as HTMLElement | null)?.closest?.('tr')?.dataset.runId;
     const focusInBody = focused !== undefined && this.tbody.contains(document.activeElement);
+    const old = [...this.rows.values()];
     this.rows = new Map();
     const frag = document.createDocumentFragment();
     rows.forEach((r, i) => {
-      const view = this.makeRow(r, now);
+      const reuse = old[i];
+      const view = reuse?.layout === this.layout ? this.reuseRow(reuse, r, now) : this.makeRow(r, now);
       view.tr.tabIndex = i === 0 ? 0 : -1;
       this.rows.set(r.run.info.run_id, view);
-      frag.append(view.tr);
+      if (view !== reuse) {
+        reuse?.tr.remove();
+        frag.append(view.tr);
+      }
     });
-    this.tbody.replaceChildren(frag);
+    for (let i = rows.length; i < old.length; i++) old[i]!.tr.remove();
+    // every row reused stays where it was, at the top; made ones follow them
+    if (frag.childNodes.length) this.tbody.append(frag);
     this.syncSelectAll();
     this.node.dataset.renders = String(++this.renders);
     if (focusInBody && focused) this.focusRow(this.rows.get(focused)?.tr ?? null);
   }
 
   private makeRow(r: TreeRow, now: number): RowView {
-    const run = r.run;
-    const id = run.info.run_id;
     const tr = document.createElement('tr');
-    tr.dataset.runId = id;
-    if (r.depth > 0) tr.classList.add('ll-child');
-    tr.dataset.depth = String(r.depth);
-
     const selTd = document.createElement('td');
     selTd.className = 'll-col-select';
     const check = document.createElement('input');
@@ -165,8 +176,6 @@ export class RunsTable {
 
     const link = document.createElement('a');
     link.className = 'll-run-link';
-    const href = this.ctx.nav.href({ view: 'run', runId: id });
-    if (href !== null) link.href = href;
     link.tabIndex = -1;
     const cells: HTMLTableCellElement[] = [];
     for (const col of this.columns) {
@@ -175,33 +184,54 @@ export class RunsTable {
       if (col.numeric) td.classList.add('ll-num');
       if (col.id === 'name') {
         td.classList.add('ll-col-name');
-        td.style.paddingLeft = `${8 + r.depth * 20}px`;
-        if (r.children > 0) {
-          const t = document.createElement('button');
-          t.type = 'button';
-          t.className = 'll-tree-toggle';
-          t.tabIndex = -1;
-          t.setAttribute('aria-expanded', String(r.expanded));
-          t.setAttribute('aria-label', `${r.expanded ? 'Hide' : 'Show'} ${r.children} nested run${r.children > 1 ? 's' : ''}`);
-          t.textContent = r.expanded ? '▾' : '▸';
-          td.append(t);
-        } else {
-          const s = document.createElement('span');
-          s.className = 'll-tree-gutter';
-          s.setAttribute('aria-hidden', 'true');
-          if (r.depth > 0) s.textContent = '└';
-          td.append(s);
-        }
-        td.append(link);
+        td.append(document.createElement('span'), link);
       }
       cells.push(td);
       tr.append(td);
     }
+    return this.reuseRow({ tr, run: r.run, cells, check, link, layout: this.layout }, r, now);
+  }
+
+  /** Shows tree row `r` in a row made for the current columns. */
+  private reuseRow(view: RowView, r: TreeRow, now: number): RowView {
+    const run = r.run;
+    const id = run.info.run_id;
+    const { tr, link } = view;
+    view.run = run;
+    tr.dataset.runId = id;
+    tr.classList.toggle('ll-child', r.depth > 0);
+    tr.dataset.depth = String(r.depth);
+    const href = this.ctx.nav.href({ view: 'run', runId: id });
+    if (href !== null) link.href = href;
+    const nameCell = link.parentElement as HTMLTableCellElement | null;
+    if (nameCell) {
+      nameCell.style.paddingLeft = `${8 + r.depth * 20}px`;
+      nameCell.firstElementChild!.replaceWith(this.treeMark(r));
+    }
     if (r.children > 0) tr.setAttribute('aria-expanded', String(r.expanded));
-    const view: RowView = { tr, run, cells, check, link };
+    else tr.removeAttribute('aria-expanded');
     this.fill(view, now);
     this.showSelected(view);
     return view;
+  }
+
+  /** Before a run's name: the toggle of its nested runs, or the tree's gutter. */
+  private treeMark(r: TreeRow): HTMLElement {
+    if (r.children > 0) {
+      const t = document.createElement('button');
+      t.type = 'button';
+      t.className = 'll-tree-toggle';
+      t.tabIndex = -1;
+      t.setAttribute('aria-expanded', String(r.expanded));
+      t.setAttribute('aria-label', `${r.expanded ? 'Hide' : 'Show'} ${r.children} nested run${r.children > 1 ? 's' : ''}`);
+      t.textContent = r.expanded ? '▾' : '▸';
+      return t;
+    }
+    const s = document.createElement('span');
+    s.className = 'll-tree-gutter';
+    s.setAttribute('aria-hidden', 'true');
+    if (r.depth > 0) s.textContent = '└';
+    return s;
   }
 
   private fill(view: RowView, now: number): void {
