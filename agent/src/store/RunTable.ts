@@ -57,9 +57,13 @@ export class RunTable {
       if (!list) this.byExperiment.set(experiment_id, (list = []));
       list.push(run);
     }
-    run.onChange(() => this.changed(experiment_id, run));
+    this.unfollow.get(run_id)?.();
+    this.unfollow.set(run_id, run.onChange(() => this.changed(experiment_id, run)));
     this.changed(experiment_id, run);
   }
+
+  /** Per run id, what stops following the run held (a replaced run is no longer followed). */
+  private readonly unfollow = new Map<string, () => void>();
 
   /** Told of every change (see `watch`). */
   private readonly watchers = new Set<(experimentId: string, run: StoredRun) => void>();

@@ -36,7 +36,7 @@ export class StoredRun {
   private readonly writes = new SerialQueue();
   private current: RunDoc;
   /** Told of every change of the document, as it becomes the run's (see `onChange`). */
-  private changed: () => void = () => undefined;
+  private readonly listeners = new Set<() => void>();
 
   private constructor(
     readonly dir: string,
@@ -52,12 +52,17 @@ export class StoredRun {
   }
 
   /**
-   * Sets the one function told, synchronously, each time the document changes (replaced by an
-   * update, or its metric summary moved): the run table's count of changes per experiment, which
-   * tells a kept search order whether it still holds.
+   * Adds a function told, synchronously, each time the document changes (replaced by an update,
+   * or its metric summary moved) — the run table's count of changes per experiment, which tells a
+   * kept search order whether it still holds. @returns the function that removes it
    */
-  onChange(changed: () => void): void {
-    this.changed = changed;
+  onChange(changed: () => void): () => void {
+    this.listeners.add(changed);
+    return () => this.listeners.delete(changed);
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
   }
 
   /** Creates the run's files. */
