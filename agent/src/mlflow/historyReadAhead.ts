@@ -5,13 +5,14 @@
  * client. Encoding page k+1 as soon as page k is sent lets the two overlap (the agent and its
  * client run on different cores).
  *
- * A page read ahead is only ever a faster way to the same bytes: when page k+1 is asked for, its
- * points are read from the store again (cheap: the store keeps a metric's columns in memory) and
- * the encoded page is used only if they are exactly the points it was encoded from — so a point
- * written meanwhile, through any agent, is never missed. Bounded: a few pages, briefly.
+ * A page read ahead is only ever a faster way to the same bytes: when page k+1 is asked for, the
+ * metric's point count is read from the store again, and the encoded page is used only if it is
+ * the count the page was read at — every write adds points, so a point written meanwhile,
+ * through any agent, is never missed. Bounded: a few pages, briefly.
  */
 import { encodePageToken } from '../search/pageToken.js';
 import type { MetricPoint } from '../store/records.js';
+import type { TrackingStore } from '../store/TrackingStore.js';
 import { wireMetric } from './wire.js';
 
 /** Pages kept read ahead at most (one per client paging through a history at once). */
@@ -44,7 +45,10 @@ export function encodeHistoryPage(points: PagePoints, page: Pick<HistoryPage, 'o
 }
 
 interface Ahead {
-  points: PagePoints;
+  /** The metric's point count the page was read at: the same count now, the same page. */
+  count: number;
+  /** Whether another page followed it. */
+  more: boolean;
   /** The body as bytes: turning two megabytes of text into UTF-8 is done ahead too. */
   body: Buffer;
   at: number;
@@ -52,48 +56,52 @@ interface Ahead {
 
 const idOf = (p: HistoryPage) => `${p.runId}\u0000${p.key}\u0000${p.offset}\u0000${p.max}`;
 
-function samePoints(a: PagePoints, b: PagePoints): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.step !== y.step || x.timestamp !== y.timestamp || !Object.is(x.value, y.value) || x.key !== y.key) return false;
-  }
-  return true;
-}
+/** What the read-ahead reads from the store. */
+export type HistorySource = Pick<TrackingStore, 'metricHistory' | 'metricPointCount'>;
+
+/** A page's points (up to `max + 1`: one past tells another page follows). */
+const readPage = (store: HistorySource, p: HistoryPage) => store.metricHistory(p.runId, p.key, { offset: p.offset, limit: p.max + 1 });
 
 /** Pages of get-history encoded ahead of their requests. */
 export class HistoryReadAhead {
   // a Map iterates in insertion order: the oldest page goes first
   private readonly pages = new Map<string, Ahead>();
 
+  constructor(private readonly store: HistorySource) {}
+
   /**
-   * The body of `page`, whose points were just read: the one encoded ahead when it was encoded
-   * from exactly these points, else encoded now. Then, when another page follows, that one is
-   * read and encoded after this reply is on its way.
-   * @param read reads a page's points from the store (up to `max + 1`)
+   * The body of `page`: the one encoded ahead when the metric's point count is still the one it
+   * was read at (one small read instead of the page's points), else read and encoded now. Then,
+   * when another page follows, that one is read and encoded after this reply is on its way.
    */
-  body(page: HistoryPage, points: PagePoints, read: (p: HistoryPage) => Promise<PagePoints>): string | Buffer {
+  async body(page: HistoryPage): Promise<string | Buffer> {
     const id = idOf(page);
     const ahead = this.pages.get(id);
     this.pages.delete(id);
-    const body = ahead && samePoints(ahead.points, points) ? ahead.body : encodeHistoryPage(points, page);
-    if (points.length > page.max && page.max >= READ_AHEAD_MIN) this.readAhead({ ...page, offset: page.offset + page.max }, read);
-    return body;
+    if (ahead && (await this.store.metricPointCount(page.runId, page.key)) === ahead.count) {
+      if (ahead.more) this.readAhead(page);
+      return ahead.body;
+    }
+    const points = await readPage(this.store, page);
+    if (points.length > page.max) this.readAhead(page);
+    return encodeHistoryPage(points, page);
   }
 
-  private readAhead(next: HistoryPage, read: (p: HistoryPage) => Promise<PagePoints>): void {
-    // after this reply is written: the page asked for goes out first
+  /** Reads and encodes the page after `page`, once this reply is written. */
+  private readAhead(page: HistoryPage): void {
+    if (page.max < READ_AHEAD_MIN) return;
+    const next = { ...page, offset: page.offset + page.max };
     setImmediate(() => {
-      void read(next).then(
-        (points) => {
-          const now = Date.now();
-          for (const [id, p] of this.pages) if (this.pages.size >= PAGES_KEPT || now - p.at > KEPT_MS) this.pages.delete(id);
-          this.pages.set(idOf(next), { points, body: Buffer.from(encodeHistoryPage(points, next)), at: now });
-        },
+      void (async () => {
+        // the count first: a write between the two reads leaves the count behind the points, so
+        // the page is read again when asked for — never the other way round
+        const count = await this.store.metricPointCount(next.runId, next.key);
+        const points = await readPage(this.store, next);
+        const now = Date.now();
+        for (const [id, p] of this.pages) if (this.pages.size >= PAGES_KEPT || now - p.at > KEPT_MS) this.pages.delete(id);
+        this.pages.set(idOf(next), { count, more: points.length > next.max, body: Buffer.from(encodeHistoryPage(points, next)), at: now });
         // the request for it reads the store itself, and meets the error there
-        () => undefined,
-      );
+      })().catch(() => undefined);
     });
   }
 }

@@ -54,17 +54,14 @@ function lowerBound(sorted: readonly number[], x: number): number {
 
 /** Registers the metric history endpoints. */
 export const metricRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore }> = async (app, { store }) => {
-  const readAhead = new HistoryReadAhead();
-  // one point past the page tells whether another page follows
-  const readPage = (p: HistoryPage) => store.metricHistory(p.runId, p.key, { offset: p.offset, limit: p.max + 1 });
+  const readAhead = new HistoryReadAhead(store);
   app.get('/metrics/get-history', { schema: { querystring: R.GetMetricHistory } }, async (req, reply) => {
     const q = req.query;
     const runId = runIdOf(q);
     const max = optionalInt64(q.max_results, 'max_results') ?? HISTORY_PAGE_MAX;
     if (max < 1 || max > HISTORY_PAGE_MAX) throw invalidParameter(`max_results must be between 1 and ${HISTORY_PAGE_MAX}; got ${max}.`);
     const page: HistoryPage = { runId, key: q.metric_key, offset: decodePageToken(q.page_token), max };
-    const body = readAhead.body(page, await readPage(page), readPage);
-    return reply.type('application/json; charset=utf-8').send(body);
+    return reply.type('application/json; charset=utf-8').send(await readAhead.body(page));
   });
 
   // The UI's older bulk history: every point of one metric of several runs, runs in id order,

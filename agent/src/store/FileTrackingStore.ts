@@ -152,6 +152,10 @@ export class FileTrackingStore implements TrackingStore {
     return out;
   }
 
+  async metricPointCount(runId: string, key: string): Promise<number> {
+    return (await this.columns.columns(runId)).column(key)?.length ?? 0;
+  }
+
   async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
     const cols = await this.columns.columns(runId); // RESOURCE_DOES_NOT_EXIST for an unknown run
     return downsample(key, cols.column(key), req);

@@ -144,6 +144,12 @@ export interface TrackingStore {
    * of finite values as it is. @throws RESOURCE_DOES_NOT_EXIST
    */
   metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]>;
+  /**
+   * How many points metric `key` of a run has (0 when none). Every write adds points and none
+   * takes any away, so an unchanged count means an unchanged history: what tells a page encoded
+   * earlier (get-history's read-ahead) that it still holds. @throws RESOURCE_DOES_NOT_EXIST
+   */
+  metricPointCount(runId: string, key: string): Promise<number>;
   /** Min/max/last per x bucket of one metric. @throws RESOURCE_DOES_NOT_EXIST */
   downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply>;
 

@@ -278,6 +278,15 @@ export class PgTrackingStore implements TrackingStore {
     return pgMetricHistory(this.pool, this.columns, await this.ridOf(runId), key, range);
   }
 
+  async metricPointCount(runId: string, key: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number | null }>(
+      'SELECT (SELECT coalesce(sum(n), 0)::int8 FROM metric_chunks c WHERE c.rid = r.rid AND c.key = $2) AS n FROM runs r WHERE r.run_id = $1',
+      [runId, key],
+    );
+    if (rows.length === 0) throw notFound(`Run with id=${runId} not found`);
+    return Number(rows[0]!.n);
+  }
+
   async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
     return pgDownsample(this.pool, this.columns, await this.ridOf(runId), key, req);
   }
