@@ -225,6 +225,13 @@ for (const engine of ENGINES) {
       const unknown = await post(a.url, 'runs/log-metric', { run_id: run, key: 'x', value: 1, timestamp: 1, model_id: `m-${'0'.repeat(32)}` });
       assert.equal(unknown.status, 404);
       assert.equal((await get<{ metrics?: unknown[] }>(a.url, 'metrics/get-history', { run_id: run, metric_key: 'x' })).body.metrics?.length ?? 0, 0);
+      // one batch, one operation: a deleted model refuses the whole batch, the other model's metrics and the run's points too
+      const gone = await create({ name: 'gone' });
+      assert.equal((await send(a.url, 'DELETE', `logged-models/${gone.info.model_id}`, {})).status, 200);
+      const mixed = await post(a.url, 'runs/log-batch', { run_id: run, metrics: [{ key: 'y', value: 1, timestamp: 4, step: 9, model_id: id }, { key: 'y', value: 2, timestamp: 4, step: 9, model_id: gone.info.model_id }] });
+      assert.equal(mixed.status, 404);
+      assert.equal((await get<{ metrics?: unknown[] }>(a.url, 'metrics/get-history', { run_id: run, metric_key: 'y' })).body.metrics?.length ?? 0, 0);
+      assert.deepEqual((await get<Metrics>(a.url, `logged-models/${id}`)).body.model.data.metrics ?? [], got);
     });
 
     test('search by metrics: a filter matches any of the model\'s values, order_by takes its latest, models without the metric last', async () => {

@@ -8,7 +8,7 @@ import type { LoggedModelStatus } from '@lablog/schema';
 import type { Page } from '../search/pageToken.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import type { LoggedModelBook } from './LoggedModelBook.js';
-import type { LoggedModelDoc, ModelMetricRecord } from './loggedModelRecords.js';
+import type { LoggedModelDoc } from './loggedModelRecords.js';
 import { loggedModelEdits } from './loggedModelRules.js';
 import type { LoggedModelStore, NewLoggedModel } from './LoggedModelStore.js';
 import { searchLoggedModels, type SearchLoggedModelsRequest } from './searchLoggedModels.js';
@@ -58,9 +58,5 @@ export class FileLoggedModels implements LoggedModelStore {
 
   logLoggedModelParams(modelId: string, params: Record<string, string>): Promise<LoggedModelDoc> {
     return this.book.edit(modelId, loggedModelEdits.logParams(params));
-  }
-
-  async logLoggedModelMetrics(modelId: string, metrics: readonly ModelMetricRecord[]): Promise<void> {
-    await this.book.edit(modelId, loggedModelEdits.logMetrics(metrics));
   }
 }

@@ -11,7 +11,7 @@
  */
 import type { LoggedModelStatus } from '@lablog/schema';
 import type { Page } from '../search/pageToken.js';
-import type { LoggedModelDoc, ModelMetricRecord } from './loggedModelRecords.js';
+import type { LoggedModelDoc } from './loggedModelRecords.js';
 import type { NewLoggedModel } from './loggedModelRules.js';
 import type { SearchLoggedModelsRequest } from './searchLoggedModels.js';
 
@@ -37,6 +37,4 @@ export interface LoggedModelStore {
   deleteLoggedModelTag(modelId: string, key: string): Promise<void>;
   /** Logs params, all or none. @throws INVALID_PARAMETER_VALUE when a param would change value; RESOURCE_DOES_NOT_EXIST */
   logLoggedModelParams(modelId: string, params: Record<string, string>): Promise<LoggedModelDoc>;
-  /** Records metrics about a model (logged to a run with `model_id`), the latest per key and dataset. @throws RESOURCE_DOES_NOT_EXIST */
-  logLoggedModelMetrics(modelId: string, metrics: readonly ModelMetricRecord[]): Promise<void>;
 }

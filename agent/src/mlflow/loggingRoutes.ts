@@ -6,7 +6,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { runRequests as R } from '@lablog/schema';
 import { invalidParameter, missingParameter } from '../errors.js';
-import type { LoggedModelStore } from '../loggedModels/LoggedModelStore.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
 import { metricPoint, toBatch } from './batchInput.js';
 import { BATCH_LIMITS, type Metric } from '@lablog/schema';
@@ -16,14 +15,15 @@ import { MAX_DATASETS, checkName, truncateValue } from './loggingRules.js';
 import { runIdOf } from './requestFields.js';
 
 /** Registers the logging endpoints. */
-export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; loggedModels: LoggedModelStore }> = async (app, { store, loggedModels }) => {
+export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore }> = async (app, { store }) => {
   const none = { metrics: [], params: {}, tags: {} };
 
   /**
-   * MLflow 3: metrics naming a logged model are its metrics too. The models are checked before
-   * the run is written; the run's history has every point, the model the latest per key and dataset.
+   * MLflow 3: metrics naming a logged model are its metrics too; the store writes them with the
+   * run's and checks the models there. The run's history has every point, the model the latest
+   * per key and dataset.
    */
-  const modelMetrics = async (runId: string, wire: readonly Metric[], points: readonly MetricPoint[]) => {
+  const modelMetrics = (runId: string, wire: readonly Metric[], points: readonly MetricPoint[]): Map<string, ModelMetricRecord[]> | undefined => {
     const byModel = new Map<string, ModelMetricRecord[]>();
     wire.forEach((m, i) => {
       if (!m.model_id) return;
@@ -33,19 +33,15 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; lo
       if (m.dataset_digest) record.dataset_digest = m.dataset_digest;
       byModel.set(m.model_id, [...(byModel.get(m.model_id) ?? []), record]);
     });
-    for (const modelId of byModel.keys()) await loggedModels.getLoggedModel(modelId);
-    return async () => {
-      for (const [modelId, records] of byModel) await loggedModels.logLoggedModelMetrics(modelId, records);
-    };
+    return byModel.size > 0 ? byModel : undefined;
   };
 
   app.post('/runs/log-metric', { schema: { body: R.LogMetric } }, async (req) => {
     const b = req.body;
     const runId = runIdOf(b);
     const point = metricPoint(b);
-    const toModels = await modelMetrics(runId, [b], [point]);
-    await store.logBatch(runId, { ...none, metrics: [point] });
-    await toModels();
+    const models = modelMetrics(runId, [b], [point]);
+    await store.logBatch(runId, { ...none, metrics: [point], ...(models ? { models } : {}) });
     return {};
   });
 
@@ -70,9 +66,8 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ store: TrackingStore; lo
 
   app.post('/runs/log-batch', { schema: { body: R.LogBatch }, bodyLimit: BATCH_LIMITS.bytes }, async (req) => {
     const batch = toBatch(req.body);
-    const toModels = await modelMetrics(req.body.run_id, req.body.metrics ?? [], batch.metrics);
-    await store.logBatch(req.body.run_id, batch);
-    await toModels();
+    const models = modelMetrics(req.body.run_id, req.body.metrics ?? [], batch.metrics);
+    await store.logBatch(req.body.run_id, models ? { ...batch, models } : batch);
     return {};
   });
 

@@ -58,7 +58,7 @@ export async function registerMlflowApi(app: FastifyInstance, stores: AgentStore
         recordFloatLiterals(scope);
         await scope.register(experimentRoutes, { store: tracking });
         await scope.register(runRoutes, { store: tracking, creation: opts.runCreation });
-        await scope.register(loggingRoutes, { store: tracking, loggedModels: stores.loggedModels });
+        await scope.register(loggingRoutes, { store: tracking });
         await scope.register(metricRoutes, { store: tracking });
         await scope.register(registeredModelRoutes, { registry: stores.registry });
         await scope.register(modelVersionRoutes, { stores });

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { DatasetInput } from '@lablog/schema';
 import { alreadyExists, invalidParameter, notFound } from '../errors.js';
 import { LoggedModelBook } from '../loggedModels/LoggedModelBook.js';
+import { loggedModelEdits } from '../loggedModels/loggedModelRules.js';
 import { ModelRegistry } from '../registry/ModelRegistry.js';
 import { ExperimentBook } from './ExperimentBook.js';
 import { GroupCommitter } from './GroupCommitter.js';
@@ -242,11 +243,16 @@ export class FileStore {
   /**
    * Logs params, tags and metrics to a run, all or nothing: every check runs before anything
    * is written, and the call resolves once everything is durable. With `origin`, a batch that
-   * client already sent is acknowledged without being stored again.
-   * @throws INVALID_PARAMETER_VALUE when a param would change value or the run is not active
+   * client already sent is acknowledged without being stored again. The metrics naming a logged
+   * model (`batch.models`) are written to each model's document after the run's log: a crash
+   * between leaves the points without the model's latest values (the batch unacknowledged),
+   * never a model's value without the run's point.
+   * @throws INVALID_PARAMETER_VALUE when a param would change value or the run is not active;
+   *   RESOURCE_DOES_NOT_EXIST for a logged model absent or deleted
    */
   async logBatch(runId: string, batch: Batch, origin?: BatchOrigin): Promise<void> {
     const run = this.activeRun(runId);
+    for (const modelId of batch.models?.keys() ?? []) this.loggedModels.get(modelId);
     let claim: BatchClaim | null = null;
     if (origin) {
       const c = run.claimBatch(origin);
@@ -255,6 +261,7 @@ export class FileStore {
     }
     try {
       for (const event of await writeBatch(run, batch, origin)) this.emit(event);
+      for (const [modelId, records] of batch.models ?? []) await this.loggedModels.edit(modelId, loggedModelEdits.logMetrics(records));
       claim?.settle(true);
     } catch (err) {
       claim?.settle(false);

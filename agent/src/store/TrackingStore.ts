@@ -14,6 +14,7 @@
  * (`postgresql://…`, the team server); `openTrackingStore` picks one from the store URI.
  */
 import type { DatasetInput, DownsampleReply, RunStatus, Scope, ViewType } from '@lablog/schema';
+import type { ModelMetricRecord } from '../loggedModels/loggedModelRecords.js';
 import type { ChangeFeed } from './ChangeFeed.js';
 import type { BatchOrigin } from './MetricLog.js';
 import type { ExperimentRecord, MetricPoint, ModelInputRecord, ModelOutputRecord, RunDoc } from './records.js';
@@ -42,6 +43,12 @@ export interface Batch {
   metrics: MetricPoint[];
   params: Record<string, string>;
   tags: Record<string, string>;
+  /**
+   * MLflow 3: those of the batch's metrics that name a logged model, per model id — its metrics
+   * too, written by the same operation and refused with it (RESOURCE_DOES_NOT_EXIST for a model
+   * absent or deleted: then nothing of the batch is stored).
+   */
+  models?: ReadonlyMap<string, readonly ModelMetricRecord[]>;
 }
 
 /** A search over experiments or runs, decoded from the wire but not yet checked. */

@@ -3,13 +3,16 @@
  * into the next transaction together (at most MAX_GROUP), one commit and one WAL flush for all,
  * each under a savepoint of its own so that a refused batch refuses only itself; each caller is
  * answered once its batch is committed or refused. Inside, the rules of a batch: the run must be
- * active, a param never changes value, a batch a client resends is stored once.
+ * active, a param never changes value, a batch a client resends is stored once, the metrics that
+ * name a logged model are its metrics too (the model must be there; written in the same transaction).
  */
 import type pg from 'pg';
 import { invalidParameter } from '../../errors.js';
 import { encodePoint, type BatchOrigin } from '../MetricLog.js';
 import { RUN_NAME_TAG, type StoreEvent } from '../records.js';
 import type { Batch } from '../TrackingStore.js';
+import { loggedModelEdits } from '../../loggedModels/loggedModelRules.js';
+import { editLoggedModel } from './PgLoggedModels.js';
 import { insertPoints } from './pgPointWrites.js';
 import { lockRun, type PgTransactions } from './PgTransactions.js';
 
@@ -50,8 +53,12 @@ export class PgBatchCommitter {
     this.committing = true;
     try {
       while (this.batches.length > 0) {
-        // in run id order, as every agent takes the runs' row locks: no two groups deadlock
-        const group = this.batches.splice(0, MAX_GROUP).sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
+        // in run id order, as every agent takes the runs' row locks: no two groups deadlock. A
+        // batch naming logged models is committed alone (its run's lock, then its models' in id
+        // order): in a group, a later run's lock taken after an earlier batch's model lock could
+        // close a cycle with another agent's group
+        const alone = this.batches[0]!.batch.models?.size ? 1 : this.batches.findIndex((b) => (b.batch.models?.size ?? 0) > 0);
+        const group = this.batches.splice(0, alone === -1 ? MAX_GROUP : Math.min(alone, MAX_GROUP)).sort((a, b) => (a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : 0));
         let failures: unknown[];
         try {
           failures = await this.transactions.run(async (c, changed) => {
@@ -112,6 +119,7 @@ export class PgBatchCommitter {
       await c.query('UPDATE runs SET params = params || $2, tags = tags || $3, run_name = coalesce(nullif($4, \'\'), run_name) WHERE rid = $1', [row.rid, params, batch.tags, name ?? null]);
     }
     if (batch.metrics.length > 0) await insertPoints(c, row.rid, experiment_id, batch.metrics);
+    for (const modelId of [...(batch.models?.keys() ?? [])].sort()) await editLoggedModel(c, modelId, loggedModelEdits.logMetrics(batch.models!.get(modelId)!));
     if (Object.keys(params).length > 0) changed.push({ type: 'params', run_id, experiment_id, params });
     if (tagKeys.length > 0) changed.push({ type: 'tags', run_id, experiment_id, tags: batch.tags });
     if (batch.metrics.length > 0) changed.push({ type: 'metrics', run_id, experiment_id, metrics: batch.metrics, lines: batch.metrics.map(encodePoint).join('') });

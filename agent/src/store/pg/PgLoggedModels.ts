@@ -59,6 +59,21 @@ function values(doc: LoggedModelDoc): unknown[] {
 const COLUMNS = 'model_id, experiment_id, name, creation_timestamp_ms, last_updated_timestamp_ms, artifact_uri, status, model_type, source_run_id, status_message, lifecycle_stage, params, tags, metrics';
 const PLACEHOLDERS = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');
 
+/**
+ * Applies `edit` to a copy of the model read under its row lock, and writes the copy back, in the
+ * caller's transaction (a log batch's, for the metrics naming the model).
+ * @throws RESOURCE_DOES_NOT_EXIST when the model is absent or deleted
+ */
+export async function editLoggedModel(c: pg.PoolClient, modelId: string, edit: LoggedModelEdit): Promise<LoggedModelDoc> {
+  const { rows } = await c.query<LoggedModelRow>("SELECT * FROM logged_models WHERE model_id = $1 AND lifecycle_stage = 'active' FOR UPDATE", [modelId]);
+  if (rows.length === 0) throw loggedModelNotFound(modelId);
+  const next = docOf(rows[0]!);
+  edit(next);
+  next.info.last_updated_timestamp_ms = Date.now();
+  await c.query(`UPDATE logged_models SET (${COLUMNS}) = (${PLACEHOLDERS}) WHERE model_id = $1`, values(next));
+  return next;
+}
+
 /** The PostgreSQL logged models. */
 export class PgLoggedModels implements LoggedModelStore {
   constructor(
@@ -87,17 +102,9 @@ export class PgLoggedModels implements LoggedModelStore {
     return rows.length === 0 ? null : docOf(rows[0]!);
   }
 
-  /** Applies `edit` to a copy of the model read under its row lock, and writes the copy back. */
+  /** Applies `edit` to the model in a transaction of its own (editLoggedModel). */
   private edit(modelId: string, edit: LoggedModelEdit): Promise<LoggedModelDoc> {
-    return this.transactions.run(async (c) => {
-      const { rows } = await c.query<LoggedModelRow>("SELECT * FROM logged_models WHERE model_id = $1 AND lifecycle_stage = 'active' FOR UPDATE", [modelId]);
-      if (rows.length === 0) throw loggedModelNotFound(modelId);
-      const next = docOf(rows[0]!);
-      edit(next);
-      next.info.last_updated_timestamp_ms = Date.now();
-      await c.query(`UPDATE logged_models SET (${COLUMNS}) = (${PLACEHOLDERS}) WHERE model_id = $1`, values(next));
-      return next;
-    });
+    return this.transactions.run((c) => editLoggedModel(c, modelId, edit));
   }
 
   finalizeLoggedModel(modelId: string, status: LoggedModelStatus): Promise<LoggedModelDoc> {
@@ -123,9 +130,5 @@ export class PgLoggedModels implements LoggedModelStore {
 
   logLoggedModelParams(modelId: string, params: Record<string, string>): Promise<LoggedModelDoc> {
     return this.edit(modelId, loggedModelEdits.logParams(params));
-  }
-
-  async logLoggedModelMetrics(modelId: string, metrics: readonly ModelMetricRecord[]): Promise<void> {
-    await this.edit(modelId, loggedModelEdits.logMetrics(metrics));
   }
 }

@@ -26,12 +26,14 @@ import {
   versionNotFound,
 } from '../../registry/registryRules.js';
 import { versionOf } from '../../registry/versionViews.js';
-import { parseFilter, type ModelVersionClause, type RegisteredModelClause } from '../../search/filterParser.js';
+import { parseFilter } from '../../search/filterParser.js';
 import type { Page } from '../../search/pageToken.js';
 import { searchModelVersions, searchRegisteredModels, type SearchRegistryRequest } from '../../search/searchRegistry.js';
 import type { RegistryChange, StoreEvent } from '../records.js';
 import type { PgTransactions } from './PgTransactions.js';
 import { modelByMid, modelByName, modelRecords, readSnapshot, type ModelRow } from './pgRegistryRows.js';
+import { registeredModelCandidates, versionModelCandidates } from './registrySearchSql.js';
+import type { Sql } from './sqlTests.js';
 
 /** The model's row, locked until the transaction ends. @throws RESOURCE_DOES_NOT_EXIST */
 async function lockModel(c: pg.PoolClient, name: string): Promise<ModelRow> {
@@ -50,15 +52,16 @@ async function mustHaveVersion(c: pg.PoolClient, model: ModelRow, version: numbe
  * The model name a filter's `name = '…'` clause fixes, if it has one. A filter that does not parse
  * narrows nothing: the search then refuses it with the file engine's words and order of checks.
  */
-function exactName(filter: string | undefined, kind: 'registered_model' | 'model_version'): string | undefined {
-  let clauses: Array<RegisteredModelClause | ModelVersionClause>;
+/**
+ * The query for the models a search can match (registrySearchSql), or for every model when the
+ * filter does not parse (the shared search rules then refuse it, in their order of checks).
+ */
+function candidatesSql(filter: string | undefined, kind: 'registered_model' | 'model_version'): Sql {
   try {
-    clauses = kind === 'registered_model' ? parseFilter(filter, kind) : parseFilter(filter, kind);
+    return kind === 'registered_model' ? registeredModelCandidates(parseFilter(filter, kind)) : versionModelCandidates(parseFilter(filter, kind));
   } catch {
-    return undefined;
+    return registeredModelCandidates([]);
   }
-  for (const c of clauses) if (c.entity === 'attribute' && c.key === 'name' && c.test.type === 'string' && c.test.op === '=') return c.test.value;
-  return undefined;
 }
 
 /** The feed event of a registry change (`version` for a version's own changes). */
@@ -104,16 +107,13 @@ export class PgModelRegistry implements ModelRegistryStore {
   }
 
   /**
-   * The models a search looks at, in creation order, read in one snapshot: every model, or only
-   * the one a `name = '…'` clause names (the usual search of one model's versions). The shared
-   * search rules then filter, order and page them, so the answer is the file engine's.
+   * The models a search looks at, in creation order, read in one snapshot: those its filter can
+   * match, narrowed in SQL (registrySearchSql). The shared search rules then filter, order and
+   * page them, so the answer is the file engine's.
    */
   private async candidates(filter: string | undefined, kind: 'registered_model' | 'model_version'): Promise<RegisteredModelRecord[]> {
-    const name = exactName(filter, kind);
-    return readSnapshot(this.pool, async (c) => {
-      const { rows } = name === undefined ? await c.query<ModelRow>('SELECT * FROM registered_models ORDER BY mid') : await c.query<ModelRow>('SELECT * FROM registered_models WHERE name = $1', [name]);
-      return modelRecords(c, rows);
-    });
+    const q = candidatesSql(filter, kind);
+    return readSnapshot(this.pool, async (c) => modelRecords(c, (await c.query<ModelRow>(q.text, q.values)).rows));
   }
 
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModelRecord> {
