@@ -1,93 +1,18 @@
 /**
  * The runs table of the standalone page, in Chromium against a real agent: the rows and values
- * a user sees, the filter (and the agent's error for a bad one), sorting, nested runs, paging,
- * rows that appear and change while the page is open, the keyboard, the compare selection,
- * the experiment list, and the empty state of an agent with no runs.
+ * a user sees, sorting, nested runs, paging, rows that appear and change while the page is open,
+ * the keyboard, the compare selection, the experiment list, and the empty state of an agent with
+ * no runs. (The filter box: page.runsFilter.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { Lablog } from '@lablog/client';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage } from './support/browser.js';
+import { openPage } from './support/browser.js';
 import { post } from './support/mlflowHttp.js';
-import { startAgent, type StartedAgent } from './support/startAgent.js';
+import { startAgent } from './support/startAgent.js';
+import { agent, browser, cell, experiment, expUrl, ids, names, other, rows, run, sweep, T0, useRunsPage, waitRows } from './support/runsPage.js';
 
-let browser: Browser;
-let agent: StartedAgent;
-let sweep: string;
-let other: string;
-const ids: Record<string, string> = {};
-const T0 = 1_750_000_000_000;
-
-async function experiment(name: string): Promise<string> {
-  const r = await post<{ experiment_id: string }>(agent.url, 'experiments/create', { name });
-  assert.equal(r.status, 200);
-  return r.body.experiment_id;
-}
-
-/** Creates a run with params and metrics, ended unless `running`. */
-async function run(
-  experimentId: string,
-  name: string,
-  o: { start: number; params?: Record<string, string>; metrics?: Record<string, number>; parent?: string; running?: boolean; user?: string },
-): Promise<string> {
-  const tags = [{ key: 'mlflow.user', value: o.user ?? 'ada' }, ...(o.parent ? [{ key: 'mlflow.parentRunId', value: o.parent }] : [])];
-  const c = await post<{ run: { info: { run_id: string } } }>(agent.url, 'runs/create', { experiment_id: experimentId, run_name: name, start_time: o.start, user_id: o.user ?? 'ada', tags });
-  assert.equal(c.status, 200, JSON.stringify(c.body));
-  const id = c.body.run.info.run_id;
-  const b = await post(agent.url, 'runs/log-batch', {
-    run_id: id,
-    params: Object.entries(o.params ?? {}).map(([key, value]) => ({ key, value })),
-    metrics: Object.entries(o.metrics ?? {}).map(([key, value]) => ({ key, value, timestamp: o.start + 1000, step: 1 })),
-  });
-  assert.equal(b.status, 200, JSON.stringify(b.body));
-  if (!o.running) await post(agent.url, 'runs/update', { run_id: id, status: 'FINISHED', end_time: o.start + 65_000 });
-  return id;
-}
-
-before(async () => {
-  [browser, agent] = await Promise.all([launchBrowser(), startAgent()]);
-  sweep = await experiment('sweep');
-  ids.alpha = await run(sweep, 'alpha', { start: T0 + 1000, params: { lr: '0.1', opt: 'sgd' }, metrics: { loss: 0.5, acc: 0.7 } });
-  ids.beta = await run(sweep, 'beta', { start: T0 + 2000, params: { lr: '0.01', opt: 'adam' }, metrics: { loss: 0.2, acc: 0.9 }, user: 'grace' });
-  ids.gamma = await run(sweep, 'gamma', { start: T0 + 3000, params: { lr: '0.001', opt: 'adam' }, metrics: { loss: 0.9, acc: 0.4 }, running: true });
-  ids.parent = await run(sweep, 'parent', { start: T0 + 4000, params: { lr: '0.05' } });
-  ids.child1 = await run(sweep, 'child-1', { start: T0 + 5000, params: { lr: '0.05', fold: '1' }, metrics: { loss: 0.3 }, parent: ids.parent });
-  ids.child2 = await run(sweep, 'child-2', { start: T0 + 6000, params: { lr: '0.05', fold: '2' }, metrics: { loss: 0.35 }, parent: ids.parent });
-  // a second experiment, with the newest run: where the home page goes
-  other = await experiment('other');
-  ids.newest = await run(other, 'newest', { start: T0 + 9000, metrics: { loss: 1 } });
-});
-
-after(async () => {
-  await browser?.close();
-  await agent?.close();
-});
-
-const rows = 'table.ll-runs-table tbody tr';
-
-/** The names of the rows shown, in order. */
-function names(page: Page): Promise<string[]> {
-  return page.locator(`${rows} a.ll-run-link`).allTextContents();
-}
-
-async function waitRows(page: Page, n: number): Promise<void> {
-  await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n && !document.querySelector('.ll-runs-view[data-loading]'), [rows, n] as const);
-}
-
-function cell(page: Page, runId: string, col: string) {
-  return page.locator(`${rows}[data-run-id="${runId}"] td[data-col="${col}"]`);
-}
-
-async function applyFilter(page: Page, filter: string): Promise<void> {
-  const box = page.locator('.ll-filter-input');
-  await box.fill(filter);
-  await box.press('Enter');
-}
-
-function expUrl(id: string, query = ''): string {
-  return `${agent.url}/#/experiments/${id}${query}`;
-}
+useRunsPage();
 
 test('home goes to the experiment with the newest run; the list highlights it and opens others', async () => {
   const p = await openPage(browser, `${agent.url}/`);
@@ -136,77 +61,6 @@ test('the table shows each run: name, status, start, duration, user, params and 
     assert.equal(await p.page.locator('th[data-col="start"]').getAttribute('aria-sort'), 'descending');
     assert.equal(await p.page.locator('.ll-pager-range').textContent(), '1–6 of 6');
     await p.screenshot('runs-table');
-    assert.deepEqual(p.errors, []);
-  } finally {
-    await p.close();
-  }
-});
-
-test("a bad filter shows the agent's message under the box, and nothing else goes wrong", async () => {
-  const bad = 'metrics.loss <<< 1';
-  const expected = await post<{ message: string }>(agent.url, 'runs/search', { experiment_ids: [sweep], filter: bad });
-  assert.equal(expected.status, 400);
-  // Chromium itself logs every 4xx response ("Failed to load resource"); that line is the only one allowed
-  const p = await openPage(browser, expUrl(sweep));
-  try {
-    await waitRows(p.page, 6);
-    await applyFilter(p.page, bad);
-    await p.page.waitForSelector('.ll-filter-error:not([hidden])');
-    assert.equal(await p.page.locator('.ll-filter-error').textContent(), expected.body.message);
-    assert.equal(await p.page.locator('.ll-filter-input').getAttribute('aria-invalid'), 'true');
-    await p.screenshot('runs-filter-error');
-    // fixing it clears the message
-    await applyFilter(p.page, "params.opt = 'adam'");
-    await waitRows(p.page, 2);
-    assert.equal(await p.page.locator('.ll-filter-error').isHidden(), true);
-    assert.deepEqual(p.errors, []);
-  } finally {
-    await p.close();
-  }
-});
-
-test('plain words search run names (and say so); a param compared as a number says params are strings and keeps the last good rows', async () => {
-  const p = await openPage(browser, expUrl(sweep));
-  try {
-    await waitRows(p.page, 6);
-    // MLflow's UI searches names with plain words, case-insensitively
-    const word = 'CHILD';
-    const expected = 2;
-    await applyFilter(p.page, word);
-    await p.page.waitForSelector('.ll-filter-note:not([hidden])');
-    assert.equal(await p.page.locator('.ll-filter-note').textContent(), `Not a filter: searching names for “${word}”.`);
-    await waitRows(p.page, expected);
-    assert.deepEqual((await p.page.locator(`${rows} td[data-col="name"]`).allTextContents()).sort(), ['child-1', 'child-2']);
-
-    await applyFilter(p.page, 'params.lr < 0.01');
-    await p.page.waitForSelector('.ll-filter-error:not([hidden])');
-    assert.match(await p.page.locator('.ll-filter-hint').textContent() ?? '', /Params are strings in MLflow/);
-    assert.equal(await p.page.locator('.ll-filter-note').isHidden(), true);
-    // the rows of the last good filter stay
-    assert.equal(await p.page.locator(rows).count(), expected);
-    assert.deepEqual(p.errors, []);
-  } finally {
-    await p.close();
-  }
-});
-
-test('a filter narrows the rows and lands in the URL; reloading the bookmark shows the same table', async () => {
-  const p = await openPage(browser, expUrl(sweep));
-  try {
-    await waitRows(p.page, 6);
-    await applyFilter(p.page, 'metrics.loss < 0.4');
-    await p.page.waitForFunction(() => new URLSearchParams(location.hash.split('?')[1]).get('filter') === 'metrics.loss < 0.4');
-    await waitRows(p.page, 3);
-    assert.deepEqual((await names(p.page)).sort(), ['beta', 'child-1', 'child-2']);
-    await p.screenshot('runs-filtered');
-    await p.page.reload();
-    await waitRows(p.page, 3);
-    assert.equal(await p.page.locator('.ll-filter-input').inputValue(), 'metrics.loss < 0.4');
-    assert.deepEqual((await names(p.page)).sort(), ['beta', 'child-1', 'child-2']);
-    // a filter nothing matches says so
-    await applyFilter(p.page, "params.opt = 'lbfgs'");
-    await p.page.waitForSelector('.ll-runs-message .ll-empty');
-    assert.match((await p.page.locator('.ll-runs-message').textContent()) ?? '', /No runs match/);
     assert.deepEqual(p.errors, []);
   } finally {
     await p.close();
@@ -431,52 +285,6 @@ test('an experiment that does not exist says so', async () => {
     assert.match((await p.page.locator('.ll-runs-error').textContent()) ?? '', /987654/);
     assert.equal(await p.page.locator('.ll-getting-started').count(), 0);
     assert.equal(await p.page.locator('.ll-runs-toolbar').isHidden(), true);
-    assert.deepEqual(p.errors, []);
-  } finally {
-    await p.close();
-  }
-});
-
-test('with a filter, a run that comes to match it while the page is open appears', async () => {
-  const exp = await experiment('filtered-live');
-  await run(exp, 'high', { start: Date.now() - 60_000, metrics: { loss: 3 } });
-  const p = await openPage(browser, expUrl(exp, `?filter=${encodeURIComponent('metrics.loss < 1')}`));
-  try {
-    await p.page.waitForSelector('.ll-runs-message .ll-empty');
-    const c = await post<{ run: { info: { run_id: string } } }>(agent.url, 'runs/create', { experiment_id: exp, run_name: 'low', start_time: Date.now() });
-    await post(agent.url, 'runs/log-metric', { run_id: c.body.run.info.run_id, key: 'loss', value: 0.25, timestamp: Date.now(), step: 0 });
-    await waitRows(p.page, 1);
-    assert.deepEqual(await names(p.page), ['low']);
-    assert.equal(await cell(p.page, c.body.run.info.run_id, 'metrics.loss').textContent(), '0.25');
-    assert.deepEqual(p.errors, []);
-  } finally {
-    await p.close();
-  }
-});
-
-test('the filter box completes keys of the experiment with the keyboard, and a key no run has is named (with the closest one)', async () => {
-  const p = await openPage(browser, expUrl(sweep));
-  try {
-    await waitRows(p.page, 6);
-    await p.page.click('.ll-filter-input');
-    await p.page.keyboard.type('metrics.lo');
-    await p.page.waitForSelector('.ll-suggest:not([hidden]) li');
-    assert.deepEqual(await p.page.locator('.ll-suggest li').allTextContents(), ['metrics.loss']);
-    await p.page.keyboard.press('ArrowDown');
-    assert.equal(await p.page.getAttribute('.ll-filter-input', 'aria-activedescendant'), await p.page.locator('.ll-suggest li').first().getAttribute('id'));
-    await p.page.keyboard.press('Enter');
-    assert.equal(await p.page.inputValue('.ll-filter-input'), 'metrics.loss ');
-    assert.equal(await p.page.locator('.ll-suggest').isHidden(), true);
-    // the key part alone finds it too: "opt" offers params.opt; Tab takes the first
-    await p.page.keyboard.type('< 1 and opt');
-    await p.page.waitForSelector('.ll-suggest:not([hidden]) li');
-    assert.equal(await p.page.locator('.ll-suggest li').first().textContent(), 'params.opt');
-    await p.page.keyboard.press('Tab');
-    assert.equal(await p.page.inputValue('.ll-filter-input'), 'metrics.loss < 1 and params.opt ');
-
-    await applyFilter(p.page, 'metrics.los < 1');
-    await p.page.waitForSelector('.ll-filter-note:not([hidden])');
-    assert.equal(await p.page.locator('.ll-filter-note').textContent(), 'No run in this experiment has metrics.los — did you mean metrics.loss?');
     assert.deepEqual(p.errors, []);
   } finally {
     await p.close();

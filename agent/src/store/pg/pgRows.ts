@@ -4,7 +4,7 @@
  * 2^53), float8 with NaN and ±Infinity as they are.
  */
 import pg from 'pg';
-import type { DatasetInput, LifecycleStage, RunStatus } from '@lablog/schema';
+import type { DatasetInput, LifecycleStage } from '@lablog/schema';
 import type { ExperimentRecord, LatestMetric, ModelInputRecord, ModelOutputRecord, RunDoc, RunInfoRecord } from '../records.js';
 
 /** Type parsers of the store's pool. */
