@@ -65,11 +65,14 @@ test('rename with the keyboard only: the REST API and a second viewer see the ne
     await a.page.waitForSelector('dialog.ll-dialog', { state: 'detached' });
     assert.equal(await heading(a.page), 'after');
     assert.equal((await restRun(runId)).info.run_name, 'after');
-    // an empty name is not sent
+    // an empty name (spaces pass the browser's `required`) is not sent: the dialog says why and stays
     await a.page.click('.ll-run-actions button[data-action="rename"]');
     await a.page.fill('dialog input[name="name"]', '  ');
     await a.page.keyboard.press('Enter');
+    await a.page.waitForSelector('dialog.ll-dialog[open] .ll-dialog-error:not([hidden])');
+    assert.equal(await a.page.locator('dialog.ll-dialog[open] .ll-dialog-error').textContent(), 'Name is required.');
     assert.equal(await a.page.locator('dialog.ll-dialog[open]').count(), 1);
+    assert.equal((await restRun(runId)).info.run_name, 'after');
     await a.page.keyboard.press('Escape');
     assert.deepEqual([...a.errors, ...b.errors], []);
   } finally {

@@ -162,7 +162,9 @@ export function askFields(
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const v = values();
-    shell.attempt(() => submit(v), v);
+    // the browser's `required` takes spaces for a value; the values sent are trimmed
+    const missing = fields.find((f) => f.required && !f.checkbox && v[f.name] === '');
+    shell.attempt(() => (missing ? Promise.reject(new Error(`${missing.label} is required.`)) : submit(v)), v);
   });
   return shell.open();
 }
