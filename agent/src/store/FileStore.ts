@@ -241,14 +241,10 @@ export class FileStore {
   }
 
   /**
-   * Logs params, tags and metrics to a run, all or nothing: every check runs before anything
-   * is written, and the call resolves once everything is durable. With `origin`, a batch that
-   * client already sent is acknowledged without being stored again. The metrics naming a logged
-   * model (`batch.models`) are written to each model's document after the run's log: a crash
-   * between leaves the points without the model's latest values (the batch unacknowledged),
-   * never a model's value without the run's point.
-   * @throws INVALID_PARAMETER_VALUE when a param would change value or the run is not active;
-   *   RESOURCE_DOES_NOT_EXIST for a logged model absent or deleted
+   * Logs params, tags and metrics to a run, all or nothing, resolving once durable; with
+   * `origin`, a batch that client already sent is acknowledged, not stored again. Metrics naming a
+   * logged model go to its document after the run's log (a crash between: points, unacknowledged).
+   * @throws INVALID_PARAMETER_VALUE (param changed, run not active); RESOURCE_DOES_NOT_EXIST (model)
    */
   async logBatch(runId: string, batch: Batch, origin?: BatchOrigin): Promise<void> {
     const run = this.activeRun(runId);

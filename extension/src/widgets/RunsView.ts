@@ -26,14 +26,13 @@ import { PAGE_SIZE, Pager } from './runsTable/Pager.js';
 import { PagerTotal } from './runsTable/PagerTotal.js';
 import { RunsTable } from './runsTable/RunsTable.js';
 import { LiveTable } from './runsTable/LiveTable.js';
-import { CompareButton, parallelToggle, shownSelect } from './runsTable/toolbarControls.js';
+import { CompareButton, parallelToggle, shownSelect, viewTypeOf } from './runsTable/toolbarControls.js';
 import { el } from './previews/dom.js';
 import { RunsPage } from './runsTable/RunsPage.js';
 import { FilterChecks, readRunsPage } from './runsTable/readRunsPage.js';
 import { arrangeTree } from './runsTable/runTree.js';
 
 type RunsRoute = Extract<Route, { view: 'runs' }>;
-
 
 /** An experiment's runs table (or, for the home route, the way to the latest one). */
 export class RunsView extends Widget implements RoutedView {
@@ -165,7 +164,7 @@ export class RunsView extends Widget implements RoutedView {
   private showParallel(on: boolean, read: boolean): void {
     // just opened: it reads the runs the table's last search found, without reading the page again
     const id = this.route.experimentId;
-    this.parallel.show(on, read && id !== undefined && this.mode === 'experiment' ? { experimentId: id, viewType: this.viewType } : null);
+    this.parallel.show(on, read && id !== undefined && this.mode === 'experiment' ? { experimentId: id, viewType: viewTypeOf(this.route.show) } : null);
   }
 
   /** The page of the route (a link to page 3), or the first; `keepTotal`: the runs searched are the same. */
@@ -285,7 +284,7 @@ export class RunsView extends Widget implements RoutedView {
         orderBy: [this.route.orderBy ?? DEFAULT_ORDER],
         maxResults: this.pager.size,
         pageToken: this.pager.token,
-        viewType: this.viewType,
+        viewType: viewTypeOf(this.route.show),
       });
       if (seq !== this.loadSeq || this.isDisposed) return;
       this.filterBox.setError(null);
@@ -301,8 +300,8 @@ export class RunsView extends Widget implements RoutedView {
       if (!unchanged) {
         this.page?.set(page.items);
         this.pager.show(page.items.length, page.nextPageToken !== undefined);
-        void this.total.count({ experimentId: id, filter, viewType: this.viewType }, () => seq === this.loadSeq && !this.isDisposed);
-        this.parallel.searched(filter, { experimentId: id, viewType: this.viewType });
+        void this.total.count({ experimentId: id, filter, viewType: viewTypeOf(this.route.show) }, () => seq === this.loadSeq && !this.isDisposed);
+        this.parallel.searched(filter, { experimentId: id, viewType: viewTypeOf(this.route.show) });
       }
     } catch (err) {
       this.pageSignature = '';
@@ -325,12 +324,8 @@ export class RunsView extends Widget implements RoutedView {
 
   private async noteMissingKeys(experimentId: string, keys: FilterKey[], seq: number): Promise<void> {
     const known = [...(this.page?.params ?? [])].map((k) => `params.${k}`).concat([...(this.page?.metrics ?? [])].map((k) => `metrics.${k}`));
-    const note = await missingKeysNote(this.ctx.query, experimentId, keys, this.viewType, known);
+    const note = await missingKeysNote(this.ctx.query, experimentId, keys, viewTypeOf(this.route.show), known);
     if (note !== null && seq === this.loadSeq && !this.isDisposed) this.filterBox.setNote(note);
-  }
-
-  private get viewType(): 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' {
-    return this.route.show === 'deleted' ? 'DELETED_ONLY' : this.route.show === 'all' ? 'ALL' : 'ACTIVE_ONLY';
   }
 
   private get chosenColumns(): string[] {

@@ -18,6 +18,11 @@ export function shownSelect(changed: (show: RunsShown | undefined) => void): HTM
   return select;
 }
 
+/** MLflow's view type of the route's `show`: the runs a search of the table lists. */
+export function viewTypeOf(show: RunsShown | undefined): 'ACTIVE_ONLY' | 'DELETED_ONLY' | 'ALL' {
+  return show === 'deleted' ? 'DELETED_ONLY' : show === 'all' ? 'ALL' : 'ACTIVE_ONLY';
+}
+
 /** The button that opens or closes the parallel coordinates of every run the filter matches. */
 export function parallelToggle(clicked: () => void): HTMLButtonElement {
   const b = el('button', 'll-button ll-parallel-toggle', 'Parallel coordinates');
