@@ -84,33 +84,6 @@ describe('MLflow tracking API', () => {
     assert.equal((await fullHistory(url, runId, 'm')).length, 4);
   });
 
-  test('of points at the same step and timestamp the one logged last is the latest, within a batch and across batches, key by key', async () => {
-    const { runId } = await newRun(url, 'latest-ties');
-    const latest = async () => Object.fromEntries((await runDoc(runId)).data.metrics!.map((x) => [x.key, x.value]));
-    await post(url, 'runs/log-batch', {
-      run_id: runId,
-      metrics: [
-        { key: 'a', value: 1, timestamp: 10, step: 2 },
-        { key: 'b', value: 1, timestamp: 10, step: 7 },
-        { key: 'a', value: 2, timestamp: 10, step: 2 },
-        { key: 'b', value: 2, timestamp: 10, step: 6 },
-        { key: 'a', value: 3, timestamp: 9, step: 2 },
-      ],
-    });
-    assert.deepEqual(await latest(), { a: 2, b: 1 });
-    await post(url, 'runs/log-batch', {
-      run_id: runId,
-      metrics: [
-        { key: 'b', value: 3, timestamp: 10, step: 7 },
-        { key: 'a', value: 4, timestamp: 10, step: 1 },
-        { key: 'b', value: 4, timestamp: 9, step: 7 },
-      ],
-    });
-    assert.deepEqual(await latest(), { a: 2, b: 3 });
-    assert.equal((await post(url, 'runs/log-metric', { run_id: runId, key: 'a', value: 5, timestamp: 10, step: 2 })).status, 200);
-    assert.deepEqual(await latest(), { a: 5, b: 3 });
-  });
-
   test('params are immutable: the same value is fine, a different one is 400 and changes nothing', async () => {
     const { runId } = await newRun(url, 'params');
     assert.equal((await post(url, 'runs/log-parameter', { run_id: runId, run_uuid: runId, key: 'lr', value: '0.1' })).status, 200);

@@ -144,6 +144,33 @@ for (const engine of ENGINES) {
       assert.deepEqual(h, [{ key: 'n', value: 'NaN', timestamp: 1, step: 0 }]);
     });
 
+    test('of points at the same step and timestamp the one logged last is the latest, within a batch and across batches, key by key', { skip }, async () => {
+      const { runId } = await newRun(a.url, 'latest-ties');
+      const latest = async () => Object.fromEntries(((await run(runId)).data.metrics ?? []).map((x) => [x.key, x.value]));
+      await post(a.url, 'runs/log-batch', {
+        run_id: runId,
+        metrics: [
+          { key: 'a', value: 1, timestamp: 10, step: 2 },
+          { key: 'b', value: 1, timestamp: 10, step: 7 },
+          { key: 'a', value: 2, timestamp: 10, step: 2 },
+          { key: 'b', value: 2, timestamp: 10, step: 6 },
+          { key: 'a', value: 3, timestamp: 9, step: 2 },
+        ],
+      });
+      assert.deepEqual(await latest(), { a: 2, b: 1 });
+      await post(a.url, 'runs/log-batch', {
+        run_id: runId,
+        metrics: [
+          { key: 'b', value: 3, timestamp: 10, step: 7 },
+          { key: 'a', value: 4, timestamp: 10, step: 1 },
+          { key: 'b', value: 4, timestamp: 9, step: 7 },
+        ],
+      });
+      assert.deepEqual(await latest(), { a: 2, b: 3 });
+      assert.equal((await post(a.url, 'runs/log-metric', { run_id: runId, key: 'a', value: 5, timestamp: 10, step: 2 })).status, 200);
+      assert.deepEqual(await latest(), { a: 5, b: 3 });
+    });
+
     test('metric history: every point, paged by next_page_token', { skip }, async () => {
       const { runId } = await newRun(a.url, 'history');
       const metrics = Array.from({ length: 25 }, (_, i) => ({ key: 'loss', value: 1 / (i + 1), timestamp: 1000 + i, step: i }));
