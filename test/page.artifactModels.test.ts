@@ -4,23 +4,13 @@
  * shows as a table. (The tree, previews and live updates: page.artifacts.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { putArtifact, runArtifactUrl } from './support/artifactHttp.js';
-import { launchBrowser, openPage } from './support/browser.js';
+import { openPage } from './support/browser.js';
 import { newRun } from './support/mlflowHttp.js';
-import { startAgent, type StartedAgent } from './support/startAgent.js';
+import { agent, browser, usePageRig } from './support/pageRig.js';
 
-let browser: Browser;
-let agent: StartedAgent;
-
-before(async () => {
-  [browser, agent] = await Promise.all([launchBrowser(), startAgent()]);
-});
-after(async () => {
-  await browser?.close();
-  await agent?.close();
-});
+usePageRig();
 
 /** The files of a run with a logged model and a logged table. */
 const MODEL_FILES: Record<string, string> = {

@@ -5,23 +5,14 @@
  * REST API, and where another viewer is open, on it too (live).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage } from './support/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { openPage } from './support/browser.js';
 import { newRun, post } from './support/mlflowHttp.js';
 import { createModel, createVersion, getModel, getVersion } from './support/registryHttp.js';
-import { startAgent, type StartedAgent } from './support/startAgent.js';
+import { agent, browser, usePageRig } from './support/pageRig.js';
 
-let browser: Browser;
-let agent: StartedAgent;
-
-before(async () => {
-  [browser, agent] = await Promise.all([launchBrowser(), startAgent()]);
-});
-after(async () => {
-  await browser?.close();
-  await agent?.close();
-});
+usePageRig();
 
 async function submit(page: Page, fields: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(fields)) await page.fill(`dialog [name="${name}"]`, value);

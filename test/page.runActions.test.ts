@@ -5,22 +5,13 @@
  * done with the keyboard only.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, type TestPage } from './support/browser.js';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { openPage, type TestPage } from './support/browser.js';
 import { get, newRun, post } from './support/mlflowHttp.js';
-import { startAgent, type StartedAgent } from './support/startAgent.js';
+import { agent, browser, usePageRig } from './support/pageRig.js';
 
-let browser: Browser;
-let agent: StartedAgent;
-
-before(async () => {
-  [browser, agent] = await Promise.all([launchBrowser(), startAgent()]);
-});
-after(async () => {
-  await browser?.close();
-  await agent?.close();
-});
+usePageRig();
 
 type RestRun = { info: { run_name: string; lifecycle_stage: string }; data: { tags?: Array<{ key: string; value: string }> } };
 

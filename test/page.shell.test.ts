@@ -3,22 +3,13 @@
  * connection indicator goes green, routes are URLs, the theme follows the OS, no console errors.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { createAgent } from 'lablog';
-import { launchBrowser, openPage } from './support/browser.js';
-import { startAgent, type StartedAgent } from './support/startAgent.js';
+import { openPage } from './support/browser.js';
+import { startAgent } from './support/startAgent.js';
+import { agent, browser, usePageRig } from './support/pageRig.js';
 
-let browser: Browser;
-let agent: StartedAgent;
-
-before(async () => {
-  [browser, agent] = await Promise.all([launchBrowser(), startAgent()]);
-});
-after(async () => {
-  await browser?.close();
-  await agent?.close();
-});
+usePageRig();
 
 test('GET / serves the page; its assets are cacheable and need no token', async () => {
   const tokened = await startAgent({ token: 's3cret' });

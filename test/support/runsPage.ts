@@ -5,14 +5,11 @@
  * table. The bindings below are ES module live bindings: a test file reads them after `before`.
  */
 import assert from 'node:assert/strict';
-import { after, before } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from './browser.js';
+import type { Page } from 'playwright-core';
 import { post } from './mlflowHttp.js';
-import { startAgent, type StartedAgent } from './startAgent.js';
+import { agent, usePageRig } from './pageRig.js';
 
-export let browser: Browser;
-export let agent: StartedAgent;
+export { agent, browser } from './pageRig.js';
 export let sweep: string;
 export let other: string;
 /** Run ids by run name. */
@@ -49,8 +46,7 @@ export async function run(
 
 /** Starts the browser and the agent with the runs before the file's tests, and closes them after. */
 export function useRunsPage(): void {
-  before(async () => {
-    [browser, agent] = await Promise.all([launchBrowser(), startAgent()]);
+  usePageRig(async () => {
     sweep = await experiment('sweep');
     ids.alpha = await run(sweep, 'alpha', { start: T0 + 1000, params: { lr: '0.1', opt: 'sgd' }, metrics: { loss: 0.5, acc: 0.7 } });
     ids.beta = await run(sweep, 'beta', { start: T0 + 2000, params: { lr: '0.01', opt: 'adam' }, metrics: { loss: 0.2, acc: 0.9 }, user: 'grace' });
@@ -61,11 +57,6 @@ export function useRunsPage(): void {
     // a second experiment, with the newest run: where the home page goes
     other = await experiment('other');
     ids.newest = await run(other, 'newest', { start: T0 + 9000, metrics: { loss: 1 } });
-  });
-
-  after(async () => {
-    await browser?.close();
-    await agent?.close();
   });
 }
 
