@@ -13,7 +13,8 @@ export let agent: StartedAgent;
 
 /**
  * Starts the browser and an agent on a fresh store before the file's tests, then runs `setup`
- * (in the same hook: hooks at a file's top level do not wait for each other); closes both after.
+ * in the same hook (a second top-level `before` was seen to read the agent before this one had
+ * set it); closes both after.
  */
 export function usePageRig(setup?: () => Promise<void>): void {
   before(async () => {
