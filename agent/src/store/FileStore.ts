@@ -157,7 +157,6 @@ export class FileStore {
     return this.runs;
   }
 
-
   /** Creates a run. @throws RESOURCE_DOES_NOT_EXIST, INVALID_PARAMETER_VALUE (experiment not active) */
   async createRun(spec: NewRun): Promise<RunDoc> {
     if (!spec.runId) return this.createRunNow(spec);
