@@ -87,10 +87,14 @@ describe('the page with users', { skip }, () => {
   test('a user who does not manage the experiment sees its runs but no Permissions section', async () => {
     const p = await openPage(browser, `${a.url}/#/experiments/${exp}`);
     try {
+      // the section is made hidden, then removed once the agent refuses bob the experiment's permissions
+      const refused = p.page.waitForResponse((r) => r.url().includes('/api/2.0/lablog/auth/experiment-permissions'));
       await signIn(p.page, 'bob', 'bob-pw-456');
       await p.page.waitForSelector('.ll-runs-header h1');
       assert.equal(await p.page.textContent('.ll-runs-header h1'), 'alice-page');
       await p.page.waitForSelector('.ll-connection[data-state="up"]');
+      assert.equal((await refused).status(), 403);
+      await p.page.waitForSelector('details.ll-permissions', { state: 'detached' });
       assert.equal(await p.page.locator('details.ll-permissions').count(), 0);
     } finally {
       await p.close();

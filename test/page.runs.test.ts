@@ -7,12 +7,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Lablog } from '@lablog/client';
+import type { Page } from 'playwright-core';
 import { openPage } from './support/browser.js';
 import { post } from './support/mlflowHttp.js';
 import { startAgent } from './support/startAgent.js';
 import { agent, browser, cell, experiment, expUrl, ids, names, other, rows, run, sweep, T0, useRunsPage, waitRows } from './support/runsPage.js';
 
 useRunsPage();
+
+/** Waits until the first row is the run named `name`: the pager's range is shown before the rows it names arrive. */
+async function firstRowIs(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(([sel, n]) => document.querySelector(sel)?.textContent === n, [`${rows} a.ll-run-link`, name] as const);
+}
 
 test('home goes to the experiment with the newest run; the list highlights it and opens others', async () => {
   const p = await openPage(browser, `${agent.url}/`);
@@ -217,14 +223,17 @@ test('pages of 100 runs with Prev / Next, the total, a jump to any page', async 
     // the total comes from a count read beside the page (MLflow's search never says it)
     await range('1–100 of 150');
     assert.equal(await p.page.getByLabel('Page number').inputValue(), '1');
+    await firstRowIs(p.page, 'run-149');
     assert.equal((await names(p.page))[0], 'run-149');
     await p.page.getByRole('button', { name: 'Next page' }).click();
     await waitRows(p.page, 50);
     await range('101–150 of 150');
+    await firstRowIs(p.page, 'run-049');
     assert.equal((await names(p.page))[0], 'run-049');
     assert.equal(await p.page.getByRole('button', { name: 'Next page' }).isDisabled(), true);
     await p.page.getByRole('button', { name: 'Previous page' }).click();
     await waitRows(p.page, 100);
+    await firstRowIs(p.page, 'run-149');
     assert.equal((await names(p.page))[0], 'run-149');
     // another page size: back to the first page, in the URL
     await p.page.selectOption('.ll-page-size', '25');
@@ -234,16 +243,19 @@ test('pages of 100 runs with Prev / Next, the total, a jump to any page', async 
     await p.page.getByRole('button', { name: 'Next page' }).click();
     await waitRows(p.page, 25);
     await range('26–50 of 150');
+    await firstRowIs(p.page, 'run-124');
     assert.equal((await names(p.page))[0], 'run-124');
     // straight to page 5 of 6, by number: in the URL, and a reload opens it
     assert.equal(await p.page.locator('.ll-pager-jump').textContent(), 'Page  of 6');
     await p.page.getByLabel('Page number').fill('5');
     await p.page.getByLabel('Page number').press('Enter');
     await range('101–125 of 150');
+    await firstRowIs(p.page, 'run-049');
     assert.equal((await names(p.page))[0], 'run-049');
     assert.equal(new URLSearchParams((await p.page.evaluate(() => location.hash)).split('?')[1]).get('page'), '5');
     await p.page.reload();
     await range('101–125 of 150');
+    await firstRowIs(p.page, 'run-049');
     assert.equal((await names(p.page))[0], 'run-049');
     // a number past the end goes to the last page
     await p.page.getByLabel('Page number').fill('99');
