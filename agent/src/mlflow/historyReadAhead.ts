@@ -51,13 +51,21 @@ interface Ahead {
   more: boolean;
   /** The body as bytes: turning two megabytes of text into UTF-8 is done ahead too. */
   body: Buffer;
+}
+
+/**
+ * A page being read ahead, or read: its request may come before the encoding ends (the client
+ * parses about as fast as the agent encodes), and then waits for it rather than doing it twice.
+ */
+interface Pending {
+  ready: Promise<Ahead | null>;
   at: number;
 }
 
 const idOf = (p: HistoryPage) => `${p.runId}\u0000${p.key}\u0000${p.offset}\u0000${p.max}`;
 
 /** What the read-ahead reads from the store. */
-export type HistorySource = Pick<TrackingStore, 'metricHistory' | 'metricPointCount'>;
+export type HistorySource = Pick<TrackingStore, 'metricHistory' | 'metricHistoryAt' | 'metricPointCount'>;
 
 /** A page's points (up to `max + 1`: one past tells another page follows). */
 const readPage = (store: HistorySource, p: HistoryPage) => store.metricHistory(p.runId, p.key, { offset: p.offset, limit: p.max + 1 });
@@ -65,7 +73,7 @@ const readPage = (store: HistorySource, p: HistoryPage) => store.metricHistory(p
 /** Pages of get-history encoded ahead of their requests. */
 export class HistoryReadAhead {
   // a Map iterates in insertion order: the oldest page goes first
-  private readonly pages = new Map<string, Ahead>();
+  private readonly pages = new Map<string, Pending>();
 
   constructor(private readonly store: HistorySource) {}
 
@@ -76,8 +84,9 @@ export class HistoryReadAhead {
    */
   async body(page: HistoryPage): Promise<string | Buffer> {
     const id = idOf(page);
-    const ahead = this.pages.get(id);
+    const pending = this.pages.get(id);
     this.pages.delete(id);
+    const ahead = pending && (await pending.ready);
     if (ahead && (await this.store.metricPointCount(page.runId, page.key)) === ahead.count) {
       if (ahead.more) this.readAhead(page);
       return ahead.body;
@@ -87,21 +96,21 @@ export class HistoryReadAhead {
     return encodeHistoryPage(points, page);
   }
 
-  /** Reads and encodes the page after `page`, once this reply is written. */
+  /** Reads the page after `page` now, and encodes it after this reply is written. */
   private readAhead(page: HistoryPage): void {
     if (page.max < READ_AHEAD_MIN) return;
     const next = { ...page, offset: page.offset + page.max };
-    setImmediate(() => {
-      void (async () => {
-        // the count first: a write between the two reads leaves the count behind the points, so
-        // the page is read again when asked for — never the other way round
-        const count = await this.store.metricPointCount(next.runId, next.key);
-        const points = await readPage(this.store, next);
-        const now = Date.now();
-        for (const [id, p] of this.pages) if (this.pages.size >= PAGES_KEPT || now - p.at > KEPT_MS) this.pages.delete(id);
-        this.pages.set(idOf(next), { count, more: points.length > next.max, body: Buffer.from(encodeHistoryPage(points, next)), at: now });
-        // the request for it reads the store itself, and meets the error there
-      })().catch(() => undefined);
-    });
+    const at = Date.now();
+    for (const [id, p] of this.pages) if (this.pages.size >= PAGES_KEPT || at - p.at > KEPT_MS) this.pages.delete(id);
+    // one read, begun now (it waits on the database, not the thread): the points and the count
+    // they were read at (or an earlier one, so that a write meanwhile has the page read again
+    // when asked for — never the other way round)
+    const read = this.store.metricHistoryAt(next.runId, next.key, { offset: next.offset, limit: next.max + 1 });
+    const written = new Promise((resolve) => setImmediate(resolve));
+    const ready = Promise.all([read, written])
+      .then(([{ points, count }]): Ahead => ({ count, more: points.length > next.max, body: Buffer.from(encodeHistoryPage(points, next)) }))
+      // the request for it reads the store itself, and meets the error there
+      .catch(() => null);
+    this.pages.set(idOf(next), { ready, at });
   }
 }

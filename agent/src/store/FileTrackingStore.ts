@@ -17,7 +17,7 @@ import { SortedRuns } from './SortedRuns.js';
 import { hasKey, setKey } from './keyedRecord.js';
 import type { BatchOrigin } from './MetricLog.js';
 import type { ExperimentRecord, MetricPoint, ModelInputRecord, ModelOutputRecord, RunDoc } from './records.js';
-import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from './TrackingStore.js';
+import type { Batch, CountedPoints, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from './TrackingStore.js';
 
 /** The tracking store over a store folder. */
 export class FileTrackingStore implements TrackingStore {
@@ -141,15 +141,19 @@ export class FileTrackingStore implements TrackingStore {
   // ---- metric reads
 
   async metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
+    return (await this.metricHistoryAt(runId, key, range)).points;
+  }
+
+  async metricHistoryAt(runId: string, key: string, range?: { offset: number; limit: number }): Promise<CountedPoints> {
     // from the run's columns (kept up to date with its commits), so a page costs its own size,
     // not a read of the whole log: 40 pages of a 1M-point metric read it once
     const col = (await this.columns.columns(runId)).column(key);
-    if (!col) return [];
+    if (!col) return { points: [], count: 0 };
     const from = Math.min(range?.offset ?? 0, col.length);
     const to = Math.min(range ? from + range.limit : col.length, col.length);
     const out: MetricPoint[] = new Array(to - from);
     for (let i = from; i < to; i++) out[i - from] = { key, value: col.value[i]!, timestamp: col.time[i]!, step: col.step[i]! };
-    return out;
+    return { points: out, count: col.length };
   }
 
   async metricPointCount(runId: string, key: string): Promise<number> {

@@ -72,6 +72,12 @@ export interface Page<T> {
   nextPageToken?: string;
 }
 
+/** Points of a metric, and its point count when they were read (see metricHistoryAt). */
+export interface CountedPoints {
+  points: MetricPoint[];
+  count: number;
+}
+
 /** What a downsampled read reduces: see `lablog/downsample`. */
 export interface DownsampleRequest {
   axis: 'step' | 'time';
@@ -157,6 +163,12 @@ export interface TrackingStore {
    * earlier (get-history's read-ahead) that it still holds. @throws RESOURCE_DOES_NOT_EXIST
    */
   metricPointCount(runId: string, key: string): Promise<number>;
+  /**
+   * metricHistory's points with the metric's point count they were read at (or an earlier count:
+   * never a later one), for a reader that checks later whether they still hold.
+   * @throws RESOURCE_DOES_NOT_EXIST
+   */
+  metricHistoryAt(runId: string, key: string, range?: { offset: number; limit: number }): Promise<CountedPoints>;
   /** Min/max/last per x bucket of one metric. @throws RESOURCE_DOES_NOT_EXIST */
   downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply>;
 

@@ -4,11 +4,21 @@
  * read the chunks once instead of once per request. An entry is valid while the metric's point
  * count is what it was read at — every write adds points (a merge rewrites chunks but adds the
  * new ones too), so one small query over the chunks' sizes, on any agent of the database, tells
- * whether something was written since. Bounded in bytes, least recently used out first.
+ * whether something was written since (the caller's: see metricTotal). Bounded in bytes, least
+ * recently used out first.
  */
 import type pg from 'pg';
 import { COLUMN_CACHE_BYTES } from '../../lablog/ColumnCache.js';
 import { readChunks, type ChunkColumns } from './pgChunkReads.js';
+
+/** One metric of one run, and its point count as just read: where every metric read starts. */
+export interface MetricAt {
+  /** The run's number. */
+  rid: number;
+  key: string;
+  /** The metric's point count. */
+  total: number;
+}
 
 interface Entry {
   total: number;
@@ -34,13 +44,12 @@ export class PgColumnCache {
   ) {}
 
   /**
-   * Every point of metric `key` of run `rid` as committed now, in the store's order; null when
-   * the metric alone is larger than the budget (the caller reads just what it needs).
+   * Every point of the metric as committed when its point count was `total`, in the store's
+   * order; null when the metric alone is larger than the budget (the caller reads just what it
+   * needs).
    */
-  async columns(rid: number, key: string): Promise<ChunkColumns | null> {
+  async columns({ rid, key, total }: MetricAt): Promise<ChunkColumns | null> {
     const id = `${rid}\u0000${key}`;
-    const { rows } = await this.pool.query<{ total: number }>('SELECT coalesce(sum(n), 0)::int8 AS total FROM metric_chunks WHERE rid = $1 AND key = $2', [rid, key]);
-    const total = rows[0]!.total;
     const hit = this.entries.get(id);
     this.drop(id);
     if (hit && hit.total === total) return this.keep(id, hit);

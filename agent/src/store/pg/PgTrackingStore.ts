@@ -21,10 +21,10 @@ import type { BatchOrigin } from '../MetricLog.js';
 import { appendLoggedModel, LOG_MODEL_HISTORY_TAG } from '../logModelHistory.js';
 import { RUN_NAME_TAG, type ExperimentRecord, type MetricPoint, type ModelInputRecord, type ModelOutputRecord, type RunDoc, type StoreEvent } from '../records.js';
 import { randomRunName } from '../runNames.js';
-import type { Batch, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from '../TrackingStore.js';
+import type { Batch, CountedPoints, DownsampleRequest, NewRun, Page, RunUpdate, ScopeState, SearchRequest, TrackingStore } from '../TrackingStore.js';
 import { migrate } from './migrations.js';
 import { PgBatchCommitter } from './PgBatchCommitter.js';
-import { PgColumnCache } from './PgColumnCache.js';
+import { PgColumnCache, type MetricAt } from './PgColumnCache.js';
 import { PgExperiments } from './PgExperiments.js';
 import { pgScopeState } from './pgScopeState.js';
 import { FEED_APPLICATION, PgChangeFeed } from './PgChangeFeed.js';
@@ -174,12 +174,6 @@ export class PgTrackingStore implements TrackingStore {
     return (await runRecords(this.pool, rows))[0]!;
   }
 
-  private async ridOf(runId: string): Promise<number> {
-    const { rows } = await this.pool.query<{ rid: number }>('SELECT rid FROM runs WHERE run_id = $1', [runId]);
-    if (rows.length === 0) throw notFound(`Run with id=${runId} not found`);
-    return rows[0]!.rid;
-  }
-
   async updateRun(runId: string, update: RunUpdate): Promise<RunDoc> {
     return this.transactions.run(async (c, changed) => {
       const row = await lockRun(c, runId, true);
@@ -275,20 +269,30 @@ export class PgTrackingStore implements TrackingStore {
   // ---- metric reads
 
   async metricHistory(runId: string, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
-    return pgMetricHistory(this.pool, this.columns, await this.ridOf(runId), key, range);
+    return (await this.metricHistoryAt(runId, key, range)).points;
+  }
+
+  async metricHistoryAt(runId: string, key: string, range?: { offset: number; limit: number }): Promise<CountedPoints> {
+    const at = await this.metricAt(runId, key);
+    return { points: await pgMetricHistory(this.pool, this.columns, at, range), count: at.total };
   }
 
   async metricPointCount(runId: string, key: string): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number | null }>(
-      'SELECT (SELECT coalesce(sum(n), 0)::int8 FROM metric_chunks c WHERE c.rid = r.rid AND c.key = $2) AS n FROM runs r WHERE r.run_id = $1',
-      [runId, key],
-    );
-    if (rows.length === 0) throw notFound(`Run with id=${runId} not found`);
-    return Number(rows[0]!.n);
+    return (await this.metricAt(runId, key)).total;
   }
 
   async downsample(runId: string, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
-    return pgDownsample(this.pool, this.columns, await this.ridOf(runId), key, req);
+    return pgDownsample(this.pool, this.columns, await this.metricAt(runId, key), req);
+  }
+
+  /** The run's number and the metric's point count, in one query (every metric read starts here). */
+  private async metricAt(runId: string, key: string): Promise<MetricAt> {
+    const { rows } = await this.pool.query<{ rid: number; total: number }>(
+      'SELECT r.rid, (SELECT coalesce(sum(n), 0)::int8 FROM metric_chunks c WHERE c.rid = r.rid AND c.key = $2) AS total FROM runs r WHERE r.run_id = $1',
+      [runId, key],
+    );
+    if (rows.length === 0) throw notFound(`Run with id=${runId} not found`);
+    return { rid: rows[0]!.rid, key, total: rows[0]!.total };
   }
 
   // ---- what the folder store still keeps

@@ -10,13 +10,14 @@ import type { DownsampleReply } from '@lablog/schema';
 import { downsample } from '../../lablog/downsample.js';
 import { MetricColumn } from '../../lablog/MetricColumn.js';
 import type { DownsampleRequest } from '../TrackingStore.js';
-import type { PgColumnCache } from './PgColumnCache.js';
+import type { MetricAt, PgColumnCache } from './PgColumnCache.js';
 import { readChunks } from './pgChunkReads.js';
 import { sqlNumber } from './pgCopyOut.js';
 
-/** Min/max/last per bucket of metric `key` of the run numbered `rid`: from the cache, or (a metric larger than it holds) the chunks in range. */
-export async function pgDownsample(q: pg.Pool, cache: PgColumnCache, rid: number, key: string, req: DownsampleRequest): Promise<DownsampleReply> {
-  const all = await cache.columns(rid, key);
+/** Min/max/last per bucket of a metric: from the cache, or (a metric larger than it holds) the chunks in range. */
+export async function pgDownsample(q: pg.Pool, cache: PgColumnCache, at: MetricAt, req: DownsampleRequest): Promise<DownsampleReply> {
+  const { rid, key } = at;
+  const all = await cache.columns(at);
   if (all) return downsample(key, MetricColumn.of(all.step, all.time, all.value, all.length), req);
   // a chunk's steps run from its first to its last; its timestamps need not be in order
   const [lo, hi] = req.axis === 'step' ? ['first_step', 'last_step'] : ['ts_lo', 'ts_hi'];

@@ -9,7 +9,7 @@
 import type pg from 'pg';
 import type { MetricPoint } from '../records.js';
 import { CHUNK_ORDER, chunksOf, readChunkQuery, type ChunkColumns } from './pgChunkReads.js';
-import type { PgColumnCache } from './PgColumnCache.js';
+import type { MetricAt, PgColumnCache } from './PgColumnCache.js';
 import { sqlNumber } from './pgCopyOut.js';
 
 function points(key: string, cols: ChunkColumns, from: number, to: number): MetricPoint[] {
@@ -18,11 +18,12 @@ function points(key: string, cols: ChunkColumns, from: number, to: number): Metr
   return out;
 }
 
-/** Points of metric `key` of run `rid`, all or `range` of them: from the cache, or (a metric larger than it holds) the chunks the page meets. */
-export async function pgMetricHistory(q: pg.Pool, cache: PgColumnCache, rid: number, key: string, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
+/** Points of a metric, all or `range` of them: from the cache, or (a metric larger than it holds) the chunks the page meets. */
+export async function pgMetricHistory(q: pg.Pool, cache: PgColumnCache, at: MetricAt, range?: { offset: number; limit: number }): Promise<MetricPoint[]> {
+  const { rid, key } = at;
   const from = range?.offset ?? 0;
   const to = range ? from + range.limit : Number.MAX_SAFE_INTEGER;
-  const all = await cache.columns(rid, key);
+  const all = await cache.columns(at);
   if (all) return points(key, all, from, Math.min(all.length, to));
   const cols = await readChunkQuery(
     q,
