@@ -8,7 +8,7 @@ import type { LoggedModelBook } from '../loggedModels/LoggedModelBook.js';
 import { loggedModelEdits } from '../loggedModels/loggedModelRules.js';
 import { searchModelVersions, searchRegisteredModels, type SearchRegistryRequest } from '../search/searchRegistry.js';
 import type { Page } from '../search/pageToken.js';
-import { MODEL_VERSIONS_TAG, sourceModelId, versionRunId, withModelVersion } from './loggedModelLineage.js';
+import { listsModelVersion, MODEL_VERSIONS_TAG, sourceModelId, versionRunId, withModelVersion } from './loggedModelLineage.js';
 import type { ModelRegistry } from './ModelRegistry.js';
 import type { ModelRegistryStore } from './ModelRegistryStore.js';
 import type { NewModelVersion, NewRegisteredModel, RegisteredModelRecord, VersionOf } from './registryRecords.js';
@@ -58,17 +58,40 @@ export class FileModelRegistry implements ModelRegistryStore {
 
   /**
    * Creates the version, then lists it in its logged model's tag. Two documents are written one
-   * after the other (the registry's, then the model's); the model's tag is read and written under
-   * that model's own queue, so versions registered at once from one model all stay listed.
+   * after the other (the registry's, which records the model's id, then the model's; a crash
+   * between them is made good at the next start by completeLineage); the model's tag is read and
+   * written under that model's own queue, so versions registered at once from one model all stay
+   * listed.
    */
   async createModelVersion(name: string, spec: NewModelVersion): Promise<VersionOf> {
     const modelId = sourceModelId(spec.source, spec.modelId);
     const logged = modelId !== undefined && this.loggedModels.has(modelId) ? this.loggedModels.get(modelId) : undefined;
-    const created = await this.registry.createVersion(name, { ...spec, runId: versionRunId(spec.runId, logged?.info.source_run_id) });
-    if (logged !== undefined) {
-      await this.loggedModels.edit(logged.info.model_id, loggedModelEdits.updateTag(MODEL_VERSIONS_TAG, (old) => withModelVersion(old, name, created.version.version)));
-    }
+    const created = await this.registry.createVersion(name, { ...spec, modelId: logged?.info.model_id, runId: versionRunId(spec.runId, logged?.info.source_run_id) });
+    if (logged !== undefined) await this.listVersion(logged.info.model_id, name, created.version.version);
     return created;
+  }
+
+  /**
+   * Lists in its logged model's tag every version made from a logged model of this store that
+   * the tag lacks: what a crash between createModelVersion's two writes leaves undone. Run when
+   * the store opens, before anything is served. Resolves to the number of versions listed.
+   */
+  async completeLineage(): Promise<number> {
+    let listed = 0;
+    for (const model of this.registry.models()) {
+      for (const v of model.versions) {
+        const modelId = v.model_id ?? sourceModelId(v.source, undefined);
+        if (modelId === undefined || !this.loggedModels.has(modelId)) continue;
+        if (listsModelVersion(this.loggedModels.get(modelId).tags[MODEL_VERSIONS_TAG], model.name, v.version)) continue;
+        await this.listVersion(modelId, model.name, v.version);
+        listed++;
+      }
+    }
+    return listed;
+  }
+
+  private listVersion(modelId: string, name: string, version: number): Promise<unknown> {
+    return this.loggedModels.edit(modelId, loggedModelEdits.updateTag(MODEL_VERSIONS_TAG, (old) => withModelVersion(old, name, version)));
   }
 
   async getModelVersion(name: string, version: number): Promise<VersionOf> {

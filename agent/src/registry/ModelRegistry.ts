@@ -219,6 +219,7 @@ export class ModelRegistry {
             status: 'READY',
             status_message: '',
             tags: { ...spec.tags },
+            ...(spec.modelId ? { model_id: spec.modelId } : {}),
           });
           d.versions.sort((a, b) => a.version - b.version);
           d.next_version = Math.max(d.next_version, number + 1);

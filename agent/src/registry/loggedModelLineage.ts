@@ -34,17 +34,27 @@ function pyJson(v: unknown): string {
  * existing value that is not a JSON list is replaced.
  */
 export function withModelVersion(existing: string | undefined, name: string, version: number): string {
-  const entry = { name, version };
-  let list: unknown[] = [];
+  const list = versionList(existing);
+  return pyJson(lists(list, name, version) ? list : [...list, { name, version }]);
+}
+
+/** Whether the `mlflow.modelVersions` tag value `existing` lists version `version` of `name`. */
+export function listsModelVersion(existing: string | undefined, name: string, version: number): boolean {
+  return lists(versionList(existing), name, version);
+}
+
+function versionList(existing: string | undefined): unknown[] {
   try {
     const parsed: unknown = existing === undefined ? [] : JSON.parse(existing);
-    if (Array.isArray(parsed)) list = parsed;
+    if (Array.isArray(parsed)) return parsed;
   } catch {
     // not JSON: MLflow would fail here; start the list afresh instead
   }
-  const has = list.some((e) => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name && (e as { version?: unknown }).version === version);
-  return pyJson(has ? list : [...list, entry]);
+  return [];
 }
+
+const lists = (list: readonly unknown[], name: string, version: number) =>
+  list.some((e) => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name && (e as { version?: unknown }).version === version);
 
 /**
  * The run a new version records: the request's, else the source run of the logged model it is

@@ -21,6 +21,12 @@ export interface ModelVersionRecord {
   status: ModelVersionStatus;
   status_message: string;
   tags: Record<string, string>;
+  /**
+   * The logged model of this store the version was made from, if any. Not on MLflow's wire: the
+   * folder engine writes the version, then the logged model's `mlflow.modelVersions` tag, and
+   * this is what lets the tag be completed at the next start after a crash between the two.
+   */
+  model_id?: string;
 }
 
 /** A registered model with its versions (in version order) and aliases. */

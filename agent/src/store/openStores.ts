@@ -38,10 +38,15 @@ export async function openStores(uri: string, filesDir: string): Promise<OpenSto
   if (!isPostgresUri(uri)) {
     const files = await FileStore.open(uri);
     const tracking = new FileTrackingStore(files);
+    const registry = new FileModelRegistry(files.registry, files.loggedModels);
+    await registry.completeLineage().catch(async (err: unknown) => {
+      await tracking.close();
+      throw err;
+    });
     let closing: Promise<void> | undefined;
     return {
       tracking,
-      registry: new FileModelRegistry(files.registry, files.loggedModels),
+      registry,
       loggedModels: new FileLoggedModels(files.loggedModels, tracking),
       files,
       close: () => (closing ??= tracking.close()),
