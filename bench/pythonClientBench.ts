@@ -17,9 +17,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fmt, type Row } from './table.js';
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const METRIC_CALLS = 1000;
-const BATCHES = 20;
+const BATCHES = 100;
 
 type WireMetric = { key: string; value: number | string; timestamp: number; step: number };
 
