@@ -65,10 +65,10 @@ interface Pending {
 const idOf = (p: HistoryPage) => `${p.runId}\u0000${p.key}\u0000${p.offset}\u0000${p.max}`;
 
 /** What the read-ahead reads from the store. */
-export type HistorySource = Pick<TrackingStore, 'metricHistory' | 'metricHistoryAt' | 'metricPointCount'>;
+export type HistorySource = Pick<TrackingStore, 'metricHistoryAt' | 'metricPointCount'>;
 
-/** A page's points (up to `max + 1`: one past tells another page follows). */
-const readPage = (store: HistorySource, p: HistoryPage) => store.metricHistory(p.runId, p.key, { offset: p.offset, limit: p.max + 1 });
+/** A page's points (up to `max + 1`: one past tells another page follows), with the count they were read at. */
+const readPage = (store: HistorySource, p: HistoryPage) => store.metricHistoryAt(p.runId, p.key, { offset: p.offset, limit: p.max + 1 });
 
 /** Pages of get-history encoded ahead of their requests. */
 export class HistoryReadAhead {
@@ -91,7 +91,7 @@ export class HistoryReadAhead {
       if (ahead.more) this.readAhead(page);
       return ahead.body;
     }
-    const points = await readPage(this.store, page);
+    const { points } = await readPage(this.store, page);
     if (points.length > page.max) this.readAhead(page);
     return encodeHistoryPage(points, page);
   }
@@ -105,7 +105,7 @@ export class HistoryReadAhead {
     // one read, begun now (it waits on the database, not the thread): the points and the count
     // they were read at (or an earlier one, so that a write meanwhile has the page read again
     // when asked for — never the other way round)
-    const read = this.store.metricHistoryAt(next.runId, next.key, { offset: next.offset, limit: next.max + 1 });
+    const read = readPage(this.store, next);
     const written = new Promise((resolve) => setImmediate(resolve));
     const ready = Promise.all([read, written])
       .then(([{ points, count }]): Ahead => ({ count, more: points.length > next.max, body: Buffer.from(encodeHistoryPage(points, next)) }))

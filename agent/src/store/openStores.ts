@@ -39,10 +39,11 @@ export async function openStores(uri: string, filesDir: string): Promise<OpenSto
     const files = await FileStore.open(uri);
     const tracking = new FileTrackingStore(files);
     const registry = new FileModelRegistry(files.registry, files.loggedModels);
-    await registry.completeLineage().catch(async (err: unknown) => {
+    const listed = await registry.completeLineage().catch(async (err: unknown) => {
       await tracking.close();
       throw err;
     });
+    if (listed > 0) console.error(`lablog: listed ${listed} model versions in their logged models' mlflow.modelVersions tags (left out by an interrupted registration)`);
     let closing: Promise<void> | undefined;
     return {
       tracking,

@@ -4,7 +4,7 @@
  * read the chunks once instead of once per request. An entry is valid while the metric's point
  * count is what it was read at — every write adds points (a merge rewrites chunks but adds the
  * new ones too), so one small query over the chunks' sizes, on any agent of the database, tells
- * whether something was written since (the caller's: see metricTotal). Bounded in bytes, least
+ * whether something was written since (the caller's query: PgTrackingStore.metricAt). Bounded in bytes, least
  * recently used out first.
  */
 import type pg from 'pg';
