@@ -13,7 +13,7 @@
 import { encodePageToken } from '../search/pageToken.js';
 import type { MetricPoint } from '../store/records.js';
 import type { TrackingStore } from '../store/TrackingStore.js';
-import { wireMetric } from './wire.js';
+import { metricsPageJson } from './metricsPageJson.js';
 
 /** Pages kept read ahead at most (one per client paging through a history at once). */
 const PAGES_KEPT = 8;
@@ -35,13 +35,9 @@ export interface HistoryPage {
 export type PagePoints = readonly MetricPoint[];
 
 /** A page's JSON body, as MLflow writes it: the points, then the next page's token when one follows. */
-export function encodeHistoryPage(points: PagePoints, page: Pick<HistoryPage, 'offset' | 'max'>): string {
-  const shown = points.length > page.max ? points.slice(0, page.max) : points;
-  // a stored point has the wire's fields in the wire's order: only NaN and ±Infinity need
-  // MLflow's strings, so the common page is stringified as it is, without a copy per point
-  const body: Record<string, unknown> = { metrics: shown.every((p) => Number.isFinite(p.value)) ? shown : shown.map(wireMetric) };
-  if (points.length > page.max) body.next_page_token = encodePageToken(page.offset + page.max);
-  return JSON.stringify(body);
+export function encodeHistoryPage(points: PagePoints, page: Pick<HistoryPage, 'offset' | 'max'>): Buffer {
+  if (points.length <= page.max) return metricsPageJson(points);
+  return metricsPageJson(points.slice(0, page.max), encodePageToken(page.offset + page.max));
 }
 
 interface Ahead {
@@ -49,7 +45,7 @@ interface Ahead {
   count: number;
   /** Whether another page followed it. */
   more: boolean;
-  /** The body as bytes: turning two megabytes of text into UTF-8 is done ahead too. */
+  /** The body's bytes. */
   body: Buffer;
 }
 
@@ -82,7 +78,7 @@ export class HistoryReadAhead {
    * was read at (one small read instead of the page's points), else read and encoded now. Then,
    * when another page follows, that one is read and encoded after this reply is on its way.
    */
-  async body(page: HistoryPage): Promise<string | Buffer> {
+  async body(page: HistoryPage): Promise<Buffer> {
     const id = idOf(page);
     const pending = this.pages.get(id);
     this.pages.delete(id);
@@ -108,7 +104,7 @@ export class HistoryReadAhead {
     const read = readPage(this.store, next);
     const written = new Promise((resolve) => setImmediate(resolve));
     const ready = Promise.all([read, written])
-      .then(([{ points, count }]): Ahead => ({ count, more: points.length > next.max, body: Buffer.from(encodeHistoryPage(points, next)) }))
+      .then(([{ points, count }]): Ahead => ({ count, more: points.length > next.max, body: encodeHistoryPage(points, next) }))
       // the request for it reads the store itself, and meets the error there
       .catch(() => null);
     this.pages.set(idOf(next), { ready, at });
