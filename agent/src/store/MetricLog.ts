@@ -7,8 +7,8 @@
 import { open, readFile, stat, truncate } from 'node:fs/promises';
 import { AppendFile } from './AppendFile.js';
 import type { GroupCommitter } from './GroupCommitter.js';
-import { numberToJson } from './jsonCodec.js';
 import { readLines } from './metricLines.js';
+import { pointLines } from './PointJson.js';
 import type { MetricPoint } from './records.js';
 
 /** Who sent a batch, for recognising a batch sent again after a reconnect. */
@@ -19,11 +19,6 @@ export interface BatchOrigin {
 
 function markerPrefix(client: string): string {
   return `{"client":${JSON.stringify(client)},"seq":`;
-}
-
-/** One JSONL line for a point. */
-export function encodePoint(p: MetricPoint): string {
-  return `{"key":${JSON.stringify(p.key)},"value":${numberToJson(p.value)},"timestamp":${p.timestamp},"step":${p.step}}\n`;
 }
 
 /** The append-only metric log of one run. */
@@ -59,10 +54,9 @@ export class MetricLog {
    * Appends points, and the client batch marker when given, in one write; resolves once
    * they are durable, with the points' JSONL lines (each line is the point's wire JSON).
    */
-  async append(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<string> {
-    let lines = '';
-    for (const p of points) lines += encodePoint(p);
-    const data = origin ? `${lines}${markerPrefix(origin.client)}${origin.seq}}\n` : lines;
+  async append(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<Buffer> {
+    const lines = pointLines(points);
+    const data = origin ? Buffer.concat([lines, Buffer.from(`${markerPrefix(origin.client)}${origin.seq}}\n`)]) : lines;
     const { from, to } = await this.file.append(data);
     this.onCommit?.(from, to, points);
     return lines;

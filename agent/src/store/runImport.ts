@@ -6,7 +6,7 @@
 import { chmod, copyFile, lstat, mkdir, open, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringifyDoc } from './jsonCodec.js';
-import { encodePoint } from './MetricLog.js';
+import { pointLines } from './PointJson.js';
 import { isNewer, type MetricPoint, type RunDoc, type RunInfoRecord } from './records.js';
 
 /** A run brought from another store: everything but what the store derives (artifact URI, metric summary). */
@@ -25,22 +25,26 @@ async function writeMetrics(path: string, doc: RunDoc, chunks: AsyncIterable<Met
   const fh = await open(path, 'w');
   let count = 0;
   let bytes = 0;
-  let pending = '';
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   try {
     for await (const points of chunks) {
+      const lines = pointLines(points);
+      pending.push(lines);
+      pendingBytes += lines.length;
       for (const p of points) {
-        pending += encodePoint(p);
         const cur = doc.latest_metrics[p.key];
         const next = { value: p.value, timestamp: p.timestamp, step: p.step };
         if (!cur || isNewer(next, cur)) doc.latest_metrics[p.key] = next;
       }
       count += points.length;
-      if (pending.length >= WRITE_CHUNK) {
-        bytes += (await fh.write(pending)).bytesWritten;
-        pending = '';
+      if (pendingBytes >= WRITE_CHUNK) {
+        bytes += (await fh.write(Buffer.concat(pending))).bytesWritten;
+        pending = [];
+        pendingBytes = 0;
       }
     }
-    if (pending) bytes += (await fh.write(pending)).bytesWritten;
+    if (pendingBytes > 0) bytes += (await fh.write(Buffer.concat(pending))).bytesWritten;
     await fh.sync();
   } finally {
     await fh.close();

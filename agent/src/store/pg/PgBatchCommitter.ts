@@ -8,7 +8,8 @@
  */
 import type pg from 'pg';
 import { invalidParameter } from '../../errors.js';
-import { encodePoint, type BatchOrigin } from '../MetricLog.js';
+import type { BatchOrigin } from '../MetricLog.js';
+import { pointLines } from '../PointJson.js';
 import { RUN_NAME_TAG, type StoreEvent } from '../records.js';
 import type { Batch } from '../TrackingStore.js';
 import { loggedModelEdits } from '../../loggedModels/loggedModelRules.js';
@@ -122,6 +123,6 @@ export class PgBatchCommitter {
     for (const modelId of [...(batch.models?.keys() ?? [])].sort()) await editLoggedModel(c, modelId, loggedModelEdits.logMetrics(batch.models!.get(modelId)!));
     if (Object.keys(params).length > 0) changed.push({ type: 'params', run_id, experiment_id, params });
     if (tagKeys.length > 0) changed.push({ type: 'tags', run_id, experiment_id, tags: batch.tags });
-    if (batch.metrics.length > 0) changed.push({ type: 'metrics', run_id, experiment_id, metrics: batch.metrics, lines: batch.metrics.map(encodePoint).join('') });
+    if (batch.metrics.length > 0) changed.push({ type: 'metrics', run_id, experiment_id, metrics: batch.metrics, lines: pointLines(batch.metrics) });
   }
 }

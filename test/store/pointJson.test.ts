@@ -1,24 +1,28 @@
 /**
- * get-history's pages are written into bytes by hand (metricsPageJson): they must be exactly the
- * bytes JSON.stringify makes of the same page, with MLflow's strings for values that are not
- * finite — over random pages of every kind of number a point can hold.
+ * Metric points are written into bytes by hand (PointJsonWriter): the metric log's lines and
+ * get-history's pages must be exactly the bytes JSON.stringify makes of the same points, with
+ * MLflow's strings for values that are not finite — over random points of every kind of number
+ * a point can hold.
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import type { metricsPageJson as Encode } from '../../agent/src/mlflow/metricsPageJson.js';
+import type { metricsPageJson as Page } from '../../agent/src/mlflow/metricsPageJson.js';
+import type { pointLines as Lines } from '../../agent/src/store/PointJson.js';
 
 // Not part of the package's exports: loaded from its build, as the agent runs it.
 const agentDist = join(dirname(createRequire(import.meta.url).resolve('lablog/package.json')), 'dist');
-const { metricsPageJson } = (await import(join(agentDist, 'mlflow', 'metricsPageJson.js'))) as { metricsPageJson: typeof Encode };
+const { metricsPageJson } = (await import(join(agentDist, 'mlflow', 'metricsPageJson.js'))) as { metricsPageJson: typeof Page };
+const { pointLines } = (await import(join(agentDist, 'store', 'PointJson.js'))) as { pointLines: typeof Lines };
 
 type Point = { key: string; value: number; timestamp: number; step: number };
 
 /** What MLflow's JSON holds for a value: the number, or its string when not finite. */
 const wire = (v: number) => (Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
-const expected = (points: Point[], token?: string) =>
-  JSON.stringify({ metrics: points.map((p) => ({ key: p.key, value: wire(p.value), timestamp: p.timestamp, step: p.step })), ...(token === undefined ? {} : { next_page_token: token }) });
+const wireOf = (p: Point) => ({ key: p.key, value: wire(p.value), timestamp: p.timestamp, step: p.step });
+const expected = (points: Point[], token?: string) => JSON.stringify({ metrics: points.map(wireOf), ...(token === undefined ? {} : { next_page_token: token }) });
+const expectedLines = (points: Point[]) => points.map((p) => `${JSON.stringify(wireOf(p))}\n`).join('');
 
 // a small seeded generator: a failure can be run again
 let seed = 12345;
@@ -41,12 +45,13 @@ function anyNumber(nonFinite: boolean): number {
 
 const KEYS = ['loss', 'a/b c.d-e_f', 'Ünïcødé ✓', 'quote " back \\ slash', 'x'.repeat(250)];
 
-test('a page of any numbers is byte for byte what JSON.stringify writes', () => {
+test('a page, and the metric log lines, of any numbers are byte for byte what JSON.stringify writes', () => {
   for (let round = 0; round < 300; round++) {
     const key = pick(KEYS);
     const points: Point[] = Array.from({ length: Math.floor(rnd() * 200) }, () => ({ key, value: anyNumber(true), timestamp: anyNumber(false), step: anyNumber(false) }));
     const token = rnd() < 0.5 ? undefined : `tok${round}`;
-    assert.equal(metricsPageJson(points, token).toString('utf8'), expected(points, token), `round ${round}`);
+    assert.equal(metricsPageJson(points, token).toString('utf8'), expected(points, token), `page, round ${round}`);
+    assert.equal(pointLines(points).toString('utf8'), expectedLines(points), `lines, round ${round}`);
   }
 });
 
@@ -56,4 +61,6 @@ test('a full page, an empty page, and points of several keys', () => {
   assert.equal(metricsPageJson([]).toString(), '{"metrics":[]}');
   const mixed: Point[] = KEYS.flatMap((key, i) => [{ key, value: i, timestamp: i, step: -i }]);
   assert.equal(metricsPageJson(mixed).toString(), expected(mixed));
+  assert.equal(pointLines(mixed).toString(), expectedLines(mixed));
+  assert.equal(pointLines([]).length, 0);
 });
