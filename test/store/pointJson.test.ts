@@ -9,12 +9,12 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import type { metricsPageJson as Page } from '../../agent/src/mlflow/metricsPageJson.js';
-import type { pointLines as Lines } from '../../agent/src/store/PointJson.js';
+import type { pointLines as Lines, writePointJson as Write } from '../../agent/src/store/PointJson.js';
 
 // Not part of the package's exports: loaded from its build, as the agent runs it.
 const agentDist = join(dirname(createRequire(import.meta.url).resolve('lablog/package.json')), 'dist');
 const { metricsPageJson } = (await import(join(agentDist, 'mlflow', 'metricsPageJson.js'))) as { metricsPageJson: typeof Page };
-const { pointLines } = (await import(join(agentDist, 'store', 'PointJson.js'))) as { pointLines: typeof Lines };
+const { pointLines, writePointJson } = (await import(join(agentDist, 'store', 'PointJson.js'))) as { pointLines: typeof Lines; writePointJson: typeof Write };
 
 type Point = { key: string; value: number; timestamp: number; step: number };
 
@@ -63,4 +63,28 @@ test('a full page, an empty page, and points of several keys', () => {
   assert.equal(metricsPageJson(mixed).toString(), expected(mixed));
   assert.equal(pointLines(mixed).toString(), expectedLines(mixed));
   assert.equal(pointLines([]).length, 0);
+});
+
+test('writes share one buffer: a write inside another, or after one that threw, is still exact', () => {
+  const a: Point[] = Array.from({ length: 3000 }, (_, i) => ({ key: 'a', value: i / 7, timestamp: i, step: i }));
+  const b: Point[] = Array.from({ length: 5000 }, (_, i) => ({ key: 'b', value: -i, timestamp: 2 * i, step: 3 * i }));
+  let inner: Buffer | undefined;
+  const outer = writePointJson(a.length, 'a', (w) => {
+    w.point(a[0]!);
+    inner = pointLines(b); // the shared buffer is taken: this one writes into its own
+    for (const p of a.slice(1)) w.point(p);
+  });
+  assert.equal(inner!.toString(), expectedLines(b));
+  assert.equal(outer.toString(), a.map((p) => JSON.stringify(wireOf(p))).join(''));
+  assert.throws(() =>
+    writePointJson(10, 'a', (w) => {
+      w.point(a[0]!);
+      throw new Error('stop');
+    }),
+  );
+  assert.equal(pointLines(b).toString(), expectedLines(b));
+  // a result is a buffer of its own: the next write does not change it
+  const first = pointLines(a);
+  pointLines(b);
+  assert.equal(first.toString(), expectedLines(a));
 });
