@@ -37,7 +37,7 @@ export function routeEvent(e: StoreEvent): RoutedEvent {
       runId: e.run_id,
       experimentId: e.experiment_id,
       size: head.length + lines.length,
-      json: () => (json ??= `${head}${lines.toString('utf8', 0, lines.length - 1).replaceAll('\n', ',')}]}`),
+      json: () => (json ??= `${head}${lines.slice(0, -1).replaceAll('\n', ',')}]}`),
     };
   }
   const { runId, experimentId, event } = toLiveEvent(e);

@@ -46,7 +46,7 @@ export class AppendFile implements AppendTarget, Closable {
   }
 
   /** Appends `data`; resolves once it is durable, with the byte range it took. */
-  async append(data: string | Buffer): Promise<{ from: number; to: number }> {
+  async append(data: string): Promise<{ from: number; to: number }> {
     await this.committer.append(this, data);
     const from = this.committedBytes;
     this.committedBytes += Buffer.byteLength(data);

@@ -20,7 +20,7 @@ export interface AppendTarget {
 
 interface Pending {
   target: AppendTarget;
-  data: string | Buffer;
+  data: string;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -31,7 +31,7 @@ export class GroupCommitter {
   private running: Promise<void> | null = null;
 
   /** Appends `data` to `target`; resolves once it is durable. */
-  append(target: AppendTarget, data: string | Buffer): Promise<void> {
+  append(target: AppendTarget, data: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ target, data, resolve, reject });
       if (!this.running) this.running = this.drain();
@@ -65,10 +65,9 @@ export class GroupCommitter {
 async function commitOne(target: AppendTarget, items: Pending[]): Promise<void> {
   try {
     const fh = await target.handle();
-    const bytes = (p: Pending) => (typeof p.data === 'string' ? Buffer.from(p.data) : p.data);
-    const data = items.length === 1 ? bytes(items[0]!) : Buffer.concat(items.map(bytes));
+    const data = items.length === 1 ? items[0]!.data : items.map((p) => p.data).join('');
     const { bytesWritten } = await fh.write(data);
-    if (bytesWritten !== data.length) throw new Error(`short write: ${bytesWritten} of ${data.length} bytes`);
+    if (bytesWritten !== Buffer.byteLength(data)) throw new Error(`short write: ${bytesWritten} of ${Buffer.byteLength(data)} bytes`);
     if (!target.syncedWrites) await fh.datasync();
   } catch (err) {
     await target.rollback().catch(() => undefined);

@@ -54,9 +54,9 @@ export class MetricLog {
    * Appends points, and the client batch marker when given, in one write; resolves once
    * they are durable, with the points' JSONL lines (each line is the point's wire JSON).
    */
-  async append(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<Buffer> {
+  async append(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<string> {
     const lines = pointLines(points);
-    const data = origin ? Buffer.concat([lines, Buffer.from(`${markerPrefix(origin.client)}${origin.seq}}\n`)]) : lines;
+    const data = origin ? `${lines}${markerPrefix(origin.client)}${origin.seq}}\n` : lines;
     const { from, to } = await this.file.append(data);
     this.onCommit?.(from, to, points);
     return lines;

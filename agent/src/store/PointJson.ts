@@ -24,22 +24,18 @@ const STEP = Buffer.from(',"step":');
 const POINT_MAX = KEY.length + VALUE.length + TIMESTAMP.length + STEP.length + 3 * 24 + 1;
 
 /**
- * The buffer text is written into before it is copied out at its size, kept from one write to
- * the next (up to SCRATCH_MAX): a fresh buffer sized for the longest numbers each time, or one
- * kept at that size, made V8 collect garbage more often under steady ingest (each 1000-point
- * batch allocated ~180 KB outside the heap for ~65 KB of lines; collections are scheduled by
- * that growth). Used by one write at a time; a write that finds it taken uses a buffer of its own.
+ * The buffer text is written into, kept from one write to the next (up to SCRATCH_MAX). Memory
+ * outside the JS heap is what makes V8 schedule its full collections: a fresh buffer per batch,
+ * sized for the longest numbers, made them several times as frequent under steady ingest (the
+ * lines a batch returns, as a heap string, and a page, copied out at its size, are all that is
+ * allocated). Used by one write at a time; a write that finds it taken uses a buffer of its own.
  */
 let scratch: Buffer = Buffer.allocUnsafe(64 * 1024);
 let scratchTaken = false;
 const SCRATCH_MAX = 4 * 1024 * 1024;
 
-/**
- * Writes text with metric points in it and returns its bytes (a buffer of their own).
- * @param points how many points `write` will write (for the first allocation)
- * @param key their key when they share one (all of a page, most of a batch)
- */
-export function writePointJson(points: number, key: string | undefined, write: (w: PointJsonWriter) => void): Buffer {
+/** Runs `write` on a writer, then `result` on what it wrote. */
+function withWriter<T>(points: number, key: string | undefined, write: (w: PointJsonWriter) => void, result: (bytes: Buffer) => T): T {
   const size = points * (POINT_MAX + 2 + Buffer.byteLength(JSON.stringify(key ?? ''))) + 64;
   const shared = !scratchTaken && size <= SCRATCH_MAX;
   if (shared && scratch.length < size) scratch = Buffer.allocUnsafe(size);
@@ -47,13 +43,27 @@ export function writePointJson(points: number, key: string | undefined, write: (
   scratchTaken ||= shared;
   try {
     write(w);
-    return w.copy();
+    return result(w.written);
   } finally {
     if (shared) {
       scratchTaken = false;
       if (w.grown && w.buffer.length <= SCRATCH_MAX) scratch = w.buffer;
     }
   }
+}
+
+/**
+ * Writes text with metric points in it; returns its bytes (a buffer of their own, at their size).
+ * @param points how many points `write` will write (for the first allocation)
+ * @param key their key when they share one (all of a page, most of a batch)
+ */
+export function writePointJson(points: number, key: string | undefined, write: (w: PointJsonWriter) => void): Buffer {
+  return withWriter(points, key, write, (bytes) => Buffer.from(bytes));
+}
+
+/** As `writePointJson`, returning the text as a string. */
+export function writePointText(points: number, key: string | undefined, write: (w: PointJsonWriter) => void): string {
+  return withWriter(points, key, write, (bytes) => bytes.toString('utf8'));
 }
 
 /** A growable byte buffer that metric points (and the text around them) are written into. */
@@ -107,12 +117,9 @@ export class PointJsonWriter {
     this.raw(b);
   }
 
-  /**
-   * @internal a copy of the bytes written, at their size: lines are kept by their length (the
-   * live channel's ring of recent events), so they must not hold more memory than that
-   */
-  copy(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.pos));
+  /** @internal the bytes written so far (a view of the buffer) */
+  get written(): Buffer {
+    return this.buf.subarray(0, this.pos);
   }
 
   /** Makes room for `n` more bytes. */
@@ -177,8 +184,8 @@ export class PointJsonWriter {
 }
 
 /** The metric log's lines of `points`: each point's JSON and a newline. */
-export function pointLines(points: readonly MetricPoint[]): Buffer {
-  return writePointJson(points.length, points[0]?.key, (w) => {
+export function pointLines(points: readonly MetricPoint[]): string {
+  return writePointText(points.length, points[0]?.key, (w) => {
     for (const p of points) {
       w.point(p);
       w.char('\n');

@@ -165,14 +165,14 @@ export class StoredRun {
    * are stored and announced in the order it sent them.
    * @returns the points' JSONL lines
    */
-  async writeBatch(change: ((draft: RunDoc) => void) | null, points: readonly MetricPoint[], origin?: BatchOrigin): Promise<Buffer> {
+  async writeBatch(change: ((draft: RunDoc) => void) | null, points: readonly MetricPoint[], origin?: BatchOrigin): Promise<string> {
     const previous = this.appendTurn;
     let done!: () => void;
     this.appendTurn = new Promise((resolve) => (done = resolve));
     try {
       if (change) await this.update(change);
       await previous; // the batch before this one has queued its points
-      if (points.length === 0 && !origin) return Buffer.alloc(0);
+      if (points.length === 0 && !origin) return '';
       const appended = this.appendMetrics(points, origin);
       done();
       return await appended;
@@ -188,7 +188,7 @@ export class StoredRun {
    * Appends points durably, then folds them into the latest-metric summary. Resolves with
    * the points' JSONL lines.
    */
-  async appendMetrics(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<Buffer> {
+  async appendMetrics(points: readonly MetricPoint[], origin?: BatchOrigin): Promise<string> {
     const lines = await this.metrics.append(points, origin);
     this.summarise(points, origin ? [origin] : []);
     if (!this.summaryTimer) {

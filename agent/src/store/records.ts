@@ -79,7 +79,7 @@ export type StoreEvent =
   | { type: 'params'; run_id: string; experiment_id: string; params: Record<string, string> }
   | { type: 'tags'; run_id: string; experiment_id: string; tags: Record<string, string>; deleted?: string[] }
   /** `lines`: the points as written to the metric log, one wire-JSON object a line. */
-  | { type: 'metrics'; run_id: string; experiment_id: string; metrics: MetricPoint[]; lines: Buffer }
+  | { type: 'metrics'; run_id: string; experiment_id: string; metrics: MetricPoint[]; lines: string }
   | { type: 'inputs'; run_id: string; experiment_id: string; inputs: DatasetInput[] }
   | { type: 'artifact'; run_id: string; experiment_id: string; path: string; file_size: number; deleted?: boolean }
   /** A model registry change; `name` is the model's (new) name, `version` set for version-level changes. */

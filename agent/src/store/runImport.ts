@@ -25,26 +25,22 @@ async function writeMetrics(path: string, doc: RunDoc, chunks: AsyncIterable<Met
   const fh = await open(path, 'w');
   let count = 0;
   let bytes = 0;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  let pending = '';
   try {
     for await (const points of chunks) {
-      const lines = pointLines(points);
-      pending.push(lines);
-      pendingBytes += lines.length;
+      pending += pointLines(points);
       for (const p of points) {
         const cur = doc.latest_metrics[p.key];
         const next = { value: p.value, timestamp: p.timestamp, step: p.step };
         if (!cur || isNewer(next, cur)) doc.latest_metrics[p.key] = next;
       }
       count += points.length;
-      if (pendingBytes >= WRITE_CHUNK) {
-        bytes += (await fh.write(Buffer.concat(pending))).bytesWritten;
-        pending = [];
-        pendingBytes = 0;
+      if (pending.length >= WRITE_CHUNK) {
+        bytes += (await fh.write(pending)).bytesWritten;
+        pending = '';
       }
     }
-    if (pendingBytes > 0) bytes += (await fh.write(Buffer.concat(pending))).bytesWritten;
+    if (pending) bytes += (await fh.write(pending)).bytesWritten;
     await fh.sync();
   } finally {
     await fh.close();

@@ -9,16 +9,13 @@ import type { MetricPoint, RunDoc, StoreEvent } from '../records.js';
 
 /** The events table's text for `e`. */
 export function encodeEvent(e: StoreEvent): string {
-  if (e.type === 'metrics') return JSON.stringify({ type: 'metrics', run_id: e.run_id, experiment_id: e.experiment_id, lines: e.lines.toString() });
+  if (e.type === 'metrics') return JSON.stringify({ type: 'metrics', run_id: e.run_id, experiment_id: e.experiment_id, lines: e.lines });
   return JSON.stringify(e, (_k, v: unknown) => (typeof v === 'number' ? toWireDouble(v) : v));
 }
 
-/** A metric batch as the events table keeps it: its lines as text, and no parsed points. */
-type StoredMetrics = Omit<Extract<StoreEvent, { type: 'metrics' }>, 'lines' | 'metrics'> & { lines: string };
-
 /** A store event from the events table's text. */
 export function decodeEvent(body: string): StoreEvent {
-  const e = JSON.parse(body) as Exclude<StoreEvent, { type: 'metrics' }> | StoredMetrics;
+  const e = JSON.parse(body) as StoreEvent;
   if (e.type === 'metrics') {
     const metrics: MetricPoint[] = [];
     for (const line of e.lines.split('\n')) {
@@ -26,7 +23,7 @@ export function decodeEvent(body: string): StoreEvent {
       const o = JSON.parse(line) as { key: string; value: unknown; timestamp: number; step: number };
       metrics.push({ key: o.key, value: jsonToNumber(o.value), timestamp: o.timestamp, step: o.step });
     }
-    return { ...e, metrics, lines: Buffer.from(e.lines) };
+    return { ...e, metrics };
   }
   if (e.type === 'run') fixLatest(e.run);
   return e;
