@@ -7,8 +7,8 @@
  * transaction lists are numbered into the change feed in the same transaction (PgTransactions),
  * so every agent's viewers see them, in order with the rest.
  *
- * Searches read the whole registry and apply the shared search rules in memory (registries hold
- * hundreds of models, not millions of runs).
+ * Searches read the models their filter can match (narrowed in SQL, registrySearchSql) and apply
+ * the shared search rules to those in memory, so both engines answer alike.
  */
 import type pg from 'pg';
 import { MODEL_VERSIONS_TAG, sourceModelId, versionRunId, withModelVersion } from '../../registry/loggedModelLineage.js';
@@ -48,10 +48,6 @@ async function mustHaveVersion(c: pg.PoolClient, model: ModelRow, version: numbe
   if (!rowCount) throw versionNotFound(model.name, version);
 }
 
-/**
- * The model name a filter's `name = '…'` clause fixes, if it has one. A filter that does not parse
- * narrows nothing: the search then refuses it with the file engine's words and order of checks.
- */
 /**
  * The query for the models a search can match (registrySearchSql), or for every model when the
  * filter does not parse (the shared search rules then refuse it, in their order of checks).
