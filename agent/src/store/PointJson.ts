@@ -24,11 +24,12 @@ const STEP = Buffer.from(',"step":');
 const POINT_MAX = KEY.length + VALUE.length + TIMESTAMP.length + STEP.length + 3 * 24 + 1;
 
 /**
- * The buffer text is written into, kept from one write to the next (up to SCRATCH_MAX). Memory
- * outside the JS heap is what makes V8 schedule its full collections: a fresh buffer per batch,
- * sized for the longest numbers, made them several times as frequent under steady ingest (the
- * lines a batch returns, as a heap string, and a page, copied out at its size, are all that is
- * allocated). Used by one write at a time; a write that finds it taken uses a buffer of its own.
+ * The buffer text is written into, kept from one write to the next (up to SCRATCH_MAX). A fresh
+ * buffer per write, sized for the longest numbers, is memory outside the JS heap, and V8 schedules
+ * full collections by how much of that is allocated: a 1000-point batch allocated ~180 KB for
+ * ~65 KB of text. What a write returns is all it allocates: the text as a heap string, or the bytes
+ * copied out at their size. Used by one write at a time; a write that finds it taken uses a buffer
+ * of its own.
  */
 let scratch: Buffer = Buffer.allocUnsafe(64 * 1024);
 let scratchTaken = false;
