@@ -90,8 +90,8 @@ describe('the page with users', { skip }, () => {
       // the section is made hidden, then removed once the agent refuses bob the experiment's permissions
       const refused = p.page.waitForResponse((r) => r.url().includes('/api/2.0/lablog/auth/experiment-permissions'));
       await signIn(p.page, 'bob', 'bob-pw-456');
-      await p.page.waitForSelector('.ll-runs-header h1');
-      assert.equal(await p.page.textContent('.ll-runs-header h1'), 'alice-page');
+      // the header shows the experiment's id until the experiment is read
+      await p.page.waitForFunction(() => document.querySelector('.ll-runs-header h1')?.textContent === 'alice-page');
       await p.page.waitForSelector('.ll-connection[data-state="up"]');
       assert.equal((await refused).status(), 403);
       await p.page.waitForSelector('details.ll-permissions', { state: 'detached' });

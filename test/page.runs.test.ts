@@ -26,7 +26,7 @@ test('home goes to the experiment with the newest run; the list highlights it an
     await p.page.waitForFunction((id) => location.hash === `#/experiments/${id}`, other);
     await p.page.waitForSelector('.ll-experiment.ll-selected');
     assert.equal(await p.page.locator('.ll-experiment.ll-selected .ll-experiment-name').textContent(), 'other');
-    assert.equal(await p.page.locator('.ll-runs-header h1').textContent(), 'other');
+    await p.page.waitForFunction(() => document.querySelector('.ll-runs-header h1')?.textContent === 'other');
     await waitRows(p.page, 1);
     // keyboard in the list: up/down then Enter
     await p.page.locator('.ll-experiment.ll-selected').focus();
@@ -46,7 +46,8 @@ test('the table shows each run: name, status, start, duration, user, params and 
   const p = await openPage(browser, expUrl(sweep));
   try {
     await waitRows(p.page, 6);
-    assert.equal(await p.page.locator('.ll-runs-header h1').textContent(), 'sweep');
+    // the header shows the id until the experiment is read, which may come after the rows
+    await p.page.waitForFunction(() => document.querySelector('.ll-runs-header h1')?.textContent === 'sweep');
     const heads = await p.page.locator('table.ll-runs-table thead th').evaluateAll((ths) => ths.map((th) => (th as { dataset: { col?: string } }).dataset.col ?? ''));
     assert.deepEqual(heads.slice(0, 6), ['', 'name', 'status', 'start', 'duration', 'user']);
     for (const col of ['params.lr', 'params.opt', 'metrics.loss', 'metrics.acc']) assert.ok(heads.includes(col), `default columns include ${col}: ${heads}`);
