@@ -4,14 +4,16 @@
  * number codec (NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity"). The metric
  * log's lines and get-history's pages are this text.
  *
- * Why by hand: both are written a thousand or 25,000 points at a time, and stringifying was most
- * of the agent's time for them. `JSON.stringify` (and a template string) turn every timestamp and
- * step — integers held as doubles, too large for V8's small-integer path — into text with the
- * shortest-round-trip algorithm, and the text is then copied once more into UTF-8. Here safe
- * integers are written digit by digit and the text is bytes from the start. Values keep V8's own
+ * Why by hand: get-history's pages. A million-point history is forty 25,000-point pages, and
+ * stringifying them was most of the agent's time for the read. `JSON.stringify` turns every
+ * timestamp and step — integers held as doubles, too large for V8's small-integer path — into text
+ * with the shortest-round-trip algorithm, and the text is then copied once more into UTF-8. Here
+ * safe integers are written digit by digit and a page is bytes from the start. Values keep V8's own
  * number-to-text (`String(v)` is JSON's text for every finite number). A 25,000-point page: ~8 ms
- * against ~12–13 ms. `test/store/pointJson.test.ts` compares the bytes with `JSON.stringify` over
- * random points.
+ * against ~12–13 ms. The metric log's lines come from the same writer so that a point has one
+ * encoder; for them it measured neither faster nor slower than the template string it replaced
+ * (they stay a heap string: see `scratch`). `test/store/pointJson.test.ts` compares the bytes with
+ * `JSON.stringify` over random points.
  */
 import { wireDoubleJson } from '@lablog/schema';
 import type { MetricPoint } from './records.js';
@@ -63,7 +65,7 @@ export function writePointJson(points: number, key: string | undefined, write: (
 }
 
 /** As `writePointJson`, returning the text as a string. */
-export function writePointText(points: number, key: string | undefined, write: (w: PointJsonWriter) => void): string {
+function writePointText(points: number, key: string | undefined, write: (w: PointJsonWriter) => void): string {
   return withWriter(points, key, write, (bytes) => bytes.toString('utf8'));
 }
 
@@ -109,11 +111,7 @@ export class PointJsonWriter {
 
   /** Writes `text` as UTF-8. */
   text(text: string): void {
-    this.bytes(Buffer.from(text));
-  }
-
-  /** Writes `b`. */
-  bytes(b: Buffer): void {
+    const b = Buffer.from(text);
     this.room(b.length);
     this.raw(b);
   }
