@@ -156,6 +156,41 @@ test('a run started after the page opened appears, logs and ends without a reloa
   }
 });
 
+test('a run that arrives live while the total is being counted still counts: the range never says fewer than it shows', async () => {
+  const exp = await experiment('count-race');
+  await run(exp, 'first', { start: Date.now() - 60_000 });
+  const p = await openPage(browser, expUrl(exp));
+  const lablog = new Lablog({ url: agent.url, spoolDir: false, onError: null });
+  try {
+    await waitRows(p.page, 1);
+    // the next count is read now (one run), and reaches the page only after a second run is on it
+    let fetched!: () => void;
+    const countRead = new Promise<void>((resolve) => (fetched = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await p.page.route('**/api/2.0/lablog/runs/count', async (route) => {
+      const response = await route.fetch();
+      fetched();
+      await released;
+      await route.fulfill({ response });
+    });
+    await p.page.reload();
+    await waitRows(p.page, 1);
+    await countRead;
+    const r = await lablog.startRun({ experimentId: exp, runName: 'late' });
+    await waitRows(p.page, 2);
+    release();
+    await p.page.waitForResponse((res) => res.url().includes('/api/2.0/lablog/runs/count'));
+    await p.page.waitForFunction(() => document.querySelector('.ll-pager-range')?.textContent?.includes(' of '));
+    assert.equal(await p.page.locator('.ll-pager-range').textContent(), '1–2 of 2');
+    await r.endRun();
+    assert.deepEqual(p.errors, []);
+  } finally {
+    await lablog.close();
+    await p.close();
+  }
+});
+
 test('keyboard: arrows move between rows, Space selects, Enter opens the run', async () => {
   const p = await openPage(browser, expUrl(sweep));
   try {

@@ -146,9 +146,11 @@ export class Pager {
 
   private render(): void {
     const start = this.index * this.size;
-    // the total, once counted; else what the page itself tells (the last page knows the end)
+    // the total, once counted; else what the page itself tells (the last page knows the end).
+    // A count is read beside the page, so a run that arrived live while it was on its way can be
+    // on the page and not in the count: the total is never less than the runs up to this page's end
     const end = start + this.shown;
-    const total = this.total ?? (this.hasNext ? null : end);
+    const total = this.total === null ? (this.hasNext ? null : end) : Math.max(this.total, end);
     this.range.textContent =
       this.shown === 0 ? (this.index === 0 ? 'no runs' : `none after ${count.format(start)}`) : `${count.format(start + 1)}–${count.format(end)}${total === null ? '' : ` of ${count.format(total)}`}`;
     this.prev.disabled = this.index === 0;
