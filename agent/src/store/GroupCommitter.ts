@@ -4,7 +4,18 @@
  * one fdatasync (or one write alone, to a target whose writes are durable when they return).
  * A caller's promise resolves only once its bytes are on disk.
  */
+import { writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+
+/**
+ * A commit of one file, of at most this many bytes, to a target whose writes are durable when
+ * they return, is written on the event loop rather than on the thread pool. The loop waits for
+ * the disk (~0.25 ms for a point, ~0.7 ms for a 1000-metric batch here), but a lone client's
+ * call no longer pays a pool thread's wake-up and then the loop's: ~0.09 ms a call, sequential
+ * log-metric calls on this machine. Larger commits, and commits of several files at once (many
+ * runs logging: the pool writes them side by side while the loop serves), still go to the pool.
+ */
+export const LOOP_WRITE_MAX_BYTES = 256 * 1024;
 
 /** A file appended to through the committer. */
 export interface AppendTarget {
@@ -45,6 +56,9 @@ export class GroupCommitter {
 
   private async drain(): Promise<void> {
     try {
+      // requests the event loop has already read append in this turn too: they join this commit
+      // (without the wait, a commit written on the loop would leave each of them its own commit)
+      await new Promise((resolve) => setImmediate(resolve));
       while (this.queue.length > 0) {
         const batch = this.queue;
         this.queue = [];
@@ -54,7 +68,8 @@ export class GroupCommitter {
           if (list) list.push(p);
           else byTarget.set(p.target, [p]);
         }
-        await Promise.all([...byTarget].map(([target, items]) => commitOne(target, items)));
+        const onLoop = byTarget.size === 1 && batch[0]!.target.syncedWrites === true;
+        await Promise.all([...byTarget].map(([target, items]) => commitOne(target, items, onLoop)));
       }
     } finally {
       this.running = null;
@@ -62,12 +77,14 @@ export class GroupCommitter {
   }
 }
 
-async function commitOne(target: AppendTarget, items: Pending[]): Promise<void> {
+/** Writes one file's pending appends; `loneSynced`: the cycle's only file, its writes durable on return. */
+async function commitOne(target: AppendTarget, items: Pending[], loneSynced: boolean): Promise<void> {
   try {
     const fh = await target.handle();
     const data = items.length === 1 ? items[0]!.data : items.map((p) => p.data).join('');
-    const { bytesWritten } = await fh.write(data);
-    if (bytesWritten !== Buffer.byteLength(data)) throw new Error(`short write: ${bytesWritten} of ${Buffer.byteLength(data)} bytes`);
+    const bytes = Buffer.byteLength(data);
+    const bytesWritten = loneSynced && bytes <= LOOP_WRITE_MAX_BYTES ? writeSync(fh.fd, data) : (await fh.write(data)).bytesWritten;
+    if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes`);
     if (!target.syncedWrites) await fh.datasync();
   } catch (err) {
     await target.rollback().catch(() => undefined);
