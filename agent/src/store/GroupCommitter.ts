@@ -17,6 +17,17 @@ import type { FileHandle } from 'node:fs/promises';
  */
 export const LOOP_WRITE_MAX_BYTES = 256 * 1024;
 
+/**
+ * Commits are written on the loop only while those writes take at most this long (a moving
+ * average): a slow disk — a network file system's synchronous write, say — would hold the loop,
+ * and every other client with it, for each commit. Here a commit takes 0.2–2 ms. Past it, every
+ * LOOP_RETRY_EVERY-th commit is written on the loop again to see whether the disk is fast again
+ * (a pool write's time would count the wait for a thread too).
+ */
+export const LOOP_WRITE_MAX_MS = 2;
+/** See LOOP_WRITE_MAX_MS. */
+export const LOOP_RETRY_EVERY = 64;
+
 /** A file appended to through the committer. */
 export interface AppendTarget {
   /** Open handle in append mode. */
@@ -40,6 +51,13 @@ interface Pending {
 export class GroupCommitter {
   private queue: Pending[] = [];
   private running: Promise<void> | null = null;
+  /** Moving average of a commit's write time on the loop, ms (see LOOP_WRITE_MAX_MS). */
+  private writeMs = 0;
+  /** Commits since the loop was last tried, while its writes were too slow. */
+  private sinceTried = 0;
+
+  /** @param loopWriteMaxMs see LOOP_WRITE_MAX_MS */
+  constructor(private readonly loopWriteMaxMs = LOOP_WRITE_MAX_MS) {}
 
   /** Appends `data` to `target`; resolves once it is durable. */
   append(target: AppendTarget, data: string): Promise<void> {
@@ -68,30 +86,42 @@ export class GroupCommitter {
           if (list) list.push(p);
           else byTarget.set(p.target, [p]);
         }
-        const onLoop = byTarget.size === 1 && batch[0]!.target.syncedWrites === true;
-        await Promise.all([...byTarget].map(([target, items]) => commitOne(target, items, onLoop)));
+        const onLoop = byTarget.size === 1 && batch[0]!.target.syncedWrites === true && this.loopIsFast();
+        await Promise.all([...byTarget].map(([target, items]) => this.commitOne(target, items, onLoop)));
       }
     } finally {
       this.running = null;
     }
   }
-}
 
-/** Writes one file's pending appends; `loneSynced`: the cycle's only file, its writes durable on return. */
-async function commitOne(target: AppendTarget, items: Pending[], loneSynced: boolean): Promise<void> {
-  try {
-    const fh = await target.handle();
-    const data = items.length === 1 ? items[0]!.data : items.map((p) => p.data).join('');
-    const bytes = Buffer.byteLength(data);
-    const bytesWritten = loneSynced && bytes <= LOOP_WRITE_MAX_BYTES ? writeSync(fh.fd, data) : (await fh.write(data)).bytesWritten;
-    if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes`);
-    if (!target.syncedWrites) await fh.datasync();
-  } catch (err) {
-    await target.rollback().catch(() => undefined);
-    target.release?.();
-    for (const p of items) p.reject(err);
-    return;
+  /** Whether a commit may be written on the loop now (see LOOP_WRITE_MAX_MS). */
+  private loopIsFast(): boolean {
+    if (this.writeMs <= this.loopWriteMaxMs) return true;
+    this.sinceTried = (this.sinceTried + 1) % LOOP_RETRY_EVERY;
+    return this.sinceTried === 0;
   }
-  target.release?.();
-  for (const p of items) p.resolve();
+
+  /** Writes one file's pending appends; `loneSynced`: the cycle's only file, its writes durable on return. */
+  private async commitOne(target: AppendTarget, items: Pending[], loneSynced: boolean): Promise<void> {
+    try {
+      const fh = await target.handle();
+      const data = items.length === 1 ? items[0]!.data : items.map((p) => p.data).join('');
+      const bytes = Buffer.byteLength(data);
+      let bytesWritten: number;
+      if (loneSynced && bytes <= LOOP_WRITE_MAX_BYTES) {
+        const t0 = performance.now();
+        bytesWritten = writeSync(fh.fd, data);
+        this.writeMs = 0.8 * this.writeMs + 0.2 * (performance.now() - t0);
+      } else bytesWritten = (await fh.write(data)).bytesWritten;
+      if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes`);
+      if (!target.syncedWrites) await fh.datasync();
+    } catch (err) {
+      await target.rollback().catch(() => undefined);
+      target.release?.();
+      for (const p of items) p.reject(err);
+      return;
+    }
+    target.release?.();
+    for (const p of items) p.resolve();
+  }
 }
