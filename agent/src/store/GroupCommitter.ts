@@ -86,8 +86,8 @@ export class GroupCommitter {
           if (list) list.push(p);
           else byTarget.set(p.target, [p]);
         }
-        const onLoop = byTarget.size === 1 && batch[0]!.target.syncedWrites === true && this.loopIsFast();
-        await Promise.all([...byTarget].map(([target, items]) => this.commitOne(target, items, onLoop)));
+        const lone = byTarget.size === 1;
+        await Promise.all([...byTarget].map(([target, items]) => this.commitOne(target, items, lone)));
       }
     } finally {
       this.running = null;
@@ -101,14 +101,14 @@ export class GroupCommitter {
     return this.sinceTried === 0;
   }
 
-  /** Writes one file's pending appends; `loneSynced`: the cycle's only file, its writes durable on return. */
-  private async commitOne(target: AppendTarget, items: Pending[], loneSynced: boolean): Promise<void> {
+  /** Writes one file's pending appends; `lone`: the cycle's only file. */
+  private async commitOne(target: AppendTarget, items: Pending[], lone: boolean): Promise<void> {
     try {
       const fh = await target.handle();
       const data = items.length === 1 ? items[0]!.data : items.map((p) => p.data).join('');
       const bytes = Buffer.byteLength(data);
       let bytesWritten: number;
-      if (loneSynced && bytes <= LOOP_WRITE_MAX_BYTES) {
+      if (lone && target.syncedWrites === true && bytes <= LOOP_WRITE_MAX_BYTES && this.loopIsFast()) {
         const t0 = performance.now();
         bytesWritten = writeSync(fh.fd, data);
         this.writeMs = 0.8 * this.writeMs + 0.2 * (performance.now() - t0);
