@@ -3,23 +3,27 @@
  * client against a server that answers at once and stores nothing (so the client's own cost is
  * the limit), measured in interleaved rounds. Also the agent's added time per log_metric call
  * beside one fdatasync of this disk: each call is acknowledged only once it is on disk. A third
- * server in the same rounds, a bare `node:http` one that appends each call's points and
- * fdatasyncs before it answers, shows what durability alone costs this client on this machine
- * (waiting on the disk also costs the client a wake-up that an instant answer does not).
+ * server in the same rounds, a bare `node:http` one that commits each call's points the way the
+ * agent does (one write to a metric log opened with O_DSYNC, on its event loop) before it
+ * answers, shows what durability alone costs this client on this machine (waiting on the disk
+ * also costs the client a wake-up that an instant answer does not).
  * A fourth stores nothing but answers each log_metric call only after busy-waiting one
- * fdatasync's time: what any server whose answer takes that long costs this client here, the
- * machine's limit for the added time. On this VM an idle vCPU halts at once (cpuidle haltpoll,
- * guest_halt_poll_ns=0), so a client that waits ~0.2 ms for an answer is woken from a halt,
- * which an instant answer mostly avoids.
+ * fdatasync's time: what any server whose answer takes that long costs this client here. On
+ * this VM an idle vCPU halts at once (cpuidle haltpoll, guest_halt_poll_ns=0), so a client that
+ * waits ~0.2 ms for an answer is woken from a halt, which an instant answer mostly avoids.
+ * Last, the CPU time each server spends per call (kernel's count, outside the rounds): a figure
+ * this VM's wake-ups do not move, which tells the agent's own work from the disk's.
  * Needs the MLflow 3 venv of python/e2e (LABLOG_MLFLOW3_VENV, as .ci/run makes it).
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { cpuSeconds } from './processCpu.js';
 import { fmt, type Row } from './table.js';
 
 const ROUNDS = 5;
@@ -33,15 +37,16 @@ const pointLines = (metrics: readonly WireMetric[]) => metrics.map((m) => `{"key
 
 /**
  * A tracking server that keeps nothing and answers every call at once; with `log` (a file
- * handle opened for appending), only once the call's points are written there and fdatasync'ed;
- * with `delayMs`, log_metric calls only after busy-waiting that long.
+ * descriptor opened with O_APPEND | O_DSYNC), only once the call's points are written there, in
+ * one synchronous write (the agent's own commit of a small batch); with `delayMs`, log_metric
+ * calls only after busy-waiting that long.
  */
-async function bareServer({ log, delayMs }: { log?: FileHandle; delayMs?: number } = {}): Promise<{ url: string; server: Server }> {
+async function bareServer({ log, delayMs }: { log?: number; delayMs?: number } = {}): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     let body = '';
-    if (log) req.setEncoding('utf8').on('data', (c: string) => (body += c));
+    if (log !== undefined) req.setEncoding('utf8').on('data', (c: string) => (body += c));
     else req.resume();
-    req.on('end', async () => {
+    req.on('end', () => {
       res.setHeader('content-type', 'application/json');
       if (req.url?.includes('/runs/create')) {
         const now = Date.now();
@@ -49,10 +54,9 @@ async function bareServer({ log, delayMs }: { log?: FileHandle; delayMs?: number
         res.end(JSON.stringify({ run: { info, data: {} } }));
         return;
       }
-      if (log && (req.url?.includes('/runs/log-metric') || req.url?.includes('/runs/log-batch'))) {
+      if (log !== undefined && (req.url?.includes('/runs/log-metric') || req.url?.includes('/runs/log-batch'))) {
         const b = JSON.parse(body) as WireMetric & { metrics?: WireMetric[] };
-        await log.write(pointLines(b.metrics ?? [b]));
-        await log.datasync();
+        writeSync(log, pointLines(b.metrics ?? [b]));
       }
       if (delayMs && req.url?.includes('/runs/log-metric')) {
         const t0 = performance.now();
@@ -65,9 +69,9 @@ async function bareServer({ log, delayMs }: { log?: FileHandle; delayMs?: number
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server };
 }
 
-async function timeClient(python: string, url: string): Promise<{ metric_s: number; batch_s: number }> {
+async function timeClient(python: string, url: string, metricCalls = METRIC_CALLS, batches = BATCHES): Promise<{ metric_s: number; batch_s: number }> {
   const script = join(import.meta.dirname, '..', '..', '..', 'python', 'bench', 'client_throughput.py');
-  const { stdout } = await promisify(execFile)(python, [script, url, String(METRIC_CALLS), String(BATCHES)], { env: { ...process.env, GIT_PYTHON_REFRESH: 'quiet' }, timeout: 600_000 });
+  const { stdout } = await promisify(execFile)(python, [script, url, String(metricCalls), String(batches)], { env: { ...process.env, GIT_PYTHON_REFRESH: 'quiet' }, timeout: 600_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as { metric_s: number; batch_s: number };
 }
 
@@ -88,16 +92,36 @@ async function fdatasyncMs(dir: string): Promise<number> {
   return times.sort((a, b) => a - b)[100]!;
 }
 
+/**
+ * Microseconds of CPU a server spends per call, counted by `cpu` (its process's CPU seconds so
+ * far): over a client run of log_metric calls only, then one of log_batch calls only.
+ */
+async function cpuPerCall(python: string, url: string, cpu: () => Promise<number>): Promise<{ metricUs: number; batchUs: number }> {
+  let c0 = await cpu();
+  await timeClient(python, url, METRIC_CALLS, 0);
+  const metricUs = (((await cpu()) - c0) / METRIC_CALLS) * 1e6;
+  c0 = await cpu();
+  await timeClient(python, url, 0, BATCHES);
+  const batchUs = (((await cpu()) - c0) / BATCHES) * 1e6;
+  return { metricUs, batchUs };
+}
+
+/** CPU seconds of this process so far: the bare servers run in it (spawning the client is counted too). */
+const ownCpu = () => {
+  const u = process.cpuUsage();
+  return Promise.resolve((u.user + u.system) / 1e6);
+};
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Measures against the agent at `agentUrl`, whose store is on the disk of `tmpdir()`. */
-export async function pythonClientBench(agentUrl: string): Promise<Row[]> {
+/** Measures against the agent process `agentPid` at `agentUrl`, whose store is on the disk of `tmpdir()`. */
+export async function pythonClientBench(agentUrl: string, agentPid: number): Promise<Row[]> {
   const venv = process.env.LABLOG_MLFLOW3_VENV;
   if (!venv) return [{ figure: 'real MLflow client throughput', value: 'not measured: LABLOG_MLFLOW3_VENV is not set (.ci/run makes it)', target: '-' }];
   const python = join(venv, 'bin', 'python');
   const instant = await bareServer();
   const dir = await mkdtemp(join(tmpdir(), 'lablog-sync-'));
-  const bareLog = await open(join(dir, 'bare-metrics.jsonl'), 'a');
+  const bareLog = openSync(join(dir, 'bare-metrics.jsonl'), constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_DSYNC);
   const durable = await bareServer({ log: bareLog });
   const sync = await fdatasyncMs(dir);
   const delayed = await bareServer({ delayMs: sync });
@@ -120,17 +144,23 @@ export async function pythonClientBench(agentUrl: string): Promise<Row[]> {
       bareBatchRatio.push(i.batch_s / d.batch_s);
       delayedAddedMs.push(((w.metric_s - i.metric_s) / METRIC_CALLS) * 1000);
     }
+    const agentCpu = await cpuPerCall(python, agentUrl, () => cpuSeconds(agentPid));
+    const bareCpu = await cpuPerCall(python, durable.url, ownCpu);
+    const instantCpu = await cpuPerCall(python, instant.url, ownCpu);
+    const us = (n: number) => `${fmt(n)} µs`;
     return [
       { figure: `MLflow 3 client log_batch (${BATCHES} x 1000 metrics), agent / instant server (median of ${ROUNDS} interleaved)`, value: fmt(median(batchRatio), 2), target: '>= 0.9', reference: `bare durable server: ${fmt(median(bareBatchRatio), 2)}` },
       { figure: `MLflow 3 client log_metric (${fmt(METRIC_CALLS)} calls), agent / instant server`, value: fmt(median(metricRatio), 2), target: '-' },
-      { figure: 'agent time added per log_metric call (durable before the reply)', value: `${fmt(median(addedMs), 3)} ms`, target: `<= fdatasync + 0.1 ms`, reference: `one fdatasync of this disk: ${fmt(sync, 3)} ms; a bare node:http server writing + fdatasyncing each call adds ${fmt(median(bareAddedMs), 3)} ms` },
+      { figure: 'agent time added per log_metric call (durable before the reply)', value: `${fmt(median(addedMs), 3)} ms`, target: `<= fdatasync + 0.1 ms`, reference: `one fdatasync of this disk: ${fmt(sync, 3)} ms; a bare node:http server committing each call as the agent does adds ${fmt(median(bareAddedMs), 3)} ms` },
       { figure: 'time added per log_metric call by a server that answers after one fdatasync\'s time, busy, storing nothing', value: `${fmt(median(delayedAddedMs), 3)} ms`, target: '-', reference: `this machine's least for a durable answer: the wait, and the client's wake-up after it` },
+      { figure: 'agent CPU per log_metric call (user + system, all threads)', value: us(agentCpu.metricUs), target: '-', reference: `bare durable server: ${us(bareCpu.metricUs)}; instant server: ${us(instantCpu.metricUs)}` },
+      { figure: 'agent CPU per log_batch call of 1000 metrics', value: us(agentCpu.batchUs), target: '-', reference: `bare durable server: ${us(bareCpu.batchUs)}; instant server: ${us(instantCpu.batchUs)}` },
     ];
   } finally {
     instant.server.close();
     durable.server.close();
     delayed.server.close();
-    await bareLog.close();
+    closeSync(bareLog);
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   if (!only || only === 'live') rows.push(...(await withAgentProcess((agent) => liveBench(agent.url, agent.child.pid!))));
   if (!only || only === 'limits') rows.push(...(await withAgentProcess((agent) => limitsBench(agent.url, agent.child.pid!))));
   if (!only || only === 'client') rows.push(...(await withAgentProcess((agent) => clientBench(agent.url))));
-  if (!only || only === 'python-client') rows.push(...(await withAgentProcess((agent) => pythonClientBench(agent.url))));
+  if (!only || only === 'python-client') rows.push(...(await withAgentProcess((agent) => pythonClientBench(agent.url, agent.child.pid!))));
   if (!only || only === 'python-log-model') rows.push(...(await withAgentProcess((agent) => pythonLogModelBench(agent.url))));
   if (!only || only === 'store') rows.push(...(await withStore(storeBench)));
   if (!only || only === 'store-engines') rows.push(...(await storeEnginesBench()));

@@ -5,24 +5,17 @@
  * the runs ended (nothing sampled) for the agent's idle cost. Target: under 1 % of a core at 10 s.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startAgentProcess } from '../test/support/agentProcess.js';
 import { fullHistory, post } from '../test/support/mlflowHttp.js';
 import { PYTHON_SESSION, registerSession, sendJson } from '../test/support/notebookHttp.js';
+import { cpuSeconds } from './processCpu.js';
 import { fmt, type Row } from './table.js';
 
 const RUNS = 10;
-const TICKS_PER_S = 100;
-
-/** User + system CPU seconds of process `pid` so far. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
-}
 
 /** The agent's CPU use over `seconds`, as a percentage of one core. */
 async function cpuPercent(pid: number, seconds: number): Promise<number> {
