@@ -153,8 +153,8 @@ export async function pythonClientBench(agentUrl: string, agentPid: number): Pro
       { figure: `MLflow 3 client log_metric (${fmt(METRIC_CALLS)} calls), agent / instant server`, value: fmt(median(metricRatio), 2), target: '-' },
       { figure: 'agent time added per log_metric call (durable before the reply)', value: `${fmt(median(addedMs), 3)} ms`, target: `<= fdatasync + 0.1 ms`, reference: `one fdatasync of this disk: ${fmt(sync, 3)} ms; a bare node:http server committing each call as the agent does adds ${fmt(median(bareAddedMs), 3)} ms` },
       { figure: 'time added per log_metric call by a server that answers after one fdatasync\'s time, busy, storing nothing', value: `${fmt(median(delayedAddedMs), 3)} ms`, target: '-', reference: `this machine's least for a durable answer: the wait, and the client's wake-up after it` },
-      { figure: 'agent CPU per log_metric call (user + system, all threads)', value: us(agentCpu.metricUs), target: '-', reference: `bare durable server: ${us(bareCpu.metricUs)}; instant server: ${us(instantCpu.metricUs)}` },
-      { figure: 'agent CPU per log_batch call of 1000 metrics', value: us(agentCpu.batchUs), target: '-', reference: `bare durable server: ${us(bareCpu.batchUs)}; instant server: ${us(instantCpu.batchUs)}` },
+      { figure: 'agent CPU per log_metric call (user + system, all threads)', value: us(agentCpu.metricUs), target: '-', reference: `bare durable server: ${us(bareCpu.metricUs)}; instant server: ${us(instantCpu.metricUs)} (both in the bench's process: spawning the client counts too)` },
+      { figure: 'agent CPU per log_batch call of 1000 metrics', value: us(agentCpu.batchUs), target: '-', reference: `bare durable server: ${us(bareCpu.batchUs)}; instant server: ${us(instantCpu.batchUs)} (as above)` },
     ];
   } finally {
     instant.server.close();
