@@ -96,7 +96,7 @@ async function fdatasyncMs(dir: string): Promise<number> {
  * Microseconds of CPU a server spends per call, counted by `cpu` (its process's CPU seconds so
  * far): over a client run of log_metric calls only, then one of log_batch calls only.
  */
-async function cpuPerCall(python: string, url: string, cpu: () => Promise<number>): Promise<{ metricUs: number; batchUs: number }> {
+async function cpuPerCall(python: string, url: string, cpu: () => number | Promise<number>): Promise<{ metricUs: number; batchUs: number }> {
   let c0 = await cpu();
   await timeClient(python, url, METRIC_CALLS, 0);
   const metricUs = (((await cpu()) - c0) / METRIC_CALLS) * 1e6;
@@ -109,7 +109,7 @@ async function cpuPerCall(python: string, url: string, cpu: () => Promise<number
 /** CPU seconds of this process so far: the bare servers run in it (spawning the client is counted too). */
 const ownCpu = () => {
   const u = process.cpuUsage();
-  return Promise.resolve((u.user + u.system) / 1e6);
+  return (u.user + u.system) / 1e6;
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
